@@ -1,0 +1,992 @@
+import type { IssueReporter } from './issues.js';
+import type {
+  Annotation,
+  FileRef,
+  GroupMember,
+  JsonObject,
+  JsonValue,
+  Media,
+  MediaKind,
+  Vertex,
+} from './schema.js';
+
+/*
+ * DM schema v1 (what Synapse's annotation tool stores) → the canonical model, and back.
+ *
+ * `annotations[mediaId][]` (tool, classification) is joined by `id` with
+ * `annotationsData[mediaId][]` (geometry). Problems are reported as issues naming item, media,
+ * annotation and field; conversion of everything else continues. Anything synx cannot interpret
+ * is kept verbatim (kind `other`, `extra`, `dataExtra`, `orphanData`) so `toDmV1` reproduces the
+ * input.
+ */
+
+/** Issue codes reported by {@link convertDmV1}. */
+export const DM_ISSUE_CODES = {
+  notAnObject: 'SYNX_DM_INVALID',
+  badSection: 'SYNX_DM_INVALID_SECTION',
+  missingId: 'SYNX_DM_MISSING_ID',
+  duplicateId: 'SYNX_DM_DUPLICATE_ID',
+  missingData: 'SYNX_DM_MISSING_DATA',
+  orphanData: 'SYNX_DM_ORPHAN_DATA',
+  unknownTool: 'SYNX_DM_UNKNOWN_TOOL',
+  unknownClass: 'SYNX_DM_UNKNOWN_CLASS',
+  invalidGeometry: 'SYNX_DM_INVALID_GEOMETRY',
+  unsupportedShape: 'SYNX_DM_UNSUPPORTED_SHAPE',
+} as const;
+
+/** The DM v1 tool codes synx understands, and the canonical kind each becomes. */
+export const DM_TOOLS: readonly string[] = [
+  'bounding_box',
+  'polygon',
+  'polyline',
+  'keypoint',
+  'classification',
+  'segmentation',
+  'relation',
+  'annotationGroup',
+  'named_entity',
+  '3d_bounding_box',
+  '3d_segmentation',
+  'prompt',
+  'answer',
+];
+
+const MEDIA_KINDS: readonly MediaKind[] = ['image', 'video', 'pcd', 'text', 'audio', 'prompt'];
+
+/** Media kind from a DM media id or file-spec name (`image_1` → image, `image` → image). */
+export function mediaKindOf(mediaId: string): MediaKind {
+  const prefix = mediaId.replace(/_\d+$/, '');
+  return (MEDIA_KINDS as readonly string[]).includes(prefix) ? (prefix as MediaKind) : 'unknown';
+}
+
+/** Options of {@link convertDmV1}. */
+export interface DmV1ConvertOptions {
+  /** The item id used in every issue. */
+  readonly itemId: string;
+  readonly reporter: IssueReporter;
+  /** The item's files by spec name (`image_1` …); media without annotations still become media. */
+  readonly files?: Readonly<Record<string, FileRef>>;
+  /**
+   * Decides whether a class is known. When given, an annotation whose class it rejects is
+   * reported as `SYNX_DM_UNKNOWN_CLASS` (it stays in the item; formats drop it and count it).
+   */
+  readonly isKnownClass?: (classCode: string, tool: string) => boolean;
+}
+
+/** Result of {@link convertDmV1}. */
+export interface DmV1Converted {
+  media: Media[];
+  assignmentId?: JsonValue;
+  extra?: JsonObject;
+  dmKeys: string[];
+}
+
+const STANDARD_KEYS = ['annotations', 'annotationsData', 'relations', 'annotationGroups', 'extra', 'assignmentId'];
+
+function isRecord(v: unknown): v is Record<string, JsonValue> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') {
+    return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+  }
+  if (v === undefined) {
+    return 'missing';
+  }
+  return JSON.stringify(v);
+}
+
+class Converter {
+  readonly #o: DmV1ConvertOptions;
+  constructor(options: DmV1ConvertOptions) {
+    this.#o = options;
+  }
+
+  issue(
+    code: string,
+    severity: 'error' | 'warning' | 'info',
+    message: string,
+    at: { mediaId?: string; annotationId?: string; field?: string; action?: 'dropped' | 'kept' },
+  ): void {
+    this.#o.reporter.report({
+      code,
+      severity,
+      message,
+      itemId: this.#o.itemId,
+      ...(at.mediaId === undefined ? {} : { mediaId: at.mediaId }),
+      ...(at.annotationId === undefined ? {} : { annotationId: at.annotationId }),
+      ...(at.field === undefined ? {} : { field: at.field }),
+      ...(at.action === undefined ? {} : { action: at.action }),
+    });
+  }
+
+  run(data: unknown): DmV1Converted {
+    if (!isRecord(data)) {
+      this.issue(DM_ISSUE_CODES.notAnObject, 'error', `annotation data is ${describe(data)}, not an object`, {
+        field: 'data',
+        action: 'dropped',
+      });
+      return { media: this.mediaFromFiles([]), dmKeys: [] };
+    }
+    const dmKeys = Object.keys(data);
+    const section = (name: string): Record<string, JsonValue> => {
+      const value = data[name];
+      if (value === undefined || value === null) {
+        return {};
+      }
+      if (!isRecord(value)) {
+        this.issue(DM_ISSUE_CODES.badSection, 'error', `"${name}" is ${describe(value)}, not an object keyed by media id`, {
+          field: name,
+          action: 'dropped',
+        });
+        return {};
+      }
+      return value;
+    };
+    const annotations = section('annotations');
+    const annotationsData = section('annotationsData');
+    const relations = section('relations');
+    const groups = section('annotationGroups');
+    const extra = section('extra');
+
+    const ids: string[] = [];
+    const sectionsOf = new Map<string, string[]>();
+    const note = (sectionName: string, obj: Record<string, JsonValue>): void => {
+      for (const id of Object.keys(obj)) {
+        if (!sectionsOf.has(id)) {
+          sectionsOf.set(id, []);
+          ids.push(id);
+        }
+        sectionsOf.get(id)?.push(sectionName);
+      }
+    };
+    note('annotations', annotations);
+    note('annotationsData', annotationsData);
+    note('relations', relations);
+    note('annotationGroups', groups);
+    note('extra', extra);
+
+    const media: Media[] = [];
+    for (const mediaId of ids) {
+      media.push(this.convertMedia(mediaId, sectionsOf.get(mediaId) ?? [], annotations, annotationsData, relations, groups, extra));
+    }
+    const withFiles = this.mediaFromFiles(media);
+
+    const result: DmV1Converted = { media: withFiles, dmKeys };
+    if ('assignmentId' in data) {
+      result.assignmentId = data['assignmentId'];
+    }
+    const rest: JsonObject = {};
+    for (const [k, v] of Object.entries(data)) {
+      if (!STANDARD_KEYS.includes(k)) {
+        rest[k] = v;
+      }
+    }
+    if (Object.keys(rest).length > 0) {
+      result.extra = rest;
+    }
+    return result;
+  }
+
+  /** Attaches files to media and adds media that have a file but no annotations. */
+  mediaFromFiles(media: Media[]): Media[] {
+    const files = this.#o.files ?? {};
+    const used = new Set<string>();
+    for (const m of media) {
+      const direct = files[m.id];
+      if (direct !== undefined) {
+        m.file = direct;
+        used.add(m.id);
+      }
+    }
+    // DM payloads sometimes key media as "image" while the data unit names the file "image_1".
+    for (const m of media) {
+      if (m.file !== undefined) {
+        continue;
+      }
+      const candidates = Object.keys(files).filter((k) => !used.has(k) && mediaKindOf(k) === m.kind && m.kind !== 'unknown');
+      const first = candidates[0];
+      if (candidates.length === 1 && first !== undefined && !/_\d+$/.test(m.id)) {
+        m.file = files[first];
+        used.add(first);
+      }
+    }
+    for (const [specName, file] of Object.entries(files)) {
+      if (used.has(specName) || mediaKindOf(specName) === 'unknown') {
+        continue;
+      }
+      media.push({ id: specName, kind: mediaKindOf(specName), file, annotations: [] });
+      used.add(specName);
+    }
+    return media;
+  }
+
+  convertMedia(
+    mediaId: string,
+    sections: string[],
+    annotations: Record<string, JsonValue>,
+    annotationsData: Record<string, JsonValue>,
+    relations: Record<string, JsonValue>,
+    groups: Record<string, JsonValue>,
+    extra: Record<string, JsonValue>,
+  ): Media {
+    const media: Media = { id: mediaId, kind: mediaKindOf(mediaId), annotations: [], sections };
+    const list = (name: string, value: JsonValue | undefined): JsonValue[] => {
+      if (value === undefined || value === null) {
+        return [];
+      }
+      if (!Array.isArray(value)) {
+        this.issue(DM_ISSUE_CODES.badSection, 'error', `"${name}.${mediaId}" is ${describe(value)}, not a list`, {
+          mediaId,
+          field: `${name}.${mediaId}`,
+          action: 'dropped',
+        });
+        return [];
+      }
+      return value;
+    };
+
+    const dataList = list('annotationsData', annotationsData[mediaId]);
+    const dataById = new Map<string, { entry: Record<string, JsonValue>; index: number }>();
+    const orphans: JsonValue[] = [];
+    dataList.forEach((entry, index) => {
+      const id = isRecord(entry) ? entry['id'] : undefined;
+      if (!isRecord(entry) || typeof id !== 'string' || id === '') {
+        this.issue(DM_ISSUE_CODES.missingId, 'warning', `annotationsData entry ${index} has no id; kept verbatim`, {
+          mediaId,
+          field: `annotationsData.${mediaId}[${index}].id`,
+          action: 'kept',
+        });
+        orphans.push(entry);
+        return;
+      }
+      if (dataById.has(id)) {
+        this.issue(DM_ISSUE_CODES.duplicateId, 'warning', `annotationsData has two entries with id ${id}; the first is used`, {
+          mediaId,
+          annotationId: id,
+          field: `annotationsData.${mediaId}[${index}].id`,
+          action: 'kept',
+        });
+        orphans.push(entry);
+        return;
+      }
+      dataById.set(id, { entry, index });
+    });
+
+    const consumed = new Set<string>();
+    const annList = list('annotations', annotations[mediaId]);
+    annList.forEach((raw, index) => {
+      const field = `annotations.${mediaId}[${index}]`;
+      if (!isRecord(raw) || typeof raw['id'] !== 'string' || raw['id'] === '') {
+        this.issue(DM_ISSUE_CODES.missingId, 'error', `annotation ${index} has no id and cannot be joined to its geometry`, {
+          mediaId,
+          field: `${field}.id`,
+          action: 'dropped',
+        });
+        return;
+      }
+      const id = raw['id'];
+      const data = dataById.get(id);
+      if (data !== undefined) {
+        consumed.add(id);
+      }
+      const ann = this.convertAnnotation(mediaId, raw, field, data, 'annotations');
+      if (ann !== undefined) {
+        media.annotations.push(ann);
+      }
+    });
+
+    for (const [id, { entry, index }] of dataById) {
+      if (!consumed.has(id)) {
+        this.issue(
+          DM_ISSUE_CODES.orphanData,
+          'warning',
+          `annotationsData entry ${id} has no annotation (no tool, no class); kept only in raw JSON`,
+          { mediaId, annotationId: id, field: `annotationsData.${mediaId}[${index}]`, action: 'kept' },
+        );
+        orphans.push(entry);
+      }
+    }
+    if (orphans.length > 0) {
+      media.orphanData = orphans;
+    }
+
+    list('relations', relations[mediaId]).forEach((raw, index) => {
+      const field = `relations.${mediaId}[${index}]`;
+      if (!isRecord(raw) || typeof raw['id'] !== 'string') {
+        this.issue(DM_ISSUE_CODES.missingId, 'error', `relation ${index} has no id`, { mediaId, field, action: 'dropped' });
+        return;
+      }
+      const ann = this.convertAnnotation(mediaId, { tool: 'relation', ...raw }, field, { entry: raw, index }, 'relations');
+      if (ann !== undefined) {
+        media.annotations.push(ann);
+      }
+    });
+    list('annotationGroups', groups[mediaId]).forEach((raw, index) => {
+      const field = `annotationGroups.${mediaId}[${index}]`;
+      if (!isRecord(raw) || typeof raw['id'] !== 'string') {
+        this.issue(DM_ISSUE_CODES.missingId, 'error', `annotation group ${index} has no id`, { mediaId, field, action: 'dropped' });
+        return;
+      }
+      const ann = this.convertAnnotation(
+        mediaId,
+        { tool: 'annotationGroup', ...raw },
+        field,
+        { entry: raw, index },
+        'annotationGroups',
+      );
+      if (ann !== undefined) {
+        media.annotations.push(ann);
+      }
+    });
+    if (mediaId in extra) {
+      media.extra = extra[mediaId];
+    }
+    return media;
+  }
+
+  convertAnnotation(
+    mediaId: string,
+    raw: Record<string, JsonValue>,
+    field: string,
+    data: { entry: Record<string, JsonValue>; index: number } | undefined,
+    section: 'annotations' | 'relations' | 'annotationGroups',
+  ): Annotation | undefined {
+    const id = raw['id'] as string;
+    const tool = typeof raw['tool'] === 'string' ? raw['tool'] : '';
+    const dataField = section === 'annotations' ? `annotationsData.${mediaId}[${data?.index ?? -1}]` : field;
+    const at = { mediaId, annotationId: id };
+
+    // classification → class + attributes
+    let classCode: string | null = null;
+    const attributes: JsonObject = {};
+    let classificationForm: 'absent' | 'null' | undefined;
+    const cls = raw['classification'];
+    if (cls === undefined) {
+      classificationForm = 'absent';
+    } else if (cls === null) {
+      classificationForm = 'null';
+    } else if (isRecord(cls)) {
+      for (const [k, v] of Object.entries(cls)) {
+        if (k === 'class' && typeof v === 'string') {
+          classCode = v;
+        } else {
+          attributes[k] = v;
+        }
+      }
+    } else {
+      classificationForm = 'absent';
+      this.issue(DM_ISSUE_CODES.invalidGeometry, 'warning', `classification is ${describe(cls)}, not an object; ignored`, {
+        ...at,
+        field: `${field}.classification`,
+        action: 'kept',
+      });
+    }
+
+    const base: AnnotationBase = { id, tool, classCode, attributes };
+    if (classificationForm !== undefined) {
+      base.classification = classificationForm;
+    }
+    if (Array.isArray(raw['label']) && raw['label'].every((l) => typeof l === 'string')) {
+      base.label = raw['label'];
+    }
+    const state: Record<string, boolean> = {};
+    for (const k of ['isLocked', 'isVisible', 'isValid', 'isDrawCompleted'] as const) {
+      if (typeof raw[k] === 'boolean') {
+        state[k] = raw[k];
+      }
+    }
+    if (Object.keys(state).length > 0) {
+      base.state = state;
+    }
+    if (section !== 'annotations') {
+      base.section = section;
+    }
+
+    if (this.#o.isKnownClass !== undefined && classCode !== null && !this.#o.isKnownClass(classCode, tool)) {
+      this.issue(
+        DM_ISSUE_CODES.unknownClass,
+        'error',
+        `class "${classCode}" (${tool || 'no tool'}) is not in the class map; it gets no id and is left out of formats that need one`,
+        { ...at, field: `${field}.classification.class`, action: 'kept' },
+      );
+    }
+
+    const entry = data?.entry;
+    const original = section === 'annotations' ? raw : (entry ?? raw);
+    const finish = (ann: Annotation): Annotation => {
+      // Whatever the canonical fields do not reproduce exactly is kept verbatim.
+      if (section === 'annotations') {
+        const extra = residual(raw, annotationHeadToDm(ann));
+        if (extra !== undefined) {
+          ann.extra = extra;
+        }
+        if (entry === undefined) {
+          ann.noData = true;
+        } else if (ann.kind !== 'other') {
+          const dataExtra = residual(entry, { id, ...geometryToDm(ann) });
+          if (dataExtra !== undefined) {
+            ann.dataExtra = dataExtra;
+          }
+        }
+      } else if (ann.kind !== 'other') {
+        const extra = residual(original, { ...annotationHeadToDm(ann), ...geometryToDm(ann) });
+        if (extra !== undefined) {
+          ann.extra = extra;
+        }
+      }
+      return ann;
+    };
+    const other = (reason: 'unknown-tool' | 'invalid-geometry' | 'missing-data' | 'unsupported-shape'): Annotation => {
+      const out: Annotation = { ...base, kind: 'other', reason };
+      if (entry !== undefined) {
+        const copy: JsonObject = {};
+        for (const [k, v] of Object.entries(entry)) {
+          if (k !== 'id' || section !== 'annotations') {
+            copy[k] = v;
+          }
+        }
+        out.data = copy;
+      }
+      return finish(out);
+    };
+
+    if (!DM_TOOLS.includes(tool)) {
+      this.issue(
+        DM_ISSUE_CODES.unknownTool,
+        'warning',
+        `unknown tool ${describe(raw['tool'])}; the annotation is kept only in raw JSON`,
+        { ...at, field: `${field}.tool`, action: 'kept' },
+      );
+      return other('unknown-tool');
+    }
+    if (entry === undefined) {
+      if (tool === 'classification') {
+        return finish({ ...base, kind: 'classification' });
+      }
+      this.issue(
+        DM_ISSUE_CODES.missingData,
+        'error',
+        `${tool} annotation has no annotationsData entry (no geometry); it is left out of every format but raw JSON`,
+        { ...at, field: `annotationsData.${mediaId}`, action: 'dropped' },
+      );
+      return other('missing-data');
+    }
+
+    const bad = (what: string, f: string): Annotation => {
+      this.issue(DM_ISSUE_CODES.invalidGeometry, 'error', `${tool} ${what}; left out of every format but raw JSON`, {
+        ...at,
+        field: `${dataField}.${f}`,
+        action: 'dropped',
+      });
+      return other('invalid-geometry');
+    };
+    if (typeof entry['frameIndex'] === 'number' && Number.isInteger(entry['frameIndex'])) {
+      base.frameIndex = entry['frameIndex'];
+    }
+
+    const geometry = readGeometry(tool, entry);
+    if (typeof geometry === 'string') {
+      if (geometry.startsWith('unsupported:')) {
+        this.issue(DM_ISSUE_CODES.unsupportedShape, 'warning', `${geometry.slice(12)}; kept only in raw JSON`, {
+          ...at,
+          field: dataField,
+          action: 'kept',
+        });
+        return other('unsupported-shape');
+      }
+      const [f = '', ...why] = geometry.split(' ');
+      return bad(`${f} ${why.join(' ')}`.trim(), f);
+    }
+    return finish({ ...base, ...geometry });
+  }
+}
+
+interface AnnotationBase {
+  id: string;
+  tool: string;
+  classCode: string | null;
+  attributes: JsonObject;
+  label?: string[];
+  state?: { isLocked?: boolean; isVisible?: boolean; isValid?: boolean; isDrawCompleted?: boolean };
+  frameIndex?: number;
+  classification?: 'absent' | 'null';
+  section?: 'relations' | 'annotationGroups';
+}
+
+type Geometry =
+  | { kind: 'bbox'; x: number; y: number; width: number; height: number; rotation?: number }
+  | { kind: 'polygon' | 'polyline'; points: Vertex[] }
+  | { kind: 'keypoint'; x: number; y: number }
+  | { kind: 'classification' }
+  | { kind: 'mask'; pixelIndices: number[] }
+  | { kind: 'video-segment'; startFrame: number; endFrame: number }
+  | { kind: 'relation'; from: string; to: string }
+  | { kind: 'group'; members: GroupMember[] }
+  | { kind: 'named-entity'; ranges: JsonValue[]; content: string }
+  | { kind: 'cuboid'; position: Vec3; scale: Vec3; rotation: Vec3 }
+  | { kind: 'point-segmentation'; points: number[] }
+  | { kind: 'prompt'; input: JsonValue[] }
+  | { kind: 'answer'; output: JsonValue[]; promptAnnotationId?: string };
+interface Vec3 { x: number; y: number; z: number }
+
+/** A finite number, or a "field reason" string. */
+function num(obj: Record<string, JsonValue>, key: string, path: string): number | string {
+  const v = obj[key];
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    return v;
+  }
+  return `${path} is ${describe(v)}, not a finite number`;
+}
+
+/**
+ * Reads the geometry of one `annotationsData` entry. Returns the geometry, or a string
+ * "<field> <reason>" for invalid data, or "unsupported:<reason>" for shapes synx keeps only raw.
+ */
+function readGeometry(tool: string, entry: Record<string, JsonValue>): Geometry | string {
+  switch (tool) {
+    case 'bounding_box': {
+      const c = entry['coordinate'];
+      if (!isRecord(c)) {
+        if (entry['coordinates'] !== undefined) {
+          return 'unsupported:per-frame video boxes ("coordinates")';
+        }
+        return `coordinate is ${describe(c)}`;
+      }
+      const v: number[] = [];
+      for (const k of ['x', 'y', 'width', 'height']) {
+        const n = num(c, k, `coordinate.${k}`);
+        if (typeof n === 'string') {
+          return n;
+        }
+        v.push(n);
+      }
+      const [x = 0, y = 0, width = 0, height = 0] = v;
+      if (width < 0) {
+        return `coordinate.width is negative (${width})`;
+      }
+      if (height < 0) {
+        return `coordinate.height is negative (${height})`;
+      }
+      const box: Geometry = { kind: 'bbox', x, y, width, height };
+      if (c['rotation'] !== undefined && c['rotation'] !== null) {
+        const r = num(c, 'rotation', 'coordinate.rotation');
+        if (typeof r === 'string') {
+          return r;
+        }
+        box.rotation = r;
+      }
+      return box;
+    }
+    case 'polygon':
+    case 'polyline': {
+      const c = entry['coordinate'];
+      if (!Array.isArray(c)) {
+        return `coordinate is ${describe(c)}, not a vertex list`;
+      }
+      const points: Vertex[] = [];
+      for (let i = 0; i < c.length; i++) {
+        const p = c[i];
+        if (!isRecord(p)) {
+          return `coordinate[${i}] is ${describe(p)}, not a vertex`;
+        }
+        const x = num(p, 'x', `coordinate[${i}].x`);
+        if (typeof x === 'string') {
+          return x;
+        }
+        const y = num(p, 'y', `coordinate[${i}].y`);
+        if (typeof y === 'string') {
+          return y;
+        }
+        points.push(typeof p['id'] === 'string' ? { x, y, id: p['id'] } : { x, y });
+      }
+      return { kind: tool, points };
+    }
+    case 'keypoint': {
+      const c = entry['coordinate'];
+      if (!isRecord(c)) {
+        return `coordinate is ${describe(c)}`;
+      }
+      const x = num(c, 'x', 'coordinate.x');
+      if (typeof x === 'string') {
+        return x;
+      }
+      const y = num(c, 'y', 'coordinate.y');
+      if (typeof y === 'string') {
+        return y;
+      }
+      return { kind: 'keypoint', x, y };
+    }
+    case 'classification':
+      return { kind: 'classification' };
+    case 'segmentation': {
+      const pix = entry['pixel_indices'];
+      if (pix !== undefined) {
+        if (!Array.isArray(pix) || !pix.every((p) => typeof p === 'number' && Number.isInteger(p) && p >= 0)) {
+          return 'pixel_indices is not a list of non-negative integers';
+        }
+        return { kind: 'mask', pixelIndices: pix as number[] };
+      }
+      const sec = entry['section'];
+      if (isRecord(sec)) {
+        const s = sec['startFrame'];
+        const e = sec['endFrame'];
+        if (typeof s !== 'number' || !Number.isInteger(s)) {
+          return `section.startFrame is ${describe(s)}, not an integer`;
+        }
+        if (typeof e !== 'number' || !Number.isInteger(e)) {
+          return `section.endFrame is ${describe(e)}, not an integer`;
+        }
+        return { kind: 'video-segment', startFrame: s, endFrame: e };
+      }
+      return 'pixel_indices missing (and no video section)';
+    }
+    case 'relation': {
+      const from = entry['annotationId'];
+      const to = entry['targetAnnotationId'];
+      if (typeof from !== 'string') {
+        return `annotationId is ${describe(from)}`;
+      }
+      if (typeof to !== 'string') {
+        return `targetAnnotationId is ${describe(to)}`;
+      }
+      return { kind: 'relation', from, to };
+    }
+    case 'annotationGroup': {
+      const members = parseMembers(entry['annotationList']);
+      if (members === undefined) {
+        return 'annotationList is not a list of {annotationId, children}';
+      }
+      return { kind: 'group', members };
+    }
+    case 'named_entity': {
+      const ranges = entry['ranges'];
+      const content = entry['content'];
+      if (!Array.isArray(ranges)) {
+        return `ranges is ${describe(ranges)}`;
+      }
+      if (typeof content !== 'string') {
+        return `content is ${describe(content)}`;
+      }
+      return { kind: 'named-entity', ranges, content };
+    }
+    case '3d_bounding_box': {
+      const psr = entry['psr'];
+      if (!isRecord(psr)) {
+        return `psr is ${describe(psr)}`;
+      }
+      const out: Record<string, Vec3> = {};
+      for (const k of ['position', 'scale', 'rotation']) {
+        const v = psr[k];
+        if (!isRecord(v)) {
+          return `psr.${k} is ${describe(v)}`;
+        }
+        const n: number[] = [];
+        for (const axis of ['x', 'y', 'z']) {
+          const a = num(v, axis, `psr.${k}.${axis}`);
+          if (typeof a === 'string') {
+            return a;
+          }
+          n.push(a);
+        }
+        out[k] = { x: n[0] ?? 0, y: n[1] ?? 0, z: n[2] ?? 0 };
+      }
+      return {
+        kind: 'cuboid',
+        position: out['position'] ?? { x: 0, y: 0, z: 0 },
+        scale: out['scale'] ?? { x: 0, y: 0, z: 0 },
+        rotation: out['rotation'] ?? { x: 0, y: 0, z: 0 },
+      };
+    }
+    case '3d_segmentation': {
+      const pts = entry['points'];
+      if (!Array.isArray(pts) || !pts.every((p) => typeof p === 'number' && Number.isInteger(p) && p >= 0)) {
+        return 'points is not a list of non-negative integers';
+      }
+      return { kind: 'point-segmentation', points: pts as number[] };
+    }
+    case 'prompt': {
+      const input = entry['input'];
+      if (!Array.isArray(input)) {
+        return `input is ${describe(input)}`;
+      }
+      return { kind: 'prompt', input };
+    }
+    case 'answer': {
+      const output = entry['output'];
+      if (!Array.isArray(output)) {
+        return `output is ${describe(output)}`;
+      }
+      const pid = entry['promptAnnotationId'];
+      return typeof pid === 'string' ? { kind: 'answer', output, promptAnnotationId: pid } : { kind: 'answer', output };
+    }
+    default:
+      return 'unsupported:unknown tool';
+  }
+}
+
+/** Order-insensitive deep equality of JSON values. */
+function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) {
+    return true;
+  }
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    return false;
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) {
+      return false;
+    }
+    return a.every((v, i) => jsonEqual(v, b[i]));
+  }
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) {
+    return false;
+  }
+  return ka.every((k) => k in b && jsonEqual(a[k], b[k]));
+}
+
+/**
+ * Keys of `source` that `rebuilt` does not reproduce exactly. Keys `rebuilt` has but `source`
+ * lacks are recorded as the special key `__absent` (list of key names).
+ */
+function residual(source: Record<string, JsonValue>, rebuilt: JsonObject): JsonObject | undefined {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(source)) {
+    if (!jsonEqual(v, rebuilt[k])) {
+      out[k] = v;
+    }
+  }
+  const absent = Object.keys(rebuilt).filter((k) => !(k in source));
+  if (absent.length > 0) {
+    out['__absent'] = absent;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Applies a residual recorded by {@link residual}. */
+function applyResidual(rebuilt: JsonObject, extra: JsonObject | undefined): JsonObject {
+  if (extra === undefined) {
+    return rebuilt;
+  }
+  const absent = new Set(Array.isArray(extra['__absent']) ? extra['__absent'] : []);
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(rebuilt)) {
+    if (!absent.has(k)) {
+      out[k] = v;
+    }
+  }
+  for (const [k, v] of Object.entries(extra)) {
+    if (k !== '__absent') {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+function parseMembers(value: JsonValue | undefined): GroupMember[] | undefined {
+  if (!Array.isArray(value)) {
+    return undefined;
+  }
+  const out: GroupMember[] = [];
+  for (const m of value) {
+    if (!isRecord(m) || typeof m['annotationId'] !== 'string') {
+      return undefined;
+    }
+    const children = m['children'] === undefined || m['children'] === null ? [] : parseMembers(m['children']);
+    if (children === undefined) {
+      return undefined;
+    }
+    out.push({ annotationId: m['annotationId'], children });
+  }
+  return out;
+}
+
+/**
+ * Converts one item's DM v1 `data` into canonical media. Never throws for bad data: every
+ * problem is reported through `options.reporter` and the rest is converted.
+ *
+ * @example
+ * const issues = new IssueCollector();
+ * const { media } = convertDmV1(assignment.data, { itemId: String(assignment.id), reporter: issues });
+ */
+export function convertDmV1(data: unknown, options: DmV1ConvertOptions): DmV1Converted {
+  return new Converter(options).run(data);
+}
+
+function membersToDm(members: GroupMember[]): JsonValue[] {
+  return members.map((m) => ({ annotationId: m.annotationId, children: membersToDm(m.children) }));
+}
+
+/** Geometry of an annotation as DM v1 `annotationsData` keys (without `id` and residuals). */
+function geometryToDm(a: Annotation): JsonObject {
+  const out: JsonObject = {};
+  if (a.frameIndex !== undefined) {
+    out['frameIndex'] = a.frameIndex;
+  }
+  switch (a.kind) {
+    case 'bbox':
+      out['coordinate'] = {
+        x: a.x,
+        y: a.y,
+        width: a.width,
+        height: a.height,
+        ...(a.rotation === undefined ? {} : { rotation: a.rotation }),
+      };
+      break;
+    case 'polygon':
+    case 'polyline':
+      out['coordinate'] = a.points.map((p) => ({ x: p.x, y: p.y, ...(p.id === undefined ? {} : { id: p.id }) }));
+      break;
+    case 'keypoint':
+      out['coordinate'] = { x: a.x, y: a.y };
+      break;
+    case 'mask':
+      out['pixel_indices'] = a.pixelIndices;
+      break;
+    case 'video-segment':
+      out['section'] = { startFrame: a.startFrame, endFrame: a.endFrame };
+      break;
+    case 'relation':
+      out['annotationId'] = a.from;
+      out['targetAnnotationId'] = a.to;
+      break;
+    case 'group':
+      out['annotationList'] = membersToDm(a.members);
+      break;
+    case 'named-entity':
+      out['ranges'] = a.ranges;
+      out['content'] = a.content;
+      break;
+    case 'cuboid':
+      out['psr'] = { position: { ...a.position }, scale: { ...a.scale }, rotation: { ...a.rotation } };
+      break;
+    case 'point-segmentation':
+      out['points'] = a.points;
+      break;
+    case 'prompt':
+      out['input'] = a.input;
+      break;
+    case 'answer':
+      out['output'] = a.output;
+      if (a.promptAnnotationId !== undefined) {
+        out['promptAnnotationId'] = a.promptAnnotationId;
+      }
+      break;
+    case 'other':
+      return { ...(a.data ?? {}) };
+    case 'classification':
+      break;
+  }
+  return out;
+}
+
+function classificationToDm(a: Annotation): JsonValue | undefined {
+  if (a.classCode === null && Object.keys(a.attributes).length === 0) {
+    if (a.classification === 'absent') {
+      return undefined;
+    }
+    if (a.classification === 'null') {
+      return null;
+    }
+  }
+  return { ...(a.classCode === null ? {} : { class: a.classCode }), ...a.attributes };
+}
+
+/** The DM annotation object (tool, classification, label, flags) without residuals. */
+function annotationHeadToDm(a: Annotation): JsonObject {
+  const out: JsonObject = { id: a.id };
+  if (a.section === undefined) {
+    out['tool'] = a.tool;
+  }
+  const cls = classificationToDm(a);
+  if (cls !== undefined) {
+    out['classification'] = cls;
+  }
+  if (a.label !== undefined) {
+    out['label'] = a.label;
+  }
+  if (a.state !== undefined) {
+    Object.assign(out, a.state);
+  }
+  return out;
+}
+
+/**
+ * Rebuilds DM v1 `data` from canonical media: the inverse of {@link convertDmV1}. Values are
+ * equal to the source's; key order may differ.
+ */
+export function toDmV1(converted: {
+  media: readonly Media[];
+  assignmentId?: JsonValue | undefined;
+  extra?: JsonObject | undefined;
+  dmKeys?: readonly string[] | undefined;
+}): JsonObject {
+  const sections: Record<string, JsonObject> = {
+    annotations: {},
+    annotationsData: {},
+    relations: {},
+    annotationGroups: {},
+    extra: {},
+  };
+  for (const m of converted.media) {
+    if (m.sections === undefined) {
+      continue; // media known only from the data unit's files
+    }
+    const anns: JsonValue[] = [];
+    const datas: JsonValue[] = [];
+    const rels: JsonValue[] = [];
+    const groups: JsonValue[] = [];
+    for (const a of m.annotations) {
+      if (a.section !== undefined) {
+        const whole =
+          a.kind === 'other'
+            ? { ...annotationHeadToDm(a), ...(a.data ?? {}) }
+            : applyResidual({ ...annotationHeadToDm(a), ...geometryToDm(a) }, a.extra);
+        (a.section === 'relations' ? rels : groups).push(whole);
+        continue;
+      }
+      anns.push(applyResidual(annotationHeadToDm(a), a.extra));
+      if (a.noData === true) {
+        continue;
+      }
+      if (a.kind === 'other') {
+        if (a.data !== undefined) {
+          datas.push({ id: a.id, ...a.data });
+        }
+        continue;
+      }
+      datas.push(applyResidual({ id: a.id, ...geometryToDm(a) }, a.dataExtra));
+    }
+    for (const o of m.orphanData ?? []) {
+      datas.push(o);
+    }
+    const put = (name: string, value: JsonValue): void => {
+      if (m.sections?.includes(name) === true) {
+        const target = sections[name];
+        if (target !== undefined) {
+          target[m.id] = value;
+        }
+      }
+    };
+    put('annotations', anns);
+    put('annotationsData', datas);
+    put('relations', rels);
+    put('annotationGroups', groups);
+    put('extra', m.extra ?? null);
+  }
+  const keys = converted.dmKeys ?? ['annotations', 'annotationsData', 'relations', 'annotationGroups', 'extra'];
+  const out: JsonObject = {};
+  for (const k of keys) {
+    const sec = sections[k];
+    if (sec !== undefined) {
+      out[k] = sec;
+    } else if (k === 'assignmentId') {
+      out[k] = converted.assignmentId ?? null;
+    } else if (converted.extra !== undefined && k in converted.extra) {
+      out[k] = converted.extra[k] ?? null;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,121 @@
+/**
+ * Every error synx throws carries one of these stable codes. Codes never change meaning; new
+ * codes may be added. The CLI maps codes to exit codes (see `docs/exit-codes.md`).
+ */
+export const SYNX_ERROR_CODES = [
+  /** Input data (a file, a flag value, a class map) is malformed. */
+  'SYNX_INVALID_INPUT',
+  /** A configuration problem: no host, no token, an unreadable config file. */
+  'SYNX_CONFIG',
+  /** 401: the token is missing, invalid or expired. */
+  'SYNX_AUTH',
+  /** 403: the token is valid but lacks permission. */
+  'SYNX_PERMISSION',
+  /** 404: the requested object does not exist. */
+  'SYNX_NOT_FOUND',
+  /** 400/422: the server rejected the request parameters. */
+  'SYNX_VALIDATION',
+  /** 429 after all retries. */
+  'SYNX_RATE_LIMITED',
+  /** 5xx after all retries. */
+  'SYNX_SERVER',
+  /** Any other unexpected HTTP status. */
+  'SYNX_HTTP',
+  /** The connection failed, was reset, or the body was cut short (after all retries). */
+  'SYNX_NETWORK',
+  /** Connect or read timeout (after all retries). */
+  'SYNX_TIMEOUT',
+  /** The operation was cancelled through its AbortSignal. */
+  'SYNX_ABORTED',
+  /** A filesystem operation failed. */
+  'SYNX_IO',
+  /** No format with the requested id is installed. */
+  'SYNX_UNKNOWN_FORMAT',
+  /** Two plugins provide the same format id. */
+  'SYNX_FORMAT_CONFLICT',
+  /** A plugin's manifest or module is invalid. */
+  'SYNX_PLUGIN_INVALID',
+  /** A plugin needs a plugin-API version this synx does not support. */
+  'SYNX_PLUGIN_API_MISMATCH',
+  /** A requested feature is not available (yet). */
+  'SYNX_NOT_SUPPORTED',
+  /** `--strict` was given and per-item errors were reported. */
+  'SYNX_STRICT',
+  /** A required value was not given and cannot be asked for (no terminal). */
+  'SYNX_MISSING_INPUT',
+  /** A bug in synx: an invariant did not hold. */
+  'SYNX_INTERNAL',
+] as const;
+
+export type SynxErrorCode = (typeof SYNX_ERROR_CODES)[number];
+
+/** Options accepted by {@link SynxError}. */
+export interface SynxErrorOptions {
+  /** The underlying error, if any. */
+  readonly cause?: unknown;
+  /** One sentence telling a person what to do about it. */
+  readonly hint?: string;
+  /** Structured, secret-free details for `--json` output. */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The single error base of synx. Libraries throw it (or a subclass) with a stable `code`; the
+ * CLI renders `message` and `hint` and picks the exit code from `code`.
+ *
+ * @example
+ * throw new SynxError('SYNX_NOT_FOUND', 'project 42 does not exist', { hint: 'check --project' });
+ */
+export class SynxError extends Error {
+  override readonly name: string = 'SynxError';
+  readonly code: SynxErrorCode;
+  readonly hint: string | undefined;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: SynxErrorCode, message: string, options: SynxErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details;
+  }
+
+  /** A JSON-safe view: code, message, hint and details (never the cause's stack). */
+  toJSON(): { code: SynxErrorCode; message: string; hint?: string; details?: Record<string, unknown> } {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.hint === undefined ? {} : { hint: this.hint }),
+      ...(this.details === undefined ? {} : { details: { ...this.details } }),
+    };
+  }
+}
+
+/** True when `value` is a {@link SynxError} (also across package copies, by shape). */
+export function isSynxError(value: unknown): value is SynxError {
+  if (value instanceof SynxError) {
+    return true;
+  }
+  if (!(value instanceof Error)) {
+    return false;
+  }
+  const code: unknown = (value as Error & { code?: unknown }).code;
+  return typeof code === 'string' && (SYNX_ERROR_CODES as readonly string[]).includes(code);
+}
+
+/**
+ * Turns an abort reason into a `SYNX_ABORTED` error (or rethrows an existing SynxError).
+ */
+export function abortError(signal: AbortSignal | undefined): SynxError {
+  const reason: unknown = signal?.reason;
+  if (isSynxError(reason)) {
+    return reason;
+  }
+  return new SynxError('SYNX_ABORTED', 'the operation was cancelled', { cause: reason });
+}
+
+/** Throws `SYNX_ABORTED` if the signal has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) {
+    throw abortError(signal);
+  }
+}

@@ -1,0 +1,42 @@
+// Public surface of @synx/model.
+export {
+  SYNX_ERROR_CODES,
+  SynxError,
+  abortError,
+  isSynxError,
+  throwIfAborted,
+  type SynxErrorCode,
+  type SynxErrorOptions,
+} from './errors.js';
+export {
+  IssueCollector,
+  IssueSchema,
+  type Issue,
+  type IssueCollectorOptions,
+  type IssueReporter,
+  type IssueSummary,
+  type IssueSummaryEntry,
+} from './issues.js';
+export * from './schema.js';
+export {
+  ClassMap,
+  INSTANCE_TOOLS,
+  KEYPOINT_TOOLS,
+  classMapFromDiscovered,
+  classMapFromJsonValue,
+  classMapFromList,
+  classMapFromProjectConfiguration,
+  parseClassMapFile,
+  type ClassMapInput,
+} from './classes.js';
+export {
+  DM_ISSUE_CODES,
+  DM_TOOLS,
+  convertDmV1,
+  mediaKindOf,
+  toDmV1,
+  type DmV1ConvertOptions,
+  type DmV1Converted,
+} from './dm-v1.js';
+export { parseDmJson, quoteNonFiniteTokens } from './dm-json.js';
+export { buildJsonSchema } from './json-schema.js';
