@@ -10,7 +10,7 @@ export default tseslint.config(
       '**/coverage/**',
       '**/out-tsc/**',
       'reports/**',
-      '**/test/fixtures/**',
+      '**/fixtures/**',
       'apps/synx/demo/**',
       '**/*.js',
       '**/*.mjs',

@@ -14,7 +14,7 @@ const abs = join(root, dir);
 const up = relative(abs, root).replaceAll('\\', '/');
 mkdirSync(join(abs, 'src'), { recursive: true });
 mkdirSync(join(abs, 'test'), { recursive: true });
-const depDir = (d) => `${up}/packages/${d.replace('@synx/', '')}`;
+const depDir = (d) => (dir.startsWith('packages/') ? `../${d.replace('@synx/', '')}` : `${up}/packages/${d.replace('@synx/', '')}`);
 const write = (f, text) => {
   if (!existsSync(join(abs, f))) writeFileSync(join(abs, f), text);
 };
@@ -47,7 +47,7 @@ write(
 const refs = (extra) => [...deps.map((d) => ({ path: `${depDir(d)}/tsconfig.lib.json` })), ...extra];
 write(
   'tsconfig.json',
-  JSON.stringify({ files: [], references: [{ path: './tsconfig.lib.json' }, { path: './tsconfig.spec.json' }] }, null, 2) + '\n',
+  JSON.stringify({ extends: `${up}/tsconfig.base.json`, files: [], references: [{ path: './tsconfig.lib.json' }, { path: './tsconfig.spec.json' }] }, null, 2) + '\n',
 );
 write(
   'tsconfig.lib.json',

@@ -1,0 +1,543 @@
+import http from 'node:http';
+import https from 'node:https';
+import { SynxError, throwIfAborted } from '@synx/model';
+import type { z } from 'zod';
+import { errorForStatus, errorForTransport, redact, SynapseApiError } from './errors.js';
+import { httpRequest, TransportError, type HttpResponse } from './http.js';
+import { PagedList } from './paged-list.js';
+import {
+  AgentSchema,
+  AssignmentSchema,
+  GroundTruthEventSchema,
+  GroundTruthVersionSchema,
+  ProjectSchema,
+  StorageSchema,
+  TaskSchema,
+  UserSchema,
+  type Agent,
+  type Assignment,
+  type GroundTruthEvent,
+  type GroundTruthVersion,
+  type Project,
+  type Storage,
+  type Task,
+  type User,
+} from './schemas.js';
+
+/** How the access token is sent. */
+export type AuthScheme =
+  /** `Synapse-Access-Token: Token <t>` (the Python SDK; default). */
+  | 'sdk'
+  /** `SYNAPSE-ACCESS-TOKEN: <t>` (the v2 API and the Go CLI). */
+  | 'access-token'
+  /** `Authorization: Token <t>` plus `Synapse-Tenant: Token <tenant>` (DRF user token). */
+  | 'drf';
+
+/** Retry behaviour for idempotent requests. */
+export interface RetryPolicy {
+  /** Retries after the first attempt. Default 5. */
+  readonly retries: number;
+  /** First backoff step. Default 250 ms. */
+  readonly baseDelayMs: number;
+  /** Backoff cap. Default 8 s. */
+  readonly maxDelayMs: number;
+  /** Longest `Retry-After` honoured. Default 60 s. */
+  readonly maxRetryAfterMs: number;
+  /** Source of jitter in [0, 1). Default Math.random. */
+  readonly random?: () => number;
+}
+
+/** Debug-level request events. The client never prints; it never passes headers here. */
+export interface ClientLogger {
+  debug(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+/** Options of {@link SynapseClient}. */
+export interface SynapseClientOptions {
+  /** Base URL, e.g. `https://api.synapse.sh`. */
+  readonly host: string;
+  readonly token?: string | undefined;
+  readonly auth?: AuthScheme;
+  /** Workspace (tenant) code; required by the `drf` scheme. */
+  readonly tenant?: string | undefined;
+  /** Default 5 s. */
+  readonly connectTimeoutMs?: number;
+  /** Default 15 s (60 s for ground-truth lists, as the SDK does). */
+  readonly readTimeoutMs?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Items per page; the server caps it at 100. Default 100. */
+  readonly pageSize?: number;
+  /** Pages in flight when the total is known (1 = off). Default 8. */
+  readonly prefetch?: number;
+  /** Sockets per host. Default 16. */
+  readonly maxSockets?: number;
+  readonly logger?: ClientLogger;
+  readonly userAgent?: string;
+}
+
+/** Query parameters; arrays become repeated keys (`expand=a&expand=b`), as the SDK sends them. */
+export type QueryParams = Readonly<
+  Record<string, string | number | boolean | readonly (string | number)[] | null | undefined>
+>;
+
+/** Per-call options. */
+export interface CallOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** Names the object in error messages ("project 42"). */
+  readonly what?: string;
+  readonly readTimeoutMs?: number;
+}
+
+/** A parsed JSON response with its raw text. */
+export interface JsonResponse<T> {
+  readonly value: T;
+  readonly text: string;
+  readonly status: number;
+}
+
+const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
+const RETRYABLE_TRANSPORT = new Set(['connect-timeout', 'read-timeout', 'connection-refused', 'connection-reset', 'truncated']);
+
+/** Appends query parameters with repeated keys for arrays. */
+export function withParams(url: URL, params: QueryParams | undefined): URL {
+  const out = new URL(url);
+  for (const [k, v] of Object.entries(params ?? {})) {
+    if (v === undefined || v === null) {
+      continue;
+    }
+    if (Array.isArray(v)) {
+      for (const item of v as readonly (string | number)[]) {
+        out.searchParams.append(k, String(item));
+      }
+    } else {
+      out.searchParams.append(k, String(v));
+    }
+  }
+  return out;
+}
+
+/** Parses a `Retry-After` header (seconds or an HTTP date) into milliseconds. */
+export function parseRetryAfter(value: string | string[] | undefined, now: number = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v.trim() === '') {
+    return undefined;
+  }
+  if (/^\d+(\.\d+)?$/.test(v.trim())) {
+    return Math.round(Number(v) * 1000);
+  }
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(new SynxError('SYNX_ABORTED', 'the operation was cancelled'));
+      return;
+    }
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(new SynxError('SYNX_ABORTED', 'the operation was cancelled'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * A client for the Synapse backend: SDK-style endpoints (`projects/{id}/`, `sdk/assignments/`,
+ * …) and `/v2/projects/`. Lists are async iterables that follow `next`, prefetch pages with
+ * bounded concurrency and yield items in server order. Idempotent requests are retried with
+ * exponential backoff and jitter. Errors are {@link SynapseApiError}s with stable codes; the
+ * token never appears in a message, an error or a log event.
+ *
+ * @example
+ * const client = new SynapseClient({ host, token });
+ * for await (const a of client.listAssignments({ project: 12 })) console.log(a.id);
+ */
+export class SynapseClient {
+  readonly host: string;
+  readonly pageSize: number;
+  readonly prefetch: number;
+  readonly #origin: URL;
+  readonly #token: string | undefined;
+  readonly #auth: AuthScheme;
+  readonly #tenant: string | undefined;
+  readonly #connectTimeoutMs: number;
+  readonly #readTimeoutMs: number;
+  readonly #retry: RetryPolicy;
+  readonly #agent: http.Agent;
+  readonly #logger: ClientLogger | undefined;
+  readonly #userAgent: string;
+
+  constructor(options: SynapseClientOptions) {
+    let origin: URL;
+    try {
+      origin = new URL(options.host.endsWith('/') ? options.host : `${options.host}/`);
+    } catch {
+      throw new SynxError('SYNX_CONFIG', `"${options.host}" is not a valid host URL`, {
+        hint: 'give the host with its scheme, e.g. https://api.synapse.sh',
+      });
+    }
+    if (origin.protocol !== 'http:' && origin.protocol !== 'https:') {
+      throw new SynxError('SYNX_CONFIG', `host must be http(s), got ${origin.protocol}`);
+    }
+    this.#origin = origin;
+    this.host = origin.href.replace(/\/$/, '');
+    this.#token = options.token;
+    this.#auth = options.auth ?? 'sdk';
+    this.#tenant = options.tenant;
+    if (this.#auth === 'drf' && (this.#tenant === undefined || this.#tenant === '')) {
+      throw new SynxError('SYNX_CONFIG', 'the drf auth scheme needs a tenant (workspace) code');
+    }
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+    this.#readTimeoutMs = options.readTimeoutMs ?? 15_000;
+    this.#retry = {
+      retries: options.retry?.retries ?? 5,
+      baseDelayMs: options.retry?.baseDelayMs ?? 250,
+      maxDelayMs: options.retry?.maxDelayMs ?? 8_000,
+      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 60_000,
+      ...(options.retry?.random === undefined ? {} : { random: options.retry.random }),
+    };
+    this.pageSize = Math.max(1, Math.min(options.pageSize ?? 100, 100));
+    this.prefetch = Math.max(1, options.prefetch ?? 8);
+    const maxSockets = options.maxSockets ?? 16;
+    this.#agent =
+      origin.protocol === 'https:'
+        ? new https.Agent({ keepAlive: true, maxSockets })
+        : new http.Agent({ keepAlive: true, maxSockets });
+    this.#logger = options.logger;
+    this.#userAgent = options.userAgent ?? 'synx';
+  }
+
+  /** Closes idle keep-alive sockets. */
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  /** Secrets to scrub from any text that leaves the client. */
+  get #secrets(): string[] {
+    return [this.#token, this.#tenant].filter((s): s is string => s !== undefined && s !== '');
+  }
+
+  #authHeaders(): Record<string, string> {
+    const t = this.#token;
+    if (t === undefined || t === '') {
+      return {};
+    }
+    switch (this.#auth) {
+      case 'access-token':
+        return { 'SYNAPSE-ACCESS-TOKEN': t };
+      case 'drf':
+        return { Authorization: `Token ${t}`, 'Synapse-Tenant': `Token ${this.#tenant ?? ''}` };
+      default:
+        return { 'Synapse-Access-Token': `Token ${t}` };
+    }
+  }
+
+  /** Resolves a path relative to the host (keeping its trailing slash) or an absolute URL. */
+  url(pathOrUrl: string, params?: QueryParams): URL {
+    const base = /^https?:\/\//i.test(pathOrUrl) ? new URL(pathOrUrl) : new URL(pathOrUrl.replace(/^\/+/, ''), this.#origin);
+    return withParams(base, params);
+  }
+
+  #backoff(attempt: number): number {
+    const random = this.#retry.random ?? Math.random;
+    const cap = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(cap / 2 + (random() * cap) / 2);
+  }
+
+  /**
+   * Sends one request with retries and returns the parsed JSON. Retries 408/429/502/503/504,
+   * timeouts, resets and cut-short bodies for GET/HEAD/PUT/DELETE; never for POST/PATCH.
+   *
+   * @throws SynapseApiError with a stable code.
+   */
+  async requestJson<T = unknown>(
+    method: string,
+    target: URL,
+    options: CallOptions & { body?: unknown; auth?: boolean } = {},
+  ): Promise<JsonResponse<T>> {
+    const idempotent = method !== 'POST' && method !== 'PATCH';
+    const what = options.what ?? target.pathname;
+    const path = `${target.pathname}${target.search}`;
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': this.#userAgent,
+      ...(options.auth === false ? {} : this.#authHeaders()),
+    };
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    const maxAttempts = idempotent ? this.#retry.retries + 1 : 1;
+    for (let attempt = 1; ; attempt++) {
+      throwIfAborted(options.signal);
+      const started = Date.now();
+      let res: HttpResponse;
+      try {
+        res = await httpRequest({
+          method,
+          url: target,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          signal: options.signal,
+          connectTimeoutMs: this.#connectTimeoutMs,
+          readTimeoutMs: options.readTimeoutMs ?? this.#readTimeoutMs,
+          agent: this.#agent,
+        });
+      } catch (err) {
+        if (!(err instanceof TransportError)) {
+          throw err;
+        }
+        const retry = attempt < maxAttempts && RETRYABLE_TRANSPORT.has(err.failure);
+        const delay = retry ? this.#backoff(attempt) : undefined;
+        this.#log('request failed', { method, path, attempt, failure: err.failure, ms: Date.now() - started, retryInMs: delay });
+        if (delay === undefined) {
+          throw errorForTransport(err, { method, path, host: this.host, attempts: attempt }, what, this.#secrets);
+        }
+        await sleep(delay, options.signal);
+        continue;
+      }
+      const text = res.body.toString('utf8');
+      if (res.status >= 400 || res.status < 200) {
+        const retry = attempt < maxAttempts && RETRYABLE_STATUS.has(res.status);
+        let delay: number | undefined;
+        if (retry) {
+          const after = parseRetryAfter(res.headers['retry-after']);
+          delay = after === undefined ? this.#backoff(attempt) : Math.min(after, this.#retry.maxRetryAfterMs);
+        }
+        this.#log('request', { method, path, attempt, status: res.status, ms: Date.now() - started, retryInMs: delay });
+        if (delay === undefined) {
+          throw errorForStatus(res.status, text, { method, path, host: this.host, attempts: attempt }, what, this.#secrets);
+        }
+        await sleep(delay, options.signal);
+        continue;
+      }
+      this.#log('request', { method, path, attempt, status: res.status, ms: Date.now() - started, bytes: res.body.length });
+      if (res.status === 204 || text === '') {
+        return { value: undefined as T, text, status: res.status };
+      }
+      try {
+        return { value: JSON.parse(text) as T, text, status: res.status };
+      } catch {
+        // A body that does not parse was most likely cut short by a proxy: retry like a reset.
+        const err = new TransportError('truncated', `the ${res.body.length}-byte response is not valid JSON`);
+        if (attempt < maxAttempts) {
+          const delay = this.#backoff(attempt);
+          this.#log('request failed', { method, path, attempt, failure: 'invalid-json', retryInMs: delay });
+          await sleep(delay, options.signal);
+          continue;
+        }
+        throw errorForTransport(err, { method, path, host: this.host, attempts: attempt }, what, this.#secrets);
+      }
+    }
+  }
+
+  #log(message: string, fields: Record<string, unknown>): void {
+    if (this.#logger === undefined) {
+      return;
+    }
+    const clean: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(fields)) {
+      if (v !== undefined) {
+        clean[k] = typeof v === 'string' ? redact(v, this.#secrets) : v;
+      }
+    }
+    this.#logger.debug(message, clean);
+  }
+
+  /** GET a path and validate the body with `schema`. */
+  async get<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    params?: QueryParams,
+    options: CallOptions = {},
+  ): Promise<z.infer<S>> {
+    const target = this.url(path, params);
+    const res = await this.requestJson('GET', target, options);
+    return this.parse(schema, res.value, options.what ?? path, target);
+  }
+
+  /** Validates a value with a schema, turning a mismatch into SYNX_HTTP. */
+  parse<S extends z.ZodType>(schema: S, value: unknown, what: string, target: URL): z.infer<S> {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw new SynapseApiError(
+        'SYNX_HTTP',
+        `unexpected response for ${what}: ${first === undefined ? 'invalid' : `${first.path.join('.') || '(root)'} ${first.message}`}`,
+        { method: 'GET', path: `${target.pathname}${target.search}`, host: this.host, attempts: 1 },
+      );
+    }
+    return parsed.data;
+  }
+
+  /** A DRF-paginated list as an async iterable. */
+  list<S extends z.ZodType>(path: string, schema: S, params: QueryParams = {}, options: CallOptions = {}): PagedList<z.infer<S>> {
+    const first = this.url(path, { ...params, page_size: params['page_size'] ?? this.pageSize });
+    return new PagedList<z.infer<S>>(this, first, {
+      schema,
+      prefetch: this.prefetch,
+      what: options.what ?? path,
+      signal: options.signal,
+      ...(options.readTimeoutMs === undefined ? {} : { readTimeoutMs: options.readTimeoutMs }),
+    });
+  }
+
+  /** `GET /health/` without credentials. Resolves to the HTTP status; throws only on network errors. */
+  async health(options: CallOptions = {}): Promise<{ ok: boolean; status: number }> {
+    try {
+      const res = await this.requestJson('GET', this.url('health/'), { ...options, auth: false, what: 'the health check' });
+      return { ok: true, status: res.status };
+    } catch (err) {
+      if (err instanceof SynapseApiError && err.status !== undefined) {
+        return { ok: false, status: err.status };
+      }
+      throw err;
+    }
+  }
+
+  /** `GET users/me/`. */
+  getCurrentUser(options: CallOptions = {}): Promise<User> {
+    return this.get('users/me/', UserSchema, undefined, { what: 'the current user', ...options });
+  }
+
+  /** `GET agents/` (the token check `synapse doctor` uses). */
+  listAgents(options: CallOptions = {}): PagedList<Agent> {
+    return this.list('agents/', AgentSchema, {}, { what: 'agents', ...options });
+  }
+
+  /** `GET projects/{id}/`. */
+  getProject(id: number | string, options: CallOptions = {}): Promise<Project> {
+    return this.get(`projects/${encodeURIComponent(String(id))}/`, ProjectSchema, undefined, {
+      what: `project ${id}`,
+      ...options,
+    });
+  }
+
+  /**
+   * `GET /v2/projects/` with cursor pagination (`{data, meta.pagination.next_cursor}`; the
+   * `{results, next}` form is accepted too).
+   */
+  async *listProjects(
+    params: { category?: string; perPage?: number; sort?: string } = {},
+    options: CallOptions = {},
+  ): AsyncGenerator<Project> {
+    let target: URL | undefined = this.url('/v2/projects/', {
+      category: params.category,
+      per_page: params.perPage ?? 100,
+      sort: params.sort,
+    });
+    while (target !== undefined) {
+      const res: JsonResponse<unknown> = await this.requestJson('GET', target, { what: 'projects', ...options });
+      const v = res.value as Record<string, unknown> | null;
+      const rows: unknown = v?.['data'] ?? v?.['results'];
+      if (!Array.isArray(rows)) {
+        throw new SynapseApiError('SYNX_HTTP', 'unexpected response for projects: no data list', {
+          method: 'GET',
+          path: `${target.pathname}${target.search}`,
+          host: this.host,
+          attempts: 1,
+        });
+      }
+      for (const row of rows) {
+        yield this.parse(ProjectSchema, row, 'a project', target);
+      }
+      const meta = v?.['meta'] as { pagination?: { next_cursor?: unknown } } | undefined;
+      const cursor = meta?.pagination?.next_cursor;
+      const next = v?.['next'];
+      if (typeof cursor === 'string' && cursor !== '') {
+        const u: URL = new URL(target);
+        u.searchParams.set('cursor', cursor);
+        target = u;
+      } else if (typeof next === 'string' && next !== '') {
+        target = this.url(next);
+      } else {
+        target = undefined;
+      }
+    }
+  }
+
+  /** `GET sdk/assignments/?project=…&expand=data` (labelers' work). */
+  listAssignments(
+    params: { project: number | string; expand?: readonly string[]; [key: string]: QueryParams[string] },
+    options: CallOptions = {},
+  ): PagedList<Assignment> {
+    return this.list('sdk/assignments/', AssignmentSchema, { expand: ['data'], ...params }, {
+      what: `assignments of project ${params.project}`,
+      ...options,
+    });
+  }
+
+  /** `GET sdk/tasks/?project=…&expand=data_unit&expand=assignment&expand=workshop`. */
+  listTasks(
+    params: { project: number | string; expand?: readonly string[]; [key: string]: QueryParams[string] },
+    options: CallOptions = {},
+  ): PagedList<Task> {
+    return this.list('sdk/tasks/', TaskSchema, { expand: ['data_unit', 'assignment', 'workshop'], ...params }, {
+      what: `tasks of project ${params.project}`,
+      ...options,
+    });
+  }
+
+  /** `GET sdk/ground_truth_events/?ground_truth_dataset_versions=<id>` (read timeout 60 s). */
+  listGroundTruthEvents(
+    params: { version: number | string; category?: string; [key: string]: QueryParams[string] },
+    options: CallOptions = {},
+  ): PagedList<GroundTruthEvent> {
+    const { version, ...rest } = params;
+    return this.list(
+      'sdk/ground_truth_events/',
+      GroundTruthEventSchema,
+      { ground_truth_dataset_versions: version, expand: ['data'], ...rest },
+      { what: `ground-truth version ${version}`, readTimeoutMs: 60_000, ...options },
+    );
+  }
+
+  /** `GET ground_truth_dataset_versions/{id}/`. */
+  getGroundTruthVersion(id: number | string, options: CallOptions = {}): Promise<GroundTruthVersion> {
+    return this.get(`ground_truth_dataset_versions/${encodeURIComponent(String(id))}/`, GroundTruthVersionSchema, undefined, {
+      what: `ground-truth version ${id}`,
+      ...options,
+    });
+  }
+
+  /** `GET ground_truth_dataset_versions/?ground_truth_dataset=…`. */
+  listGroundTruthVersions(
+    params: { dataset?: number | string; isArchived?: boolean } = {},
+    options: CallOptions = {},
+  ): PagedList<GroundTruthVersion> {
+    return this.list(
+      'ground_truth_dataset_versions/',
+      GroundTruthVersionSchema,
+      { ground_truth_dataset: params.dataset, is_archived: params.isArchived },
+      { what: 'ground-truth versions', ...options },
+    );
+  }
+
+  /** `GET storages/{id}/`. */
+  getStorage(id: number | string, options: CallOptions = {}): Promise<Storage> {
+    return this.get(`storages/${encodeURIComponent(String(id))}/`, StorageSchema, undefined, { what: `storage ${id}`, ...options });
+  }
+
+  /** `GET assignments/{id}/` (fresh file URLs for one assignment). */
+  getAssignment(id: number | string, options: CallOptions = {}): Promise<Assignment> {
+    return this.get(`assignments/${encodeURIComponent(String(id))}/`, AssignmentSchema, { expand: ['data_unit'] }, {
+      what: `assignment ${id}`,
+      ...options,
+    });
+  }
+
+  /** `GET tasks/{id}/?expand=data_unit` (fresh file URLs for one task). */
+  getTask(id: number | string, options: CallOptions = {}): Promise<Task> {
+    return this.get(`tasks/${encodeURIComponent(String(id))}/`, TaskSchema, { expand: ['data_unit'] }, {
+      what: `task ${id}`,
+      ...options,
+    });
+  }
+}

@@ -1,0 +1,195 @@
+import { SynxError, type SynxErrorCode } from '@synx/model';
+import type { TransportError } from './http.js';
+
+/** Details every Synapse API error carries (never a header, never the token). */
+export interface SynapseApiErrorDetails {
+  readonly method: string;
+  /** Path and query of the request, without the host. */
+  readonly path: string;
+  readonly host: string;
+  readonly status?: number;
+  /** The server's error text (DRF `detail`, field messages, or v2 `error.message`). */
+  readonly serverMessage?: string;
+  /** v2 `error.code`, when the server sent one. */
+  readonly serverCode?: string;
+  readonly requestId?: string;
+  /** How many attempts were made. */
+  readonly attempts: number;
+  /** Transport failure kind for network/timeout errors. */
+  readonly failure?: string;
+}
+
+/** An error from talking to Synapse: an HTTP status, a network failure or a timeout. */
+export class SynapseApiError extends SynxError {
+  override readonly name: string = 'SynapseApiError';
+  readonly status: number | undefined;
+  readonly request: SynapseApiErrorDetails;
+
+  constructor(code: SynxErrorCode, message: string, request: SynapseApiErrorDetails, hint?: string) {
+    super(code, message, {
+      ...(hint === undefined ? {} : { hint }),
+      details: { ...request },
+    });
+    this.status = request.status;
+    this.request = request;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Extracts a readable message from a DRF (`{"detail": …}`, `{"field": ["msg"]}`,
+ * `["msg"]`) or v2 (`{"error": {code, message, details}}`) error body.
+ */
+export function parseErrorBody(body: string): { message?: string; code?: string; requestId?: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+    return text === '' ? {} : { message: text.slice(0, 300) };
+  }
+  if (isRecord(value) && isRecord(value['error'])) {
+    const e = value['error'];
+    const parts: string[] = [];
+    if (typeof e['message'] === 'string') {
+      parts.push(e['message']);
+    }
+    if (Array.isArray(e['details'])) {
+      for (const d of e['details']) {
+        if (isRecord(d) && typeof d['message'] === 'string') {
+          parts.push(typeof d['field'] === 'string' ? `${d['field']}: ${d['message']}` : d['message']);
+        }
+      }
+    }
+    const meta = value['meta'];
+    return {
+      ...(parts.length > 0 ? { message: [...new Set(parts)].join('; ') } : {}),
+      ...(typeof e['code'] === 'string' ? { code: e['code'] } : {}),
+      ...(isRecord(meta) && typeof meta['request_id'] === 'string' ? { requestId: meta['request_id'] } : {}),
+    };
+  }
+  if (isRecord(value)) {
+    if (typeof value['detail'] === 'string') {
+      return { message: value['detail'] };
+    }
+    const parts: string[] = [];
+    for (const [k, v] of Object.entries(value)) {
+      const msgs = Array.isArray(v) ? v.filter((x) => typeof x === 'string') : typeof v === 'string' ? [v] : [];
+      if (msgs.length > 0) {
+        parts.push(k === 'non_field_errors' ? msgs.join(' ') : `${k}: ${msgs.join(' ')}`);
+      }
+    }
+    return parts.length > 0 ? { message: parts.join('; ') } : {};
+  }
+  if (Array.isArray(value)) {
+    const msgs = value.filter((x) => typeof x === 'string');
+    return msgs.length > 0 ? { message: msgs.join('; ') } : {};
+  }
+  return {};
+}
+
+/** Replaces every occurrence of each secret in `text` with `***`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s.length >= 4) {
+      out = out.split(s).join('***');
+    }
+  }
+  return out;
+}
+
+const STATUS_CODES: Record<number, SynxErrorCode> = {
+  400: 'SYNX_VALIDATION',
+  401: 'SYNX_AUTH',
+  403: 'SYNX_PERMISSION',
+  404: 'SYNX_NOT_FOUND',
+  422: 'SYNX_VALIDATION',
+  429: 'SYNX_RATE_LIMITED',
+};
+
+/** Builds the error for an HTTP status; `what` names the object asked for ("project 42"). */
+export function errorForStatus(
+  status: number,
+  body: string,
+  request: Omit<SynapseApiErrorDetails, 'status' | 'serverMessage' | 'serverCode' | 'requestId'>,
+  what: string,
+  secrets: readonly string[],
+): SynapseApiError {
+  const parsed = parseErrorBody(redact(body, secrets));
+  const code: SynxErrorCode = STATUS_CODES[status] ?? (status >= 500 ? 'SYNX_SERVER' : 'SYNX_HTTP');
+  const server = parsed.message === undefined ? '' : `: ${parsed.message}`;
+  let message: string;
+  let hint: string | undefined;
+  switch (code) {
+    case 'SYNX_AUTH':
+      message = `Synapse at ${request.host} rejected the access token (401${server})`;
+      hint = 'check the token (--token, SYNAPSE_ACCESS_TOKEN or ~/.synapse/config.json); it may have expired';
+      break;
+    case 'SYNX_PERMISSION':
+      message = `the access token may not read ${what} on ${request.host} (403${server})`;
+      hint = 'ask a workspace admin for access, or use a token of a member of that project';
+      break;
+    case 'SYNX_NOT_FOUND':
+      message = `${what} was not found on ${request.host} (404${server})`;
+      hint = 'check the id; `synx export` without flags lists what your token can see';
+      break;
+    case 'SYNX_VALIDATION':
+      message = `Synapse rejected the request for ${what} (${status}${server})`;
+      break;
+    case 'SYNX_RATE_LIMITED':
+      message = `Synapse kept rate-limiting requests for ${what} (429) after ${request.attempts} attempts`;
+      hint = 'try again later or lower --concurrency';
+      break;
+    case 'SYNX_SERVER':
+      message = `Synapse failed while serving ${what} (${status}${server}) after ${request.attempts} attempts`;
+      hint = 'the server had an internal problem; try again later';
+      break;
+    default:
+      message = `unexpected HTTP ${status} for ${what} from ${request.host}${server}`;
+  }
+  return new SynapseApiError(
+    code,
+    redact(message, secrets),
+    {
+      ...request,
+      status,
+      ...(parsed.message === undefined ? {} : { serverMessage: parsed.message }),
+      ...(parsed.code === undefined ? {} : { serverCode: parsed.code }),
+      ...(parsed.requestId === undefined ? {} : { requestId: parsed.requestId }),
+    },
+    hint,
+  );
+}
+
+/** Builds the error for a transport failure after the last attempt. */
+export function errorForTransport(
+  err: TransportError,
+  request: Omit<SynapseApiErrorDetails, 'status' | 'failure'>,
+  what: string,
+  secrets: readonly string[],
+): SynapseApiError {
+  if (err.failure === 'aborted') {
+    return new SynapseApiError('SYNX_ABORTED', `the request for ${what} was cancelled`, { ...request, failure: err.failure });
+  }
+  const timeout = err.failure === 'connect-timeout' || err.failure === 'read-timeout';
+  const reason: Record<string, string> = {
+    'connect-timeout': 'the connection was not established in time',
+    'read-timeout': 'the server stopped answering',
+    'connection-refused': 'the connection was refused',
+    'connection-reset': 'the connection was dropped',
+    dns: 'the host name could not be resolved',
+    truncated: 'the response was cut short',
+    other: 'the connection failed',
+  };
+  const message = `could not get ${what} from ${request.host}: ${reason[err.failure] ?? err.failure} (${err.message}) after ${request.attempts} attempt${request.attempts === 1 ? '' : 's'}`;
+  return new SynapseApiError(
+    timeout ? 'SYNX_TIMEOUT' : 'SYNX_NETWORK',
+    redact(message, secrets),
+    { ...request, failure: err.failure },
+    timeout ? 'the server or network is slow; try again, or raise the timeout' : 'check the host (--host / SYNAPSE_HOST) and your network',
+  );
+}

@@ -1,0 +1,53 @@
+// Public surface of @synx/client.
+export {
+  SynapseClient,
+  parseRetryAfter,
+  withParams,
+  type AuthScheme,
+  type CallOptions,
+  type ClientLogger,
+  type JsonResponse,
+  type QueryParams,
+  type RetryPolicy,
+  type SynapseClientOptions,
+} from './client.js';
+export { PagedList, type PageEntry } from './paged-list.js';
+export { SynapseApiError, parseErrorBody, redact, type SynapseApiErrorDetails } from './errors.js';
+export { TransportError, type TransportFailure } from './http.js';
+export {
+  DEFAULT_SYNAPSE_HOST,
+  defaultConfigPath,
+  normalizeHost,
+  readSynapseConfig,
+  resolveCredentials,
+  writeSynapseConfig,
+  type CredentialInputs,
+  type CredentialSource,
+  type LoadedConfig,
+  type ResolvedCredentials,
+  type SynapseConfigFile,
+} from './credentials.js';
+export { jsonArrayElementSpans, jsonMemberSpan, rawArrayMember, rawMember, type JsonSpan } from './json-spans.js';
+export {
+  AgentSchema,
+  AssignmentSchema,
+  DataUnitSchema,
+  FileValueSchema,
+  GroundTruthEventSchema,
+  GroundTruthVersionSchema,
+  PageEnvelopeSchema,
+  ProjectSchema,
+  StorageSchema,
+  TaskSchema,
+  UserSchema,
+  type Agent,
+  type Assignment,
+  type DataUnit,
+  type FileValue,
+  type GroundTruthEvent,
+  type GroundTruthVersion,
+  type Project,
+  type Storage,
+  type Task,
+  type User,
+} from './schemas.js';

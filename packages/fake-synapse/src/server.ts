@@ -1,0 +1,704 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname } from 'node:path';
+import { SynxError } from '@synx/model';
+import { FakeDataset, type FakeUnit } from './dataset.js';
+import { FaultEngine, type FaultConfig, type FaultDecision, type RouteName } from './faults.js';
+
+/** Options of {@link startFakeSynapse}. */
+export interface FakeSynapseOptions {
+  /** A Synapse raw export folder (`json/`, `origin_files/`, optional `project.json`). */
+  readonly from: string;
+  /** The access token the fake accepts (in all three header forms). Default `fake-synapse-token`. */
+  readonly token?: string;
+  /** When set, the `Authorization: Token` form must also send `Synapse-Tenant`. */
+  readonly tenant?: string;
+  /** Loopback address to bind. Default 127.0.0.1; non-loopback addresses are refused. */
+  readonly hostname?: string;
+  /** Default 0 (a free port). */
+  readonly port?: number;
+  /** Seed of every fault decision. Default 1. */
+  readonly seed?: number;
+  readonly faults?: FaultConfig;
+  /** Lifetime of signed media URLs. Default 10 minutes. */
+  readonly urlTtlMs?: number;
+  /** Project id when the folder has no `project.json` with an id. Default 1. */
+  readonly projectId?: number;
+  /** Assignments per task (each with the same data). Default 1. */
+  readonly assignmentsPerTask?: number;
+  /** Ground-truth split shares when the folder has no `synapse-fake.json` categories. */
+  readonly gtSplit?: readonly [number, number, number];
+  /** Largest number of request-log entries kept (oldest dropped). Default 1,000,000. */
+  readonly logLimit?: number;
+}
+
+/** One served request. */
+export interface RequestLogEntry {
+  /** Milliseconds since the server started. */
+  readonly t: number;
+  readonly method: string;
+  readonly route: RouteName | 'control' | 'unknown';
+  /** Path and query (signed media URLs without their signature). */
+  readonly path: string;
+  readonly status: number;
+  /** The fault injected, if any. */
+  readonly fault?: FaultDecision['kind'];
+  /** Bytes of body sent. */
+  readonly bytes: number;
+  /** Range header of media requests. */
+  readonly range?: string;
+}
+
+/** A running fake backend. */
+export interface FakeSynapse {
+  /** Base URL, e.g. `http://127.0.0.1:43121`. */
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  readonly projectId: number;
+  readonly dataset: FakeDataset;
+  /** Every request served, oldest first (bounded by `logLimit`). */
+  readonly log: RequestLogEntry[];
+  /** Replaces the fault switches (and their per-request counters). */
+  setFaults(faults: FaultConfig): void;
+  /** A freshly signed media URL for a data unit. */
+  mediaUrl(dataUnitId: number): string;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.gif': 'image/gif',
+  '.bmp': 'image/bmp',
+  '.webp': 'image/webp',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+  '.mp4': 'video/mp4',
+};
+
+interface Reply {
+  status: number;
+  body: string | Buffer;
+  contentType: string;
+  headers?: Record<string, string>;
+}
+
+interface FileReply {
+  status: number;
+  path: string;
+  start: number;
+  end: number;
+  size: number;
+  contentType: string;
+  headers: Record<string, string>;
+  head: boolean;
+}
+
+function json(status: number, value: unknown): Reply {
+  return { status, body: JSON.stringify(value), contentType: 'application/json' };
+}
+
+function rawJson(status: number, text: string): Reply {
+  return { status, body: text, contentType: 'application/json' };
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || host.startsWith("127.");
+}
+
+function intParam(url: URL, name: string): number | undefined {
+  const v = url.searchParams.get(name);
+  if (v === null || !/^-?\d+$/.test(v)) {
+    return undefined;
+  }
+  return Number(v);
+}
+
+function routeOf(pathname: string): RouteName | 'control' | 'unknown' {
+  if (pathname === '/health/') {
+    return 'health';
+  }
+  if (pathname.startsWith('/__fake/')) {
+    return 'control';
+  }
+  if (pathname.startsWith('/media/')) {
+    return 'media';
+  }
+  if (pathname === '/users/me/') {
+    return 'users';
+  }
+  if (pathname === '/agents/') {
+    return 'agents';
+  }
+  if (pathname.startsWith('/v2/projects/')) {
+    return 'v2-projects';
+  }
+  if (pathname.startsWith('/projects/')) {
+    return 'projects';
+  }
+  if (pathname === '/sdk/assignments/' || pathname.startsWith('/assignments/')) {
+    return 'assignments';
+  }
+  if (pathname === '/sdk/tasks/' || pathname.startsWith('/tasks/')) {
+    return 'tasks';
+  }
+  if (pathname === '/sdk/ground_truth_events/') {
+    return 'gt-events';
+  }
+  if (pathname.startsWith('/ground_truth_dataset_versions/')) {
+    return 'gt-versions';
+  }
+  if (pathname.startsWith('/data_units/')) {
+    return 'data-units';
+  }
+  if (pathname.startsWith('/storages/')) {
+    return 'storages';
+  }
+  return 'unknown';
+}
+
+/**
+ * Starts a fake Synapse backend on loopback that serves a raw export folder through the
+ * SDK-style endpoints, with the real auth headers, the DRF pagination envelope (`page_size`
+ * capped at 100), DM v1 `data` spliced in byte-for-byte, signed expiring media URLs that honour
+ * HTTP Range, and seeded fault injection.
+ *
+ * @example
+ * const fake = await startFakeSynapse({ from: 'fixtures/demo', token: 't' });
+ * // … point a SynapseClient at fake.url …
+ * await fake.close();
+ */
+export async function startFakeSynapse(options: FakeSynapseOptions): Promise<FakeSynapse> {
+  const hostname = options.hostname ?? '127.0.0.1';
+  if (!isLoopback(hostname)) {
+    throw new SynxError('SYNX_CONFIG', `the fake backend only binds to loopback, not ${hostname}`);
+  }
+  const token = options.token ?? 'fake-synapse-token';
+  const dataset = await FakeDataset.load(options.from, {
+    ...(options.projectId === undefined ? {} : { projectId: options.projectId }),
+    ...(options.assignmentsPerTask === undefined ? {} : { assignmentsPerTask: options.assignmentsPerTask }),
+    ...(options.gtSplit === undefined ? {} : { gtSplit: options.gtSplit }),
+  });
+  const faults = new FaultEngine(options.faults ?? {}, options.seed ?? 1);
+  const secret = randomBytes(32);
+  const ttl = (): number => faults.spec('media').urlTtlMs ?? options.urlTtlMs ?? 600_000;
+  const log: RequestLogEntry[] = [];
+  const logLimit = options.logLimit ?? 1_000_000;
+  const started = Date.now();
+  let base = '';
+
+  const sign = (path: string, expires: number): string =>
+    createHmac('sha256', secret).update(`${path}:${expires}`).digest('hex');
+
+  const mediaUrl = (unit: FakeUnit): string | undefined => {
+    const name = unit.entry.mediaName;
+    if (name === undefined) {
+      return undefined;
+    }
+    const path = `/media/${unit.dataUnitId}/${encodeURIComponent(name)}`;
+    const expires = Date.now() + ttl();
+    return `${base}${path}?expires=${expires}&signature=${sign(path, expires)}`;
+  };
+
+  const fileObject = async (unit: FakeUnit): Promise<Record<string, unknown> | undefined> => {
+    const url = mediaUrl(unit);
+    if (url === undefined) {
+      return undefined;
+    }
+    const facts = await dataset.mediaFacts(unit);
+    return {
+      url,
+      file_name_original: unit.entry.mediaName,
+      is_primary: true,
+      file_type: dataset.specName(unit).replace(/_\d+$/, ''),
+      ...(facts === undefined ? {} : { size: facts.size, checksum: facts.sha1 }),
+    };
+  };
+
+  const dataUnitJson = async (unit: FakeUnit, known?: Record<string, unknown>): Promise<string> => {
+    const file = known ?? (await fileObject(unit));
+    return JSON.stringify({
+      id: unit.dataUnitId,
+      meta: unit.meta,
+      files: file === undefined ? {} : { [dataset.specName(unit)]: file },
+    });
+  };
+
+  const assignmentJson = async (unit: FakeUnit, assignmentId: number, withData: boolean): Promise<string> => {
+    const file = await fileObject(unit);
+    const head = JSON.stringify({
+      id: assignmentId,
+      project: dataset.projectId,
+      task: { id: unit.taskId },
+      status: unit.status,
+      tags: [],
+      user: 1,
+      file: file ?? null,
+      files: file === undefined ? {} : { [dataset.specName(unit)]: file },
+    });
+    const du = await dataUnitJson(unit, file);
+    const data = withData ? `,"data":${await dataset.dataText(unit)}` : '';
+    return `${head.slice(0, -1)},"data_unit":${du}${data}}`;
+  };
+
+  const taskJson = async (unit: FakeUnit, expand: string[]): Promise<string> => {
+    const head = JSON.stringify({
+      id: unit.taskId,
+      project: dataset.projectId,
+      status: unit.status,
+      tags: [],
+      assignment: expand.includes('assignment') ? { id: unit.assignmentIds[0] } : unit.assignmentIds[0],
+    });
+    const du = expand.includes('data_unit') ? await dataUnitJson(unit) : String(unit.dataUnitId);
+    return `${head.slice(0, -1)},"data_unit":${du},"data":${await dataset.dataText(unit)}}`;
+  };
+
+  const gtEventJson = async (unit: FakeUnit, withData: boolean): Promise<string> => {
+    const file = await fileObject(unit);
+    const head = JSON.stringify({
+      id: unit.gtEventId,
+      project: dataset.projectId,
+      category: unit.gtCategory,
+      ground_truth_dataset_version: 1,
+      files: file === undefined ? {} : { [dataset.specName(unit)]: file },
+    });
+    const du = await dataUnitJson(unit, file);
+    const data = withData ? `,"data":${await dataset.dataText(unit)}` : '';
+    return `${head.slice(0, -1)},"data_unit":${du}${data}}`;
+  };
+
+  /** A DRF page over `total` rows rendered by `render(index)`. */
+  const page = async (url: URL, total: number, render: (i: number) => Promise<string>): Promise<Reply> => {
+    const requested = intParam(url, 'page_size') ?? 100;
+    const size = Math.max(1, Math.min(requested, 100));
+    const n = intParam(url, 'page') ?? 1;
+    const pages = Math.max(1, Math.ceil(total / size));
+    if (n < 1 || n > pages) {
+      return json(404, { detail: 'Invalid page.' });
+    }
+    const start = (n - 1) * size;
+    const end = Math.min(total, start + size);
+    const rows = await Promise.all(Array.from({ length: end - start }, (_, k) => render(start + k)));
+    const link = (p: number | undefined): string | null => {
+      if (p === undefined) {
+        return null;
+      }
+      const u = new URL(url.pathname + url.search, base);
+      if (p === 1) {
+        u.searchParams.delete('page');
+      } else {
+        u.searchParams.set('page', String(p));
+      }
+      return u.href;
+    };
+    const next = link(n < pages ? n + 1 : undefined);
+    const previous = link(n > 1 ? n - 1 : undefined);
+    return rawJson(
+      200,
+      `{"count":${total},"next":${JSON.stringify(next)},"previous":${JSON.stringify(previous)},"results":[${rows.join(',')}]}`,
+    );
+  };
+
+  const authorized = (req: http.IncomingMessage): 'ok' | 'missing' | 'invalid' => {
+    const sdk = req.headers['synapse-access-token'];
+    const auth = req.headers.authorization;
+    const tenantHeader = req.headers['synapse-tenant'];
+    if (typeof sdk === 'string' && sdk !== '') {
+      const value = sdk.startsWith('Token ') ? sdk.slice(6) : sdk;
+      return value === token ? 'ok' : 'invalid';
+    }
+    if (typeof auth === 'string' && auth !== '') {
+      if (!auth.startsWith('Token ') || auth.slice(6) !== token) {
+        return 'invalid';
+      }
+      if (options.tenant !== undefined) {
+        const t = typeof tenantHeader === 'string' ? tenantHeader.replace(/^Token /, '') : '';
+        return t === options.tenant ? 'ok' : 'invalid';
+      }
+      return 'ok';
+    }
+    return 'missing';
+  };
+
+  const expandOf = (url: URL): string[] => url.searchParams.getAll('expand').flatMap((e) => e.split(','));
+
+  const api = async (req: http.IncomingMessage, url: URL, route: RouteName): Promise<Reply | FileReply> => {
+    const p = url.pathname;
+    if (route === 'health') {
+      return json(200, { status: 'ok' });
+    }
+    if (route === 'media') {
+      return media(req, url);
+    }
+    const who = authorized(req);
+    if (who !== 'ok') {
+      return json(401, {
+        detail: who === 'missing' ? 'Authentication credentials were not provided.' : 'Invalid token.',
+      });
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return json(405, { detail: `Method "${req.method ?? ''}" not allowed.` });
+    }
+    const idFrom = (prefix: string): number | undefined => {
+      const m = new RegExp(`^${prefix}(\\d+)/$`).exec(p);
+      return m?.[1] === undefined ? undefined : Number(m[1]);
+    };
+    switch (route) {
+      case 'users':
+        return json(200, { id: 1, email: 'fake-user@synapse.invalid', name: 'Fake User' });
+      case 'agents':
+        return page(url, 1, () =>
+          Promise.resolve(JSON.stringify({ id: 1, name: 'fake-agent', url: `${base}/agent/`, status: 'connected' })),
+        );
+      case 'projects': {
+        const id = idFrom('/projects/');
+        if (id === undefined || id !== dataset.projectId) {
+          return json(404, { detail: 'Not found.' });
+        }
+        return json(200, dataset.project);
+      }
+      case 'v2-projects': {
+        const id = idFrom('/v2/projects/');
+        if (id !== undefined) {
+          return id === dataset.projectId
+            ? json(200, dataset.project)
+            : json(404, { error: { code: 'NOT_FOUND', message: 'Not found.' }, meta: { request_id: 'req_fake' } });
+        }
+        return json(200, {
+          data: [dataset.project],
+          meta: { request_id: 'req_fake', pagination: { next_cursor: null, previous_cursor: null, per_page: 50 } },
+        });
+      }
+      case 'assignments': {
+        if (p !== '/sdk/assignments/') {
+          const id = idFrom('/assignments/');
+          const unit = id === undefined ? undefined : dataset.unitByAssignment(id);
+          if (unit === undefined || id === undefined) {
+            return json(404, { detail: 'Not found.' });
+          }
+          return rawJson(200, await assignmentJson(unit, id, true));
+        }
+        const project = url.searchParams.get('project');
+        if (project === null) {
+          return json(400, { project: ['This field is required.'] });
+        }
+        if (Number(project) !== dataset.projectId) {
+          return json(400, { project: ['Select a valid choice. That choice is not one of the available choices.'] });
+        }
+        const status = url.searchParams.get('status');
+        const units = status === null ? dataset.units : dataset.units.filter((u) => u.status === status);
+        const apt = dataset.assignmentsPerTask;
+        const withData = expandOf(url).includes('data');
+        return page(url, units.length * apt, (k) => {
+          const unit = units[Math.floor(k / apt)];
+          const aid = unit?.assignmentIds[k % apt];
+          return unit === undefined || aid === undefined ? Promise.resolve('null') : assignmentJson(unit, aid, withData);
+        });
+      }
+      case 'tasks': {
+        if (p !== '/sdk/tasks/') {
+          const id = idFrom('/tasks/');
+          const unit = id === undefined ? undefined : dataset.unitByTask(id);
+          return unit === undefined ? json(404, { detail: 'Not found.' }) : rawJson(200, await taskJson(unit, ['data_unit']));
+        }
+        const project = url.searchParams.get('project');
+        if (project === null) {
+          return json(400, { project: ['This field is required.'] });
+        }
+        if (Number(project) !== dataset.projectId) {
+          return json(400, { project: ['Select a valid choice. That choice is not one of the available choices.'] });
+        }
+        const expand = expandOf(url);
+        return page(url, dataset.units.length, (k) => {
+          const unit = dataset.units[k];
+          return unit === undefined ? Promise.resolve('null') : taskJson(unit, expand);
+        });
+      }
+      case 'gt-events': {
+        const version = url.searchParams.get('ground_truth_dataset_versions');
+        if (version === null) {
+          return json(400, { ground_truth_dataset_versions: ['This field is required.'] });
+        }
+        if (version !== '1') {
+          return json(400, {
+            ground_truth_dataset_versions: [`Select a valid choice. ${version} is not one of the available choices.`],
+          });
+        }
+        const category = url.searchParams.get('category');
+        const units = category === null ? dataset.units : dataset.units.filter((u) => u.gtCategory === category);
+        const withData = expandOf(url).includes('data');
+        return page(url, units.length, (k) => {
+          const unit = units[k];
+          return unit === undefined ? Promise.resolve('null') : gtEventJson(unit, withData);
+        });
+      }
+      case 'gt-versions': {
+        const version = {
+          id: 1,
+          version: 'v1',
+          ground_truth_dataset: 1,
+          description: `${dataset.units.length} items`,
+          is_archived: false,
+          project: dataset.projectId,
+        };
+        if (p === '/ground_truth_dataset_versions/') {
+          return page(url, 1, () => Promise.resolve(JSON.stringify(version)));
+        }
+        return idFrom('/ground_truth_dataset_versions/') === 1 ? json(200, version) : json(404, { detail: 'Not found.' });
+      }
+      case 'data-units': {
+        const id = idFrom('/data_units/');
+        const unit = id === undefined ? undefined : dataset.unitByDataUnit(id);
+        return unit === undefined ? json(404, { detail: 'Not found.' }) : rawJson(200, await dataUnitJson(unit));
+      }
+      case 'storages': {
+        return idFrom('/storages/') === 1
+          ? json(200, {
+              id: 1,
+              name: 'fake-storage',
+              category: 'internal',
+              provider: 'file_system',
+              is_default: true,
+            })
+          : json(404, { detail: 'Not found.' });
+      }
+      default:
+        return json(404, { detail: 'Not found.' });
+    }
+  };
+
+  const s3Error = (status: number, code: string, message: string): Reply => ({
+    status,
+    body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+    contentType: 'application/xml',
+  });
+
+  const media = async (req: http.IncomingMessage, url: URL): Promise<Reply | FileReply> => {
+    const m = /^\/media\/(\d+)\/([^/]+)$/.exec(url.pathname);
+    const unit = m?.[1] === undefined ? undefined : dataset.unitByDataUnit(Number(m[1]));
+    if (m === null || unit?.entry.mediaPath === undefined) {
+      return s3Error(404, 'NoSuchKey', 'The specified key does not exist.');
+    }
+    const expires = intParam(url, 'expires');
+    const signature = url.searchParams.get('signature') ?? '';
+    const expected = expires === undefined ? '' : sign(url.pathname, expires);
+    if (
+      expires === undefined ||
+      signature.length !== expected.length ||
+      !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
+    ) {
+      return s3Error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+    }
+    if (Date.now() > expires) {
+      return s3Error(403, 'AccessDenied', 'Request has expired');
+    }
+    const facts = await dataset.mediaFacts(unit);
+    const size = facts?.size ?? 0;
+    const headers: Record<string, string> = {
+      'accept-ranges': 'bytes',
+      etag: `"${facts?.sha1 ?? ''}"`,
+    };
+    const contentType = CONTENT_TYPES[extname(unit.entry.mediaPath).toLowerCase()] ?? 'application/octet-stream';
+    const range = req.headers.range;
+    let start = 0;
+    let end = size - 1;
+    let status = 200;
+    if (typeof range === 'string') {
+      const r = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+      if (r === null || (r[1] === '' && r[2] === '')) {
+        return { status: 416, body: '', contentType, headers: { 'content-range': `bytes */${size}` } };
+      }
+      if (r[1] === '') {
+        const suffix = Number(r[2]);
+        start = Math.max(0, size - suffix);
+      } else {
+        start = Number(r[1]);
+        end = r[2] === '' ? size - 1 : Math.min(Number(r[2]), size - 1);
+      }
+      if (start >= size || start > end) {
+        return { status: 416, body: '', contentType, headers: { 'content-range': `bytes */${size}` } };
+      }
+      status = 206;
+      headers['content-range'] = `bytes ${start}-${end}/${size}`;
+    }
+    return { status, path: unit.entry.mediaPath, start, end, size, contentType, headers, head: req.method === 'HEAD' };
+  };
+
+  const control = async (req: http.IncomingMessage, url: URL): Promise<Reply> => {
+    if (url.pathname === '/__fake/log') {
+      return json(200, log);
+    }
+    if (url.pathname === '/__fake/faults' && req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      for await (const c of req) {
+        chunks.push(c as Buffer);
+      }
+      faults.set(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as FaultConfig);
+      return json(200, { ok: true });
+    }
+    if (url.pathname === '/__fake/reset-log' && req.method === 'POST') {
+      log.length = 0;
+      return json(200, { ok: true });
+    }
+    return json(404, { detail: 'Not found.' });
+  };
+
+  const record = (entry: RequestLogEntry): void => {
+    log.push(entry);
+    if (log.length > logLimit) {
+      log.splice(0, log.length - logLimit);
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', base);
+    const route = routeOf(url.pathname);
+    const logPath = route === 'media' ? url.pathname : `${url.pathname}${url.search}`;
+    const entry = (status: number, bytes: number, fault?: FaultDecision['kind']): void => {
+      record({
+        t: Date.now() - started,
+        method: req.method ?? 'GET',
+        route,
+        path: logPath,
+        status,
+        bytes,
+        ...(fault === undefined || fault === 'none' ? {} : { fault }),
+        ...(typeof req.headers.range === 'string' ? { range: req.headers.range } : {}),
+      });
+    };
+    void (async () => {
+      if (route === 'control') {
+        const reply = await control(req, url);
+        res.writeHead(reply.status, { 'content-type': reply.contentType });
+        res.end(reply.body);
+        return;
+      }
+      const effective: RouteName = route === 'unknown' ? 'health' : route;
+      const spec = faults.spec(effective);
+      if ((spec.latencyMs ?? 0) > 0) {
+        await new Promise((r) => setTimeout(r, spec.latencyMs));
+      }
+      const decision = route === 'unknown' ? ({ kind: 'none' } as const) : faults.decide(effective, `${req.method ?? 'GET'} ${logPath}`);
+      if (decision.kind === 'drop') {
+        entry(0, 0, 'drop');
+        req.socket.destroy();
+        return;
+      }
+      let reply: Reply | FileReply;
+      if (decision.kind === 'rate-limit') {
+        reply = { ...json(429, { detail: `Request was throttled. Expected available in ${decision.retryAfterS} seconds.` }), headers: { 'retry-after': String(decision.retryAfterS) } };
+      } else if (decision.kind === 'server-error') {
+        reply =
+          decision.status === 502
+            ? { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', contentType: 'text/html' }
+            : json(decision.status, { detail: 'Service temporarily unavailable, try again later.' });
+      } else if (decision.kind === 'expire') {
+        reply = s3Error(403, 'AccessDenied', 'Request has expired');
+      } else if (route === 'unknown') {
+        reply = json(404, { detail: 'Not found.' });
+      } else {
+        reply = await api(req, url, route);
+      }
+      if ('path' in reply) {
+        const length = reply.status === 416 ? 0 : reply.end - reply.start + 1;
+        res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': String(length), ...reply.headers });
+        if (reply.head || length === 0) {
+          res.end();
+          entry(reply.status, 0, decision.kind);
+          return;
+        }
+        const cut = decision.kind === 'truncate' ? Math.floor(length / 2) : length;
+        let sent = 0;
+        const stream = createReadStream(reply.path, { start: reply.start, end: reply.start + Math.max(0, cut) - 1 });
+        stream.on('data', (chunk) => {
+          sent += chunk.length;
+          res.write(chunk);
+        });
+        stream.on('end', () => {
+          entry(reply.status, sent, decision.kind);
+          if (decision.kind === 'truncate') {
+            res.socket?.destroy();
+          } else {
+            res.end();
+          }
+        });
+        stream.on('error', () => {
+          entry(500, sent, decision.kind);
+          res.socket?.destroy();
+        });
+        return;
+      }
+      const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
+      res.writeHead(reply.status, {
+        'content-type': `${reply.contentType}; charset=utf-8`,
+        'content-length': String(body.length),
+        ...(reply.headers ?? {}),
+      });
+      if (req.method === 'HEAD') {
+        res.end();
+        entry(reply.status, 0, decision.kind);
+        return;
+      }
+      if (decision.kind === 'truncate') {
+        const half = body.subarray(0, Math.floor(body.length / 2));
+        res.write(half, () => {
+          res.socket?.destroy();
+        });
+        entry(reply.status, half.length, 'truncate');
+        return;
+      }
+      res.end(body);
+      entry(reply.status, body.length, decision.kind);
+    })().catch((err: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ detail: `fake backend error: ${(err as Error).message}` }));
+      } else {
+        res.socket?.destroy();
+      }
+      entry(500, 0);
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, hostname, () => {
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  base = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
+
+  return {
+    url: base,
+    port,
+    token,
+    projectId: dataset.projectId,
+    dataset,
+    log,
+    setFaults(f: FaultConfig): void {
+      faults.set(f);
+    },
+    mediaUrl(dataUnitId: number): string {
+      const unit = dataset.unitByDataUnit(dataUnitId);
+      const u = unit === undefined ? undefined : mediaUrl(unit);
+      if (u === undefined) {
+        throw new SynxError('SYNX_NOT_FOUND', `data unit ${dataUnitId} has no media`);
+      }
+      return u;
+    },
+    close(): Promise<void> {
+      return new Promise((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+    },
+  };
+}

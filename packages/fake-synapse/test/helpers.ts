@@ -1,0 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+
+/** A temporary directory removed after the file's tests. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `synx-${prefix}-`));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}

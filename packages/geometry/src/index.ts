@@ -1,0 +1,11 @@
+// Public surface of @synx/geometry.
+export {
+  pixelIndicesToRle,
+  rleArea,
+  rleBbox,
+  rleCountsFromString,
+  rleCountsToString,
+  rleToPixelIndices,
+  type CocoRle,
+} from './rle.js';
+export { clampBox, pointsExtent, polygonArea, rotatedBoxCorners, rotatedBoxHull, type Box, type Point } from './polygon.js';

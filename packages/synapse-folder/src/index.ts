@@ -1,0 +1,9 @@
+// Public surface of @synx/synapse-folder.
+export {
+  openSynapseFolder,
+  type FolderEntry,
+  type FolderProblem,
+  type SynapseFolder,
+} from './read.js';
+export { SynapseFolderWriter, type FolderWriteItem } from './write.js';
+export { splitStem, isMediaFileName, MEDIA_EXTENSIONS, mediaSpecForFile } from './names.js';

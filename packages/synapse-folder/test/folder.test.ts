@@ -1,0 +1,80 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isMediaFileName, mediaSpecForFile, openSynapseFolder, splitStem, SynapseFolderWriter } from '../src/index.js';
+
+const root = mkdtempSync(join(tmpdir(), 'synx-folder-'));
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('openSynapseFolder', () => {
+  it('pairs json/<stem>.json with origin_files/<stem>.<ext>, sorted, and reports what does not pair', async () => {
+    const dir = join(root, 'a');
+    const w = new SynapseFolderWriter(dir);
+    await w.writeProject({ id: 5, title: 'Demo' });
+    await w.write({ stem: 'b.photo', data: { annotations: {} }, media: { name: 'b.photo.jpg', bytes: Buffer.from('x') } });
+    await w.write({ stem: 'a', data: '{"annotations":{}}', media: { name: 'a.png', bytes: Buffer.from('y') } });
+    await w.write({ stem: '画像_ü', data: {}, media: { name: '画像_ü.jpeg', bytes: Buffer.from('z') } });
+    await w.write({ stem: 'lonely', data: {} });
+    writeFileSync(join(dir, 'origin_files', 'a.jpg'), 'dup');
+    writeFileSync(join(dir, 'origin_files', 'stray.jpg'), 's');
+    const folder = await openSynapseFolder(dir);
+    expect(folder.project).toEqual({ id: 5, title: 'Demo' });
+    expect(folder.entries.map((e) => [e.stem, e.mediaName])).toEqual([
+      ['a', 'a.jpg'],
+      ['b.photo', 'b.photo.jpg'],
+      ['lonely', undefined],
+      ['画像_ü', '画像_ü.jpeg'],
+    ]);
+    expect(folder.problems.map((p) => [p.code, p.stem])).toEqual([
+      ['SYNX_FOLDER_AMBIGUOUS_MEDIA', 'a'],
+      ['SYNX_FOLDER_NO_MEDIA', 'lonely'],
+      ['SYNX_FOLDER_ORPHAN_MEDIA', 'stray'],
+    ]);
+    const a = folder.entries[0];
+    expect(a && (await folder.readJson(a))).toBe('{"annotations":{}}');
+    // objects are written with 4-space indentation, as Synapse's exporter does
+    expect(readFileSync(join(dir, 'json', 'b.photo.json'), 'utf8')).toBe('{\n    "annotations": {}\n}');
+  });
+
+  it('accepts original_files/ as the SDK converters name it', async () => {
+    const dir = join(root, 'b');
+    mkdirSync(join(dir, 'json'), { recursive: true });
+    mkdirSync(join(dir, 'original_files'), { recursive: true });
+    writeFileSync(join(dir, 'json', 'x.json'), '{}');
+    writeFileSync(join(dir, 'original_files', 'x.bmp'), 'b');
+    expect((await openSynapseFolder(dir)).entries.map((e) => e.mediaName)).toEqual(['x.bmp']);
+  });
+
+  it('fails clearly without json/ or with a broken project.json', async () => {
+    await expect(openSynapseFolder(join(root, 'missing'))).rejects.toMatchObject({
+      code: 'SYNX_INVALID_INPUT',
+      message: expect.stringContaining('has no json/ directory') as string,
+    });
+    const dir = join(root, 'c');
+    mkdirSync(join(dir, 'json'), { recursive: true });
+    writeFileSync(join(dir, 'project.json'), '[]');
+    await expect(openSynapseFolder(dir)).rejects.toMatchObject({ code: 'SYNX_INVALID_INPUT' });
+  });
+
+  it('refuses unsafe names when writing', async () => {
+    const w = new SynapseFolderWriter(join(root, 'd'));
+    await expect(w.write({ stem: '../evil', data: {} })).rejects.toMatchObject({ code: 'SYNX_INVALID_INPUT' });
+    await expect(w.write({ stem: 'ok', data: {}, media: { name: 'a/b.jpg', bytes: Buffer.from('') } })).rejects.toMatchObject({
+      code: 'SYNX_INVALID_INPUT',
+    });
+  });
+});
+
+describe('names', () => {
+  it('splits stems and recognises media', () => {
+    expect(splitStem('a.b.jpg')).toEqual({ stem: 'a.b', ext: '.jpg' });
+    expect(splitStem('.hidden')).toEqual({ stem: '.hidden', ext: '' });
+    expect(isMediaFileName('x.JPG')).toBe(true);
+    expect(isMediaFileName('x.json')).toBe(false);
+    expect(mediaSpecForFile('v.mp4')).toBe('video_1');
+    expect(mediaSpecForFile('p.jpeg')).toBe('image_1');
+  });
+});
