@@ -14,7 +14,10 @@ const abs = join(root, dir);
 const up = relative(abs, root).replaceAll('\\', '/');
 mkdirSync(join(abs, 'src'), { recursive: true });
 mkdirSync(join(abs, 'test'), { recursive: true });
-const depDir = (d) => (dir.startsWith('packages/') ? `../${d.replace('@synx/', '')}` : `${up}/packages/${d.replace('@synx/', '')}`);
+const depDir = (d) =>
+  dir.startsWith('packages/')
+    ? `../${d.replace('@synx/', '')}`
+    : `${up}/packages/${d.replace('@synx/', '')}`;
 const write = (f, text) => {
   if (!existsSync(join(abs, f))) writeFileSync(join(abs, f), text);
 };
@@ -29,7 +32,11 @@ write(
       type: 'module',
       sideEffects: false,
       exports: {
-        '.': { '@synx/source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' },
+        '.': {
+          '@synx/source': './src/index.ts',
+          types: './dist/index.d.ts',
+          default: './dist/index.js',
+        },
         './package.json': './package.json',
       },
       main: './dist/index.js',
@@ -44,10 +51,21 @@ write(
     2,
   ) + '\n',
 );
-const refs = (extra) => [...deps.map((d) => ({ path: `${depDir(d)}/tsconfig.lib.json` })), ...extra];
+const refs = (extra) => [
+  ...deps.map((d) => ({ path: `${depDir(d)}/tsconfig.lib.json` })),
+  ...extra,
+];
 write(
   'tsconfig.json',
-  JSON.stringify({ extends: `${up}/tsconfig.base.json`, files: [], references: [{ path: './tsconfig.lib.json' }, { path: './tsconfig.spec.json' }] }, null, 2) + '\n',
+  JSON.stringify(
+    {
+      extends: `${up}/tsconfig.base.json`,
+      files: [],
+      references: [{ path: './tsconfig.lib.json' }, { path: './tsconfig.spec.json' }],
+    },
+    null,
+    2,
+  ) + '\n',
 );
 write(
   'tsconfig.lib.json',
@@ -72,7 +90,11 @@ write(
   JSON.stringify(
     {
       extends: `${up}/tsconfig.base.json`,
-      compilerOptions: { rootDir: '.', outDir: 'out-tsc/spec', tsBuildInfoFile: 'out-tsc/spec/tsconfig.spec.tsbuildinfo' },
+      compilerOptions: {
+        rootDir: '.',
+        outDir: 'out-tsc/spec',
+        tsBuildInfoFile: 'out-tsc/spec/tsconfig.spec.tsbuildinfo',
+      },
       include: ['test/**/*.ts'],
       references: refs([{ path: './tsconfig.lib.json' }]),
     },

@@ -8,8 +8,13 @@ import type { ViteUserConfig } from 'vitest/config';
 
 const conditions = ['@synx/source', 'import', 'module', 'node', 'default'];
 
-export function synxVitest(projectDir: string, overrides: { testTimeout?: number } = {}): ViteUserConfig {
-  const pkg = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8')) as { name: string };
+export function synxVitest(
+  projectDir: string,
+  overrides: { testTimeout?: number } = {},
+): ViteUserConfig {
+  const pkg = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8')) as {
+    name: string;
+  };
   const reportDir = process.env['SYNX_TEST_REPORT_DIR'];
   const reporters: NonNullable<NonNullable<ViteUserConfig['test']>['reporters']> = ['default'];
   if (reportDir !== undefined && reportDir !== '') {

@@ -96,7 +96,13 @@ export interface JsonResponse<T> {
 }
 
 const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
-const RETRYABLE_TRANSPORT = new Set(['connect-timeout', 'read-timeout', 'connection-refused', 'connection-reset', 'truncated']);
+const RETRYABLE_TRANSPORT = new Set([
+  'connect-timeout',
+  'read-timeout',
+  'connection-refused',
+  'connection-reset',
+  'truncated',
+]);
 
 /** Appends query parameters with repeated keys for arrays. */
 export function withParams(url: URL, params: QueryParams | undefined): URL {
@@ -117,7 +123,10 @@ export function withParams(url: URL, params: QueryParams | undefined): URL {
 }
 
 /** Parses a `Retry-After` header (seconds or an HTTP date) into milliseconds. */
-export function parseRetryAfter(value: string | string[] | undefined, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | string[] | undefined,
+  now: number = Date.now(),
+): number | undefined {
   const v = Array.isArray(value) ? value[0] : value;
   if (v === undefined || v.trim() === '') {
     return undefined;
@@ -240,7 +249,9 @@ export class SynapseClient {
 
   /** Resolves a path relative to the host (keeping its trailing slash) or an absolute URL. */
   url(pathOrUrl: string, params?: QueryParams): URL {
-    const base = /^https?:\/\//i.test(pathOrUrl) ? new URL(pathOrUrl) : new URL(pathOrUrl.replace(/^\/+/, ''), this.#origin);
+    const base = /^https?:\/\//i.test(pathOrUrl)
+      ? new URL(pathOrUrl)
+      : new URL(pathOrUrl.replace(/^\/+/, ''), this.#origin);
     return withParams(base, params);
   }
 
@@ -296,9 +307,21 @@ export class SynapseClient {
         }
         const retry = attempt < maxAttempts && RETRYABLE_TRANSPORT.has(err.failure);
         const delay = retry ? this.#backoff(attempt) : undefined;
-        this.#log('request failed', { method, path, attempt, failure: err.failure, ms: Date.now() - started, retryInMs: delay });
+        this.#log('request failed', {
+          method,
+          path,
+          attempt,
+          failure: err.failure,
+          ms: Date.now() - started,
+          retryInMs: delay,
+        });
         if (delay === undefined) {
-          throw errorForTransport(err, { method, path, host: this.host, attempts: attempt }, what, this.#secrets);
+          throw errorForTransport(
+            err,
+            { method, path, host: this.host, attempts: attempt },
+            what,
+            this.#secrets,
+          );
         }
         await sleep(delay, options.signal);
         continue;
@@ -309,16 +332,39 @@ export class SynapseClient {
         let delay: number | undefined;
         if (retry) {
           const after = parseRetryAfter(res.headers['retry-after']);
-          delay = after === undefined ? this.#backoff(attempt) : Math.min(after, this.#retry.maxRetryAfterMs);
+          delay =
+            after === undefined
+              ? this.#backoff(attempt)
+              : Math.min(after, this.#retry.maxRetryAfterMs);
         }
-        this.#log('request', { method, path, attempt, status: res.status, ms: Date.now() - started, retryInMs: delay });
+        this.#log('request', {
+          method,
+          path,
+          attempt,
+          status: res.status,
+          ms: Date.now() - started,
+          retryInMs: delay,
+        });
         if (delay === undefined) {
-          throw errorForStatus(res.status, text, { method, path, host: this.host, attempts: attempt }, what, this.#secrets);
+          throw errorForStatus(
+            res.status,
+            text,
+            { method, path, host: this.host, attempts: attempt },
+            what,
+            this.#secrets,
+          );
         }
         await sleep(delay, options.signal);
         continue;
       }
-      this.#log('request', { method, path, attempt, status: res.status, ms: Date.now() - started, bytes: res.body.length });
+      this.#log('request', {
+        method,
+        path,
+        attempt,
+        status: res.status,
+        ms: Date.now() - started,
+        bytes: res.body.length,
+      });
       if (res.status === 204 || text === '') {
         return { value: undefined as T, text, status: res.status };
       }
@@ -326,14 +372,28 @@ export class SynapseClient {
         return { value: JSON.parse(text) as T, text, status: res.status };
       } catch {
         // A body that does not parse was most likely cut short by a proxy: retry like a reset.
-        const err = new TransportError('truncated', `the ${res.body.length}-byte response is not valid JSON`);
+        const err = new TransportError(
+          'truncated',
+          `the ${res.body.length}-byte response is not valid JSON`,
+        );
         if (attempt < maxAttempts) {
           const delay = this.#backoff(attempt);
-          this.#log('request failed', { method, path, attempt, failure: 'invalid-json', retryInMs: delay });
+          this.#log('request failed', {
+            method,
+            path,
+            attempt,
+            failure: 'invalid-json',
+            retryInMs: delay,
+          });
           await sleep(delay, options.signal);
           continue;
         }
-        throw errorForTransport(err, { method, path, host: this.host, attempts: attempt }, what, this.#secrets);
+        throw errorForTransport(
+          err,
+          { method, path, host: this.host, attempts: attempt },
+          what,
+          this.#secrets,
+        );
       }
     }
   }
@@ -378,7 +438,12 @@ export class SynapseClient {
   }
 
   /** A DRF-paginated list as an async iterable. */
-  list<S extends z.ZodType>(path: string, schema: S, params: QueryParams = {}, options: CallOptions = {}): PagedList<z.infer<S>> {
+  list<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    params: QueryParams = {},
+    options: CallOptions = {},
+  ): PagedList<z.infer<S>> {
     const first = this.url(path, { ...params, page_size: params['page_size'] ?? this.pageSize });
     return new PagedList<z.infer<S>>(this, first, {
       schema,
@@ -392,7 +457,11 @@ export class SynapseClient {
   /** `GET /health/` without credentials. Resolves to the HTTP status; throws only on network errors. */
   async health(options: CallOptions = {}): Promise<{ ok: boolean; status: number }> {
     try {
-      const res = await this.requestJson('GET', this.url('health/'), { ...options, auth: false, what: 'the health check' });
+      const res = await this.requestJson('GET', this.url('health/'), {
+        ...options,
+        auth: false,
+        what: 'the health check',
+      });
       return { ok: true, status: res.status };
     } catch (err) {
       if (err instanceof SynapseApiError && err.status !== undefined) {
@@ -434,7 +503,10 @@ export class SynapseClient {
       sort: params.sort,
     });
     while (target !== undefined) {
-      const res: JsonResponse<unknown> = await this.requestJson('GET', target, { what: 'projects', ...options });
+      const res: JsonResponse<unknown> = await this.requestJson('GET', target, {
+        what: 'projects',
+        ...options,
+      });
       const v = res.value as Record<string, unknown> | null;
       const rows: unknown = v?.['data'] ?? v?.['results'];
       if (!Array.isArray(rows)) {
@@ -465,24 +537,42 @@ export class SynapseClient {
 
   /** `GET sdk/assignments/?project=…&expand=data` (labelers' work). */
   listAssignments(
-    params: { project: number | string; expand?: readonly string[]; [key: string]: QueryParams[string] },
+    params: {
+      project: number | string;
+      expand?: readonly string[];
+      [key: string]: QueryParams[string];
+    },
     options: CallOptions = {},
   ): PagedList<Assignment> {
-    return this.list('sdk/assignments/', AssignmentSchema, { expand: ['data'], ...params }, {
-      what: `assignments of project ${params.project}`,
-      ...options,
-    });
+    return this.list(
+      'sdk/assignments/',
+      AssignmentSchema,
+      { expand: ['data'], ...params },
+      {
+        what: `assignments of project ${params.project}`,
+        ...options,
+      },
+    );
   }
 
   /** `GET sdk/tasks/?project=…&expand=data_unit&expand=assignment&expand=workshop`. */
   listTasks(
-    params: { project: number | string; expand?: readonly string[]; [key: string]: QueryParams[string] },
+    params: {
+      project: number | string;
+      expand?: readonly string[];
+      [key: string]: QueryParams[string];
+    },
     options: CallOptions = {},
   ): PagedList<Task> {
-    return this.list('sdk/tasks/', TaskSchema, { expand: ['data_unit', 'assignment', 'workshop'], ...params }, {
-      what: `tasks of project ${params.project}`,
-      ...options,
-    });
+    return this.list(
+      'sdk/tasks/',
+      TaskSchema,
+      { expand: ['data_unit', 'assignment', 'workshop'], ...params },
+      {
+        what: `tasks of project ${params.project}`,
+        ...options,
+      },
+    );
   }
 
   /** `GET sdk/ground_truth_events/?ground_truth_dataset_versions=<id>` (read timeout 60 s). */
@@ -500,11 +590,19 @@ export class SynapseClient {
   }
 
   /** `GET ground_truth_dataset_versions/{id}/`. */
-  getGroundTruthVersion(id: number | string, options: CallOptions = {}): Promise<GroundTruthVersion> {
-    return this.get(`ground_truth_dataset_versions/${encodeURIComponent(String(id))}/`, GroundTruthVersionSchema, undefined, {
-      what: `ground-truth version ${id}`,
-      ...options,
-    });
+  getGroundTruthVersion(
+    id: number | string,
+    options: CallOptions = {},
+  ): Promise<GroundTruthVersion> {
+    return this.get(
+      `ground_truth_dataset_versions/${encodeURIComponent(String(id))}/`,
+      GroundTruthVersionSchema,
+      undefined,
+      {
+        what: `ground-truth version ${id}`,
+        ...options,
+      },
+    );
   }
 
   /** `GET ground_truth_dataset_versions/?ground_truth_dataset=…`. */
@@ -522,22 +620,35 @@ export class SynapseClient {
 
   /** `GET storages/{id}/`. */
   getStorage(id: number | string, options: CallOptions = {}): Promise<Storage> {
-    return this.get(`storages/${encodeURIComponent(String(id))}/`, StorageSchema, undefined, { what: `storage ${id}`, ...options });
+    return this.get(`storages/${encodeURIComponent(String(id))}/`, StorageSchema, undefined, {
+      what: `storage ${id}`,
+      ...options,
+    });
   }
 
   /** `GET assignments/{id}/` (fresh file URLs for one assignment). */
   getAssignment(id: number | string, options: CallOptions = {}): Promise<Assignment> {
-    return this.get(`assignments/${encodeURIComponent(String(id))}/`, AssignmentSchema, { expand: ['data_unit'] }, {
-      what: `assignment ${id}`,
-      ...options,
-    });
+    return this.get(
+      `assignments/${encodeURIComponent(String(id))}/`,
+      AssignmentSchema,
+      { expand: ['data_unit'] },
+      {
+        what: `assignment ${id}`,
+        ...options,
+      },
+    );
   }
 
   /** `GET tasks/{id}/?expand=data_unit` (fresh file URLs for one task). */
   getTask(id: number | string, options: CallOptions = {}): Promise<Task> {
-    return this.get(`tasks/${encodeURIComponent(String(id))}/`, TaskSchema, { expand: ['data_unit'] }, {
-      what: `task ${id}`,
-      ...options,
-    });
+    return this.get(
+      `tasks/${encodeURIComponent(String(id))}/`,
+      TaskSchema,
+      { expand: ['data_unit'] },
+      {
+        what: `task ${id}`,
+        ...options,
+      },
+    );
   }
 }

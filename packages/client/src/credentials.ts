@@ -35,7 +35,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  *
  * @throws SynxError `SYNX_CONFIG` when it exists but is not a JSON object.
  */
-export async function readSynapseConfig(path: string = defaultConfigPath()): Promise<LoadedConfig | undefined> {
+export async function readSynapseConfig(
+  path: string = defaultConfigPath(),
+): Promise<LoadedConfig | undefined> {
   let text: string;
   let mode: number;
   try {
@@ -45,7 +47,9 @@ export async function readSynapseConfig(path: string = defaultConfigPath()): Pro
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       return undefined;
     }
-    throw new SynxError('SYNX_CONFIG', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    throw new SynxError('SYNX_CONFIG', `cannot read ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   let data: unknown;
   try {
@@ -127,12 +131,15 @@ function fromMcpEnvironment(data: SynapseConfigFile): { host?: string; token?: s
  * `SYNAPSE_HOST` / `SYNAPSE_ACCESS_TOKEN`, then `~/.synapse/config.json` (`host`,
  * `access_token`, or the MCP `environments[default_environment]`), then the default host.
  */
-export async function resolveCredentials(inputs: CredentialInputs = {}): Promise<ResolvedCredentials> {
+export async function resolveCredentials(
+  inputs: CredentialInputs = {},
+): Promise<ResolvedCredentials> {
   const env = inputs.env ?? process.env;
   const configPath = inputs.configPath ?? defaultConfigPath();
   const config = await readSynapseConfig(configPath);
   const mcp = config === undefined ? {} : fromMcpEnvironment(config.data);
-  const fileHost = typeof config?.data.host === 'string' && config.data.host !== '' ? config.data.host : mcp.host;
+  const fileHost =
+    typeof config?.data.host === 'string' && config.data.host !== '' ? config.data.host : mcp.host;
   const fileToken =
     typeof config?.data.access_token === 'string' && config.data.access_token !== ''
       ? config.data.access_token

@@ -25,7 +25,12 @@ export class SynapseApiError extends SynxError {
   readonly status: number | undefined;
   readonly request: SynapseApiErrorDetails;
 
-  constructor(code: SynxErrorCode, message: string, request: SynapseApiErrorDetails, hint?: string) {
+  constructor(
+    code: SynxErrorCode,
+    message: string,
+    request: SynapseApiErrorDetails,
+    hint?: string,
+  ) {
     super(code, message, {
       ...(hint === undefined ? {} : { hint }),
       details: { ...request },
@@ -43,12 +48,19 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * Extracts a readable message from a DRF (`{"detail": …}`, `{"field": ["msg"]}`,
  * `["msg"]`) or v2 (`{"error": {code, message, details}}`) error body.
  */
-export function parseErrorBody(body: string): { message?: string; code?: string; requestId?: string } {
+export function parseErrorBody(body: string): {
+  message?: string;
+  code?: string;
+  requestId?: string;
+} {
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
-    const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+    const text = body
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     return text === '' ? {} : { message: text.slice(0, 300) };
   }
   if (isRecord(value) && isRecord(value['error'])) {
@@ -60,7 +72,9 @@ export function parseErrorBody(body: string): { message?: string; code?: string;
     if (Array.isArray(e['details'])) {
       for (const d of e['details']) {
         if (isRecord(d) && typeof d['message'] === 'string') {
-          parts.push(typeof d['field'] === 'string' ? `${d['field']}: ${d['message']}` : d['message']);
+          parts.push(
+            typeof d['field'] === 'string' ? `${d['field']}: ${d['message']}` : d['message'],
+          );
         }
       }
     }
@@ -68,7 +82,9 @@ export function parseErrorBody(body: string): { message?: string; code?: string;
     return {
       ...(parts.length > 0 ? { message: [...new Set(parts)].join('; ') } : {}),
       ...(typeof e['code'] === 'string' ? { code: e['code'] } : {}),
-      ...(isRecord(meta) && typeof meta['request_id'] === 'string' ? { requestId: meta['request_id'] } : {}),
+      ...(isRecord(meta) && typeof meta['request_id'] === 'string'
+        ? { requestId: meta['request_id'] }
+        : {}),
     };
   }
   if (isRecord(value)) {
@@ -77,7 +93,11 @@ export function parseErrorBody(body: string): { message?: string; code?: string;
     }
     const parts: string[] = [];
     for (const [k, v] of Object.entries(value)) {
-      const msgs = Array.isArray(v) ? v.filter((x) => typeof x === 'string') : typeof v === 'string' ? [v] : [];
+      const msgs = Array.isArray(v)
+        ? v.filter((x) => typeof x === 'string')
+        : typeof v === 'string'
+          ? [v]
+          : [];
       if (msgs.length > 0) {
         parts.push(k === 'non_field_errors' ? msgs.join(' ') : `${k}: ${msgs.join(' ')}`);
       }
@@ -127,7 +147,8 @@ export function errorForStatus(
   switch (code) {
     case 'SYNX_AUTH':
       message = `Synapse at ${request.host} rejected the access token (401${server})`;
-      hint = 'check the token (--token, SYNAPSE_ACCESS_TOKEN or ~/.synapse/config.json); it may have expired';
+      hint =
+        'check the token (--token, SYNAPSE_ACCESS_TOKEN or ~/.synapse/config.json); it may have expired';
       break;
     case 'SYNX_PERMISSION':
       message = `the access token may not read ${what} on ${request.host} (403${server})`;
@@ -173,7 +194,10 @@ export function errorForTransport(
   secrets: readonly string[],
 ): SynapseApiError {
   if (err.failure === 'aborted') {
-    return new SynapseApiError('SYNX_ABORTED', `the request for ${what} was cancelled`, { ...request, failure: err.failure });
+    return new SynapseApiError('SYNX_ABORTED', `the request for ${what} was cancelled`, {
+      ...request,
+      failure: err.failure,
+    });
   }
   const timeout = err.failure === 'connect-timeout' || err.failure === 'read-timeout';
   const reason: Record<string, string> = {
@@ -190,6 +214,8 @@ export function errorForTransport(
     timeout ? 'SYNX_TIMEOUT' : 'SYNX_NETWORK',
     redact(message, secrets),
     { ...request, failure: err.failure },
-    timeout ? 'the server or network is slow; try again, or raise the timeout' : 'check the host (--host / SYNAPSE_HOST) and your network',
+    timeout
+      ? 'the server or network is slow; try again, or raise the timeout'
+      : 'check the host (--host / SYNAPSE_HOST) and your network',
   );
 }

@@ -108,7 +108,12 @@ export function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> 
       if (socket.connecting) {
         connectTimer = setTimeout(() => {
           req.destroy();
-          done(new TransportError('connect-timeout', `could not connect within ${options.connectTimeoutMs} ms`));
+          done(
+            new TransportError(
+              'connect-timeout',
+              `could not connect within ${options.connectTimeoutMs} ms`,
+            ),
+          );
         }, options.connectTimeoutMs);
         socket.once('connect', () => {
           if (connectTimer !== undefined) {
@@ -133,10 +138,21 @@ export function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> 
         received += chunk.length;
       });
       res.on('aborted', () => {
-        done(new TransportError('truncated', `the connection closed after ${received} bytes of the response`));
+        done(
+          new TransportError(
+            'truncated',
+            `the connection closed after ${received} bytes of the response`,
+          ),
+        );
       });
       res.on('error', (err: NodeJS.ErrnoException) => {
-        done(new TransportError('truncated', `the response was cut short after ${received} bytes (${err.message})`, err.code));
+        done(
+          new TransportError(
+            'truncated',
+            `the response was cut short after ${received} bytes (${err.message})`,
+            err.code,
+          ),
+        );
       });
       res.on('end', () => {
         const expected = res.headers['content-length'];
@@ -158,7 +174,12 @@ export function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> 
             body = inflateSync(body);
           }
         } catch (err) {
-          done(new TransportError('truncated', `the compressed response could not be decoded (${(err as Error).message})`));
+          done(
+            new TransportError(
+              'truncated',
+              `the compressed response could not be decoded (${(err as Error).message})`,
+            ),
+          );
           return;
         }
         done(undefined, { status: res.statusCode ?? 0, headers: res.headers, body });

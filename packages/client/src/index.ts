@@ -27,7 +27,13 @@ export {
   type ResolvedCredentials,
   type SynapseConfigFile,
 } from './credentials.js';
-export { jsonArrayElementSpans, jsonMemberSpan, rawArrayMember, rawMember, type JsonSpan } from './json-spans.js';
+export {
+  jsonArrayElementSpans,
+  jsonMemberSpan,
+  rawArrayMember,
+  rawMember,
+  type JsonSpan,
+} from './json-spans.js';
 export {
   AgentSchema,
   AssignmentSchema,

@@ -67,7 +67,16 @@ function skipValue(text: string, i: number): number {
   let j = i;
   for (;;) {
     const d = text.charCodeAt(j);
-    if (Number.isNaN(d) || d === 0x2c || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) {
+    if (
+      Number.isNaN(d) ||
+      d === 0x2c ||
+      d === 0x7d ||
+      d === 0x5d ||
+      d === 0x20 ||
+      d === 0x0a ||
+      d === 0x0d ||
+      d === 0x09
+    ) {
       return j;
     }
     j++;
@@ -84,7 +93,11 @@ export interface JsonSpan {
  * The span of the value of `key` in the JSON object that starts at `objectStart` (default: the
  * first non-space character). Only direct members are considered.
  */
-export function jsonMemberSpan(text: string, key: string, objectStart?: number): JsonSpan | undefined {
+export function jsonMemberSpan(
+  text: string,
+  key: string,
+  objectStart?: number,
+): JsonSpan | undefined {
   let i = skipWs(text, objectStart ?? 0);
   if (text.charCodeAt(i) !== 0x7b) {
     return undefined;

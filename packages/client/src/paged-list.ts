@@ -31,7 +31,13 @@ function linkedSignal(outer: AbortSignal | undefined): AbortController {
     if (outer.aborted) {
       ac.abort(outer.reason);
     } else {
-      outer.addEventListener('abort', () => { ac.abort(outer.reason); }, { once: true });
+      outer.addEventListener(
+        'abort',
+        () => {
+          ac.abort(outer.reason);
+        },
+        { once: true },
+      );
     }
   }
   return ac;
@@ -70,7 +76,9 @@ export class PagedList<T> implements AsyncIterable<T> {
     const call: CallOptions = {
       what: this.#options.what,
       signal,
-      ...(this.#options.readTimeoutMs === undefined ? {} : { readTimeoutMs: this.#options.readTimeoutMs }),
+      ...(this.#options.readTimeoutMs === undefined
+        ? {}
+        : { readTimeoutMs: this.#options.readTimeoutMs }),
     };
     const res: JsonResponse<unknown> = await this.#client.requestJson('GET', url, call);
     const envelope = this.#client.parse(PageEnvelopeSchema, res.value, this.#options.what, url);
@@ -79,7 +87,12 @@ export class PagedList<T> implements AsyncIterable<T> {
       throw new SynxError('SYNX_INTERNAL', 'could not locate every result in the page text');
     }
     const entries = envelope.results.map((item, i) => ({
-      value: this.#client.parse(this.#options.schema, item, `an item of ${this.#options.what}`, url) as T,
+      value: this.#client.parse(
+        this.#options.schema,
+        item,
+        `an item of ${this.#options.what}`,
+        url,
+      ) as T,
       raw: raws[i] ?? '',
     }));
     return {
@@ -119,7 +132,12 @@ export class PagedList<T> implements AsyncIterable<T> {
       const nextParsed = this.#client.url(page1.next);
       const startPage = pageNumberOf(nextParsed);
       const pageSize = page1.entries.length;
-      if (this.#options.prefetch > 1 && page1.count !== undefined && startPage !== undefined && pageSize > 0) {
+      if (
+        this.#options.prefetch > 1 &&
+        page1.count !== undefined &&
+        startPage !== undefined &&
+        pageSize > 0
+      ) {
         const lastPage = Math.ceil(page1.count / pageSize);
         const inflight = new Map<number, Promise<Page<T>>>();
         const urlFor = (n: number): URL => {

@@ -88,7 +88,11 @@ export const StorageSchema = z.looseObject({
 });
 export type Storage = z.infer<typeof StorageSchema>;
 
-export const UserSchema = z.looseObject({ id: Id.optional(), email: z.string().nullish(), name: z.string().nullish() });
+export const UserSchema = z.looseObject({
+  id: Id.optional(),
+  email: z.string().nullish(),
+  name: z.string().nullish(),
+});
 export type User = z.infer<typeof UserSchema>;
 
 export const AgentSchema = z.looseObject({ id: Id, name: z.string().nullish() });

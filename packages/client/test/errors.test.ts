@@ -18,7 +18,13 @@ afterAll(async () => {
 /** Everything an error could leak through. */
 function surfaces(err: unknown): string {
   const e = err as Error & { toJSON?: () => unknown };
-  return [e.message, e.stack ?? '', JSON.stringify(e), JSON.stringify(e.toJSON?.() ?? {}), e.cause instanceof Error ? e.cause.message : JSON.stringify(e.cause ?? null)].join('\n');
+  return [
+    e.message,
+    e.stack ?? '',
+    JSON.stringify(e),
+    JSON.stringify(e.toJSON?.() ?? {}),
+    e.cause instanceof Error ? e.cause.message : JSON.stringify(e.cause ?? null),
+  ].join('\n');
 }
 
 function capture(): { logger: ClientLogger; lines: string[] } {
@@ -43,7 +49,9 @@ describe('errors a person understands, with distinct codes and no token', () => 
     const err = await failure(c.getProject(1));
     expect(err.code).toBe('SYNX_AUTH');
     expect(err.status).toBe(401);
-    expect(err.message).toBe(`Synapse at ${fake.url} rejected the access token (401: Invalid token.)`);
+    expect(err.message).toBe(
+      `Synapse at ${fake.url} rejected the access token (401: Invalid token.)`,
+    );
     expect(err.hint).toMatch(/SYNAPSE_ACCESS_TOKEN/);
     expect(surfaces(err)).not.toContain(TOKEN);
     expect(lines.join('\n')).not.toContain(TOKEN);
@@ -62,11 +70,20 @@ describe('errors a person understands, with distinct codes and no token', () => 
   it('a dropped connection, after the retries', async () => {
     fake.setFaults({ routes: { projects: { drop: 1, maxConsecutive: 100 } } });
     const { logger, lines } = capture();
-    const c = new SynapseClient({ host: fake.url, token: TOKEN, logger, retry: { retries: 2, baseDelayMs: 1 } });
+    const c = new SynapseClient({
+      host: fake.url,
+      token: TOKEN,
+      logger,
+      retry: { retries: 2, baseDelayMs: 1 },
+    });
     const err = await failure(c.getProject(1));
     fake.setFaults({});
     expect(err.code).toBe('SYNX_NETWORK');
-    expect(err.message).toMatch(new RegExp(`^could not get project 1 from ${fake.url}: the connection was dropped \\(.*\\) after 3 attempts$`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `^could not get project 1 from ${fake.url}: the connection was dropped \\(.*\\) after 3 attempts$`,
+      ),
+    );
     expect(err.request.attempts).toBe(3);
     expect(lines.filter((l) => l.startsWith('request failed'))).toHaveLength(3);
     expect(surfaces(err)).not.toContain(TOKEN);
@@ -88,8 +105,13 @@ describe('errors a person understands, with distinct codes and no token', () => 
       res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '0' });
       res.end(bodies[status] ?? '');
     });
-    const c = new SynapseClient({ host: server.url, token: TOKEN, retry: { retries: 1, baseDelayMs: 1 } });
-    const codeOf = async (s: number) => (await failure(c.requestJson('GET', c.url('x/', { s }), { what: 'thing' }))).code;
+    const c = new SynapseClient({
+      host: server.url,
+      token: TOKEN,
+      retry: { retries: 1, baseDelayMs: 1 },
+    });
+    const codeOf = async (s: number) =>
+      (await failure(c.requestJson('GET', c.url('x/', { s }), { what: 'thing' }))).code;
     expect(await codeOf(403)).toBe('SYNX_PERMISSION');
     expect(await codeOf(400)).toBe('SYNX_VALIDATION');
     const v2 = await failure(c.requestJson('GET', c.url('x/', { s: 422 }), { what: 'thing' }));
@@ -124,7 +146,12 @@ describe('errors a person understands, with distinct codes and no token', () => 
     const server = await tinyServer(() => {
       // never answers
     });
-    const c = new SynapseClient({ host: server.url, token: TOKEN, readTimeoutMs: 100, retry: { retries: 1, baseDelayMs: 1 } });
+    const c = new SynapseClient({
+      host: server.url,
+      token: TOKEN,
+      readTimeoutMs: 100,
+      retry: { retries: 1, baseDelayMs: 1 },
+    });
     const err = await failure(c.getCurrentUser());
     expect(err.code).toBe('SYNX_TIMEOUT');
     expect(err.message).toContain('the server stopped answering');
@@ -162,7 +189,11 @@ describe('retries', () => {
         res.end('{"id": 1}');
       }
     });
-    const c = new SynapseClient({ host: server.url, token: TOKEN, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+    const c = new SynapseClient({
+      host: server.url,
+      token: TOKEN,
+      retry: { baseDelayMs: 1, maxDelayMs: 2 },
+    });
     expect(await c.getCurrentUser()).toEqual({ id: 1 });
     expect(calls).toBe(3);
     expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(950);
@@ -192,7 +223,9 @@ describe('auth headers', () => {
       expect((await c.getProject(1)).id).toBe(1);
       c.close();
     }
-    expect(() => new SynapseClient({ host: fake.url, token: TOKEN, auth: 'drf' })).toThrow(/tenant/);
+    expect(() => new SynapseClient({ host: fake.url, token: TOKEN, auth: 'drf' })).toThrow(
+      /tenant/,
+    );
   });
 
   it('sends repeated keys for list parameters and keeps trailing slashes', () => {
@@ -220,10 +253,14 @@ describe('v2 project listing and health', () => {
 describe('parseErrorBody', () => {
   it('reads DRF detail, field lists, non_field_errors, v2 envelopes and HTML', () => {
     expect(parseErrorBody('{"detail":"Not found."}')).toEqual({ message: 'Not found.' });
-    expect(parseErrorBody('{"non_field_errors":["x"],"a":["y","z"]}')).toEqual({ message: 'x; a: y z' });
+    expect(parseErrorBody('{"non_field_errors":["x"],"a":["y","z"]}')).toEqual({
+      message: 'x; a: y z',
+    });
     expect(parseErrorBody('["only"]')).toEqual({ message: 'only' });
     expect(parseErrorBody('<h1>Bad Gateway</h1>')).toEqual({ message: 'Bad Gateway' });
-    expect(parseErrorBody('{"error":{"code":"NOT_FOUND","message":"gone"},"meta":{"request_id":"r"}}')).toEqual({
+    expect(
+      parseErrorBody('{"error":{"code":"NOT_FOUND","message":"gone"},"meta":{"request_id":"r"}}'),
+    ).toEqual({
       message: 'gone',
       code: 'NOT_FOUND',
       requestId: 'r',

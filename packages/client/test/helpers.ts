@@ -14,7 +14,9 @@ export function tempDir(prefix: string): string {
 }
 
 /** A throwaway loopback server for behaviour the fake backend does not model. */
-export async function tinyServer(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+export async function tinyServer(
+  handler: http.RequestListener,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeSynapse, writeSyntheticFolder, type FakeSynapse, type FaultConfig } from '@synx/fake-synapse';
+import {
+  startFakeSynapse,
+  writeSyntheticFolder,
+  type FakeSynapse,
+  type FaultConfig,
+} from '@synx/fake-synapse';
 import { rawMember, SynapseClient, type PageEntry, type Assignment } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
@@ -8,14 +13,22 @@ const dir = tempDir('client-2500');
 let fake: FakeSynapse;
 
 beforeAll(async () => {
-  await writeSyntheticFolder({ outDir: dir, items: 2500, objectsPerItem: 2, media: 'none', seed: 11 });
+  await writeSyntheticFolder({
+    outDir: dir,
+    items: 2500,
+    objectsPerItem: 2,
+    media: 'none',
+    seed: 11,
+  });
   fake = await startFakeSynapse({ from: dir, token: TOKEN, seed: 5 });
 }, 120_000);
 afterAll(async () => {
   await fake.close();
 });
 
-function client(extra: Partial<ConstructorParameters<typeof SynapseClient>[0]> = {}): SynapseClient {
+function client(
+  extra: Partial<ConstructorParameters<typeof SynapseClient>[0]> = {},
+): SynapseClient {
   return new SynapseClient({
     host: fake.url,
     token: TOKEN,
@@ -49,13 +62,15 @@ describe('listing 2,500 assignments', () => {
     c.close();
     const expected = fake.dataset.units.map((u) => u.assignmentIds[0]);
     expect(baseline.map((e) => e.value.id)).toEqual(expected);
-    const pages = fake.log.filter((e) => e.route === 'assignments').map((e) => new URL(e.path, fake.url).searchParams.get('page') ?? '1');
+    const pages = fake.log
+      .filter((e) => e.route === 'assignments')
+      .map((e) => new URL(e.path, fake.url).searchParams.get('page') ?? '1');
     expect(pages.filter((p) => p === '1')).toHaveLength(1);
     expect(new Set(pages).size).toBe(25);
     expect(pages).toHaveLength(25);
   });
 
-  it('keeps each item\'s DM v1 text exactly as served', async () => {
+  it("keeps each item's DM v1 text exactly as served", async () => {
     const unit = fake.dataset.units[1234];
     const entry = baseline[1234];
     expect(unit && entry).toBeTruthy();
@@ -68,7 +83,18 @@ describe('listing 2,500 assignments', () => {
     ['5xx bursts', { serverError: 0.1, burst: 2 }],
     ['dropped connections', { drop: 0.1 }],
     ['truncated bodies', { truncate: 0.1 }],
-    ['all together at 10% each', { latencyMs: 2, rateLimit: 0.1, retryAfterS: 0, serverError: 0.1, burst: 2, drop: 0.1, truncate: 0.1 }],
+    [
+      'all together at 10% each',
+      {
+        latencyMs: 2,
+        rateLimit: 0.1,
+        retryAfterS: 0,
+        serverError: 0.1,
+        burst: 2,
+        drop: 0.1,
+        truncate: 0.1,
+      },
+    ],
   ];
   for (const [name, faults] of switches) {
     it(`survives ${name} and returns exactly the fault-free items`, async () => {

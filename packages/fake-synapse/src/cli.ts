@@ -10,7 +10,11 @@ Serves a Synapse raw export folder (json/, origin_files/, project.json) as a Syn
 Control: GET /__fake/log, POST /__fake/faults (JSON), POST /__fake/reset-log.`;
 
 /** Runs the `fake-synapse` command. Returns the process exit code. */
-export async function main(argv: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({

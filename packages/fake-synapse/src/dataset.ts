@@ -3,7 +3,12 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDmJson } from '@synx/model';
-import { mediaSpecForFile, openSynapseFolder, splitStem, type FolderEntry } from '@synx/synapse-folder';
+import {
+  mediaSpecForFile,
+  openSynapseFolder,
+  splitStem,
+  type FolderEntry,
+} from '@synx/synapse-folder';
 import { hash32 } from './faults.js';
 
 /** Optional `synapse-fake.json` beside `json/`: extra facts a raw export folder does not hold. */
@@ -50,7 +55,13 @@ export class FakeDataset {
   readonly #text = new Map<number, string>();
   #cachedBytes = 0;
 
-  private constructor(root: string, projectId: number, project: Record<string, unknown>, units: FakeUnit[], apt: number) {
+  private constructor(
+    root: string,
+    projectId: number,
+    project: Record<string, unknown>,
+    units: FakeUnit[],
+    apt: number,
+  ) {
     this.root = root;
     this.projectId = projectId;
     this.project = project;
@@ -67,7 +78,11 @@ export class FakeDataset {
 
   static async load(
     root: string,
-    options: { projectId?: number; assignmentsPerTask?: number; gtSplit?: readonly [number, number, number] } = {},
+    options: {
+      projectId?: number;
+      assignmentsPerTask?: number;
+      gtSplit?: readonly [number, number, number];
+    } = {},
   ): Promise<FakeDataset> {
     const folder = await openSynapseFolder(root);
     let sidecar: FakeSidecar = {};
@@ -92,7 +107,9 @@ export class FakeDataset {
     const units = folder.entries.map((entry, i): FakeUnit => {
       const index = i + 1;
       const u = hash32(entry.stem, 7) / 2 ** 32;
-      const category = sidecar.gtCategories?.[entry.stem] ?? (u < train ? 'train' : u < train + val ? 'validation' : 'test');
+      const category =
+        sidecar.gtCategories?.[entry.stem] ??
+        (u < train ? 'train' : u < train + val ? 'validation' : 'test');
       const mediaName = entry.mediaName;
       const { stem, ext } = splitStem(mediaName ?? `${entry.stem}.jpg`);
       return {
@@ -101,7 +118,10 @@ export class FakeDataset {
         entry,
         dataUnitId: index,
         taskId: 10_000_000 + index,
-        assignmentIds: Array.from({ length: apt }, (_, j) => 20_000_000 + (index - 1) * apt + j + 1),
+        assignmentIds: Array.from(
+          { length: apt },
+          (_, j) => 20_000_000 + (index - 1) * apt + j + 1,
+        ),
         gtEventId: 30_000_000 + index,
         gtCategory: category,
         meta: {

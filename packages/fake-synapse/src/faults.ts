@@ -136,7 +136,10 @@ export class FaultEngine {
       if (hit(spec.serverError)) {
         st.burstLeft = Math.max(0, (spec.burst ?? 2) - 1);
         const statuses = [502, 503, 504];
-        return { kind: 'server-error', status: statuses[hash32(key, this.#seed) % statuses.length] ?? 503 };
+        return {
+          kind: 'server-error',
+          status: statuses[hash32(key, this.#seed) % statuses.length] ?? 503,
+        };
       }
       if (route === 'media' && hit(spec.expire)) {
         return { kind: 'expire' };

@@ -36,7 +36,9 @@ export interface FixtureSummary {
 export function placeholderImage(name: string, width: number, height: number): Buffer {
   const ext = splitStem(name).ext.toLowerCase();
   const shade = (x: number, y: number): number => 64 + (((x >> 5) + (y >> 5)) % 2) * 96;
-  return ext === '.png' ? encodePng({ width, height, channels: 3, shade }) : encodeJpeg({ width, height, shade });
+  return ext === '.png'
+    ? encodePng({ width, height, channels: 3, shade })
+    : encodeJpeg({ width, height, shade });
 }
 
 interface CocoImage {
@@ -67,7 +69,16 @@ interface CocoFile {
 }
 
 function schemaEntry(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id: `class-${name}`, code: name, name, value: '#7F7F7F', is_default: false, customFields: {}, attributes: [], ...extra };
+  return {
+    id: `class-${name}`,
+    code: name,
+    name,
+    value: '#7F7F7F',
+    is_default: false,
+    customFields: {},
+    attributes: [],
+    ...extra,
+  };
 }
 
 /** Options of {@link writeFolderFromCoco}. */
@@ -91,11 +102,17 @@ export interface CocoFixtureOptions {
  */
 export async function writeFolderFromCoco(options: CocoFixtureOptions): Promise<FixtureSummary> {
   const coco: CocoFile =
-    typeof options.coco === 'string' ? (JSON.parse(await readFile(options.coco, 'utf8')) as CocoFile) : options.coco;
+    typeof options.coco === 'string'
+      ? (JSON.parse(await readFile(options.coco, 'utf8')) as CocoFile)
+      : options.coco;
   const categories = [...coco.categories].sort((a, b) => a.id - b.id);
   const catById = new Map(categories.map((c) => [c.id, c]));
   const keypointNames = [...new Set(categories.flatMap((c) => c.keypoints ?? []))];
-  const schema = categories.map((c) => schemaEntry(c.name, { customFields: { coco_category_id: c.id, supercategory: c.supercategory ?? c.name } }));
+  const schema = categories.map((c) =>
+    schemaEntry(c.name, {
+      customFields: { coco_category_id: c.id, supercategory: c.supercategory ?? c.name },
+    }),
+  );
   const writer = new SynapseFolderWriter(options.outDir);
   await writer.writeProject({
     id: options.projectId ?? 1,
@@ -108,7 +125,9 @@ export async function writeFolderFromCoco(options: CocoFixtureOptions): Promise<
         polygon: { classification_schema: schema },
         segmentation: { classification_schema: schema },
         annotationGroup: { classification_schema: schema },
-        ...(keypointNames.length > 0 ? { keypoint: { classification_schema: keypointNames.map((n) => schemaEntry(n)) } } : {}),
+        ...(keypointNames.length > 0
+          ? { keypoint: { classification_schema: keypointNames.map((n) => schemaEntry(n)) } }
+          : {}),
       },
     },
   });
@@ -129,13 +148,28 @@ export async function writeFolderFromCoco(options: CocoFixtureOptions): Promise<
     for (const a of byImage.get(image.id) ?? []) {
       const cat = catById.get(a.category_id);
       if (cat === undefined) {
-        throw new SynxError('SYNX_INVALID_INPUT', `annotation ${a.id} has unknown category ${a.category_id}`);
+        throw new SynxError(
+          'SYNX_INVALID_INPUT',
+          `annotation ${a.id} has unknown category ${a.category_id}`,
+        );
       }
       const cls = { class: cat.name };
       const members: string[] = [];
       const boxId = `B${a.id}`;
-      anns.push({ id: boxId, tool: 'bounding_box', isLocked: false, isVisible: true, isValid: true, isDrawCompleted: true, classification: cls, label: [cat.name] });
-      datas.push({ id: boxId, coordinate: { x: a.bbox[0], y: a.bbox[1], width: a.bbox[2], height: a.bbox[3] } });
+      anns.push({
+        id: boxId,
+        tool: 'bounding_box',
+        isLocked: false,
+        isVisible: true,
+        isValid: true,
+        isDrawCompleted: true,
+        classification: cls,
+        label: [cat.name],
+      });
+      datas.push({
+        id: boxId,
+        coordinate: { x: a.bbox[0], y: a.bbox[1], width: a.bbox[2], height: a.bbox[3] },
+      });
       members.push(boxId);
       const seg = a.segmentation;
       if (Array.isArray(seg)) {
@@ -148,14 +182,33 @@ export async function writeFolderFromCoco(options: CocoFixtureOptions): Promise<
           for (let i = 0; i + 1 < flat.length; i += 2) {
             coordinate.push({ x: flat[i] ?? 0, y: flat[i + 1] ?? 0, id: `${polyId}v${i / 2}` });
           }
-          anns.push({ id: polyId, tool: 'polygon', isLocked: false, isVisible: true, isValid: true, isDrawCompleted: true, classification: cls, label: [cat.name] });
+          anns.push({
+            id: polyId,
+            tool: 'polygon',
+            isLocked: false,
+            isVisible: true,
+            isValid: true,
+            isDrawCompleted: true,
+            classification: cls,
+            label: [cat.name],
+          });
           datas.push({ id: polyId, coordinate });
           members.push(polyId);
         });
       } else if (seg !== undefined) {
-        const counts = typeof seg.counts === 'string' ? rleCountsFromString(seg.counts) : seg.counts;
+        const counts =
+          typeof seg.counts === 'string' ? rleCountsFromString(seg.counts) : seg.counts;
         const maskId = `M${a.id}`;
-        anns.push({ id: maskId, tool: 'segmentation', isLocked: false, isVisible: true, isValid: true, isDrawCompleted: true, classification: { ...cls, iscrowd: a.iscrowd === 1 }, label: [cat.name] });
+        anns.push({
+          id: maskId,
+          tool: 'segmentation',
+          isLocked: false,
+          isVisible: true,
+          isValid: true,
+          isDrawCompleted: true,
+          classification: { ...cls, iscrowd: a.iscrowd === 1 },
+          label: [cat.name],
+        });
         datas.push({ id: maskId, pixel_indices: rleToPixelIndices({ counts, size: seg.size }) });
         members.push(maskId);
       }
@@ -166,15 +219,26 @@ export async function writeFolderFromCoco(options: CocoFixtureOptions): Promise<
             continue;
           }
           const kpId = `K${a.id}_${k}`;
-          anns.push({ id: kpId, tool: 'keypoint', classification: { class: cat.keypoints[k], visibility: v }, label: [cat.keypoints[k]] });
-          datas.push({ id: kpId, coordinate: { x: a.keypoints[k * 3] ?? 0, y: a.keypoints[k * 3 + 1] ?? 0 } });
+          anns.push({
+            id: kpId,
+            tool: 'keypoint',
+            classification: { class: cat.keypoints[k], visibility: v },
+            label: [cat.keypoints[k]],
+          });
+          datas.push({
+            id: kpId,
+            coordinate: { x: a.keypoints[k * 3] ?? 0, y: a.keypoints[k * 3 + 1] ?? 0 },
+          });
           members.push(kpId);
         }
       }
       if (members.length > 1) {
         const groupId = `G${a.id}`;
         anns.push({ id: groupId, tool: 'annotationGroup', classification: cls });
-        datas.push({ id: groupId, annotationList: members.map((m) => ({ annotationId: m, children: [] })) });
+        datas.push({
+          id: groupId,
+          annotationList: members.map((m) => ({ annotationId: m, children: [] })),
+        });
       }
       annotations += members.length;
     }
@@ -186,13 +250,23 @@ export async function writeFolderFromCoco(options: CocoFixtureOptions): Promise<
       annotationGroups: {},
       assignmentId: null,
     };
-    const media = await mediaFor(image.file_name, image.width, image.height, options.imagesDir, options.media ?? 'copy');
+    const media = await mediaFor(
+      image.file_name,
+      image.width,
+      image.height,
+      options.imagesDir,
+      options.media ?? 'copy',
+    );
     if (media?.copyFrom !== undefined) {
       copied++;
     } else if (media !== undefined) {
       placeholders++;
     }
-    await writer.write({ stem: splitStem(image.file_name).stem, data, ...(media === undefined ? {} : { media }) });
+    await writer.write({
+      stem: splitStem(image.file_name).stem,
+      data,
+      ...(media === undefined ? {} : { media }),
+    });
   }
   return { items: images.length, annotations, copied, placeholders };
 }
@@ -259,7 +333,11 @@ export interface VocFile {
   readonly objects: VocObject[];
 }
 
-const vocParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (name) => name === 'object' });
+const vocParser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  isArray: (name) => name === 'object',
+});
 
 /** Parses one Pascal VOC XML text (tolerant: missing optional tags, float coordinates). */
 export function parseVocXml(text: string, what: string): VocFile {
@@ -274,13 +352,18 @@ export function parseVocXml(text: string, what: string): VocFile {
     const num = (k: string): number => {
       const v = Number(box[k]);
       if (!Number.isFinite(v)) {
-        throw new SynxError('SYNX_INVALID_INPUT', `${what}: <${k}> of "${String(o['name'])}" is not a number`);
+        throw new SynxError(
+          'SYNX_INVALID_INPUT',
+          `${what}: <${k}> of "${String(o['name'])}" is not a number`,
+        );
       }
       return v;
     };
     const str = (k: string): string | undefined => {
       const v = o[k];
-      return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+      return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+        ? String(v)
+        : undefined;
     };
     const pose = str('pose');
     const truncated = str('truncated');
@@ -332,9 +415,17 @@ export async function writeFolderFromVoc(options: VocFixtureOptions): Promise<Fi
     files.push(parseVocXml(await readFile(join(options.annotationsDir, n), 'utf8'), n));
   }
   const used = new Set(files.flatMap((f) => f.objects.map((o) => o.name)));
-  const classes = [...VOC_CLASSES.filter((c) => used.has(c)), ...[...used].filter((c) => !VOC_CLASSES.includes(c)).sort()];
+  const classes = [
+    ...VOC_CLASSES.filter((c) => used.has(c)),
+    ...[...used].filter((c) => !VOC_CLASSES.includes(c)).sort(),
+  ];
   const attributes = [
-    { name: 'pose', code: 'pose', type: 'select', options: ['Unspecified', 'Frontal', 'Rear', 'Left', 'Right'] },
+    {
+      name: 'pose',
+      code: 'pose',
+      type: 'select',
+      options: ['Unspecified', 'Frontal', 'Rear', 'Left', 'Right'],
+    },
     { name: 'truncated', code: 'truncated', type: 'radio', options: ['0', '1'] },
     { name: 'difficult', code: 'difficult', type: 'radio', options: ['0', '1'] },
     { name: 'occluded', code: 'occluded', type: 'radio', options: ['0', '1'] },
@@ -346,7 +437,9 @@ export async function writeFolderFromVoc(options: VocFixtureOptions): Promise<Fi
     category: 'image',
     configuration: {
       schema_type: 'dm_schema',
-      classification: { bounding_box: { classification_schema: classes.map((c) => schemaEntry(c, { attributes })) } },
+      classification: {
+        bounding_box: { classification_schema: classes.map((c) => schemaEntry(c, { attributes })) },
+      },
     },
   });
   let annotations = 0;
@@ -364,11 +457,29 @@ export async function writeFolderFromVoc(options: VocFixtureOptions): Promise<Fi
           cls[key] = v;
         }
       }
-      anns.push({ id, tool: 'bounding_box', isLocked: false, isVisible: true, isValid: true, isDrawCompleted: true, classification: cls, label: [o.name] });
-      datas.push({ id, coordinate: { x: o.xmin, y: o.ymin, width: o.xmax - o.xmin, height: o.ymax - o.ymin } });
+      anns.push({
+        id,
+        tool: 'bounding_box',
+        isLocked: false,
+        isVisible: true,
+        isValid: true,
+        isDrawCompleted: true,
+        classification: cls,
+        label: [o.name],
+      });
+      datas.push({
+        id,
+        coordinate: { x: o.xmin, y: o.ymin, width: o.xmax - o.xmin, height: o.ymax - o.ymin },
+      });
       annotations++;
     });
-    const media = await mediaFor(file.filename, file.width, file.height, options.imagesDir, options.media ?? 'copy');
+    const media = await mediaFor(
+      file.filename,
+      file.width,
+      file.height,
+      options.imagesDir,
+      options.media ?? 'copy',
+    );
     if (media?.copyFrom !== undefined) {
       copied++;
     } else if (media !== undefined) {
@@ -376,7 +487,14 @@ export async function writeFolderFromVoc(options: VocFixtureOptions): Promise<Fi
     }
     await writer.write({
       stem: splitStem(file.filename).stem,
-      data: { extra: { image_1: {} }, annotations: { image_1: anns }, annotationsData: { image_1: datas }, relations: {}, annotationGroups: {}, assignmentId: null },
+      data: {
+        extra: { image_1: {} },
+        annotations: { image_1: anns },
+        annotationsData: { image_1: datas },
+        relations: {},
+        annotationGroups: {},
+        assignmentId: null,
+      },
       ...(media === undefined ? {} : { media }),
     });
   }
@@ -390,6 +508,8 @@ export function realFixture(...parts: string[]): string {
 
 /** `../shared/fixtures/real` beside the repository, when it exists (images live only there). */
 export function sharedFixture(...parts: string[]): string | undefined {
-  const root = process.env['SYNX_SHARED_FIXTURES'] ?? join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'real');
+  const root =
+    process.env['SYNX_SHARED_FIXTURES'] ??
+    join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'real');
   return existsSync(root) ? join(root, ...parts) : undefined;
 }

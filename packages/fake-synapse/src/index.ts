@@ -1,6 +1,19 @@
 // Public surface of @synx/fake-synapse.
-export { startFakeSynapse, type FakeSynapse, type FakeSynapseOptions, type RequestLogEntry } from './server.js';
-export { FaultEngine, ROUTES, hash32, type FaultConfig, type FaultDecision, type FaultSpec, type RouteName } from './faults.js';
+export {
+  startFakeSynapse,
+  type FakeSynapse,
+  type FakeSynapseOptions,
+  type RequestLogEntry,
+} from './server.js';
+export {
+  FaultEngine,
+  ROUTES,
+  hash32,
+  type FaultConfig,
+  type FaultDecision,
+  type FaultSpec,
+  type RouteName,
+} from './faults.js';
 export { FakeDataset, type FakeSidecar, type FakeUnit, type MediaFacts } from './dataset.js';
 export {
   VOC_CLASSES,

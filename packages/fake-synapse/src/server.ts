@@ -107,7 +107,7 @@ function rawJson(status: number, text: string): Reply {
 }
 
 function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || host.startsWith("127.");
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || host.startsWith('127.');
 }
 
 function intParam(url: URL, name: string): number | undefined {
@@ -180,7 +180,9 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
   const token = options.token ?? 'fake-synapse-token';
   const dataset = await FakeDataset.load(options.from, {
     ...(options.projectId === undefined ? {} : { projectId: options.projectId }),
-    ...(options.assignmentsPerTask === undefined ? {} : { assignmentsPerTask: options.assignmentsPerTask }),
+    ...(options.assignmentsPerTask === undefined
+      ? {}
+      : { assignmentsPerTask: options.assignmentsPerTask }),
     ...(options.gtSplit === undefined ? {} : { gtSplit: options.gtSplit }),
   });
   const faults = new FaultEngine(options.faults ?? {}, options.seed ?? 1);
@@ -228,7 +230,11 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
     });
   };
 
-  const assignmentJson = async (unit: FakeUnit, assignmentId: number, withData: boolean): Promise<string> => {
+  const assignmentJson = async (
+    unit: FakeUnit,
+    assignmentId: number,
+    withData: boolean,
+  ): Promise<string> => {
     const file = await fileObject(unit);
     const head = JSON.stringify({
       id: assignmentId,
@@ -251,7 +257,9 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
       project: dataset.projectId,
       status: unit.status,
       tags: [],
-      assignment: expand.includes('assignment') ? { id: unit.assignmentIds[0] } : unit.assignmentIds[0],
+      assignment: expand.includes('assignment')
+        ? { id: unit.assignmentIds[0] }
+        : unit.assignmentIds[0],
     });
     const du = expand.includes('data_unit') ? await dataUnitJson(unit) : String(unit.dataUnitId);
     return `${head.slice(0, -1)},"data_unit":${du},"data":${await dataset.dataText(unit)}}`;
@@ -272,7 +280,11 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
   };
 
   /** A DRF page over `total` rows rendered by `render(index)`. */
-  const page = async (url: URL, total: number, render: (i: number) => Promise<string>): Promise<Reply> => {
+  const page = async (
+    url: URL,
+    total: number,
+    render: (i: number) => Promise<string>,
+  ): Promise<Reply> => {
     const requested = intParam(url, 'page_size') ?? 100;
     const size = Math.max(1, Math.min(requested, 100));
     const n = intParam(url, 'page') ?? 1;
@@ -282,7 +294,9 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
     }
     const start = (n - 1) * size;
     const end = Math.min(total, start + size);
-    const rows = await Promise.all(Array.from({ length: end - start }, (_, k) => render(start + k)));
+    const rows = await Promise.all(
+      Array.from({ length: end - start }, (_, k) => render(start + k)),
+    );
     const link = (p: number | undefined): string | null => {
       if (p === undefined) {
         return null;
@@ -324,9 +338,14 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
     return 'missing';
   };
 
-  const expandOf = (url: URL): string[] => url.searchParams.getAll('expand').flatMap((e) => e.split(','));
+  const expandOf = (url: URL): string[] =>
+    url.searchParams.getAll('expand').flatMap((e) => e.split(','));
 
-  const api = async (req: http.IncomingMessage, url: URL, route: RouteName): Promise<Reply | FileReply> => {
+  const api = async (
+    req: http.IncomingMessage,
+    url: URL,
+    route: RouteName,
+  ): Promise<Reply | FileReply> => {
     const p = url.pathname;
     if (route === 'health') {
       return json(200, { status: 'ok' });
@@ -337,7 +356,8 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
     const who = authorized(req);
     if (who !== 'ok') {
       return json(401, {
-        detail: who === 'missing' ? 'Authentication credentials were not provided.' : 'Invalid token.',
+        detail:
+          who === 'missing' ? 'Authentication credentials were not provided.' : 'Invalid token.',
       });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -352,7 +372,14 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
         return json(200, { id: 1, email: 'fake-user@synapse.invalid', name: 'Fake User' });
       case 'agents':
         return page(url, 1, () =>
-          Promise.resolve(JSON.stringify({ id: 1, name: 'fake-agent', url: `${base}/agent/`, status: 'connected' })),
+          Promise.resolve(
+            JSON.stringify({
+              id: 1,
+              name: 'fake-agent',
+              url: `${base}/agent/`,
+              status: 'connected',
+            }),
+          ),
         );
       case 'projects': {
         const id = idFrom('/projects/');
@@ -366,11 +393,17 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
         if (id !== undefined) {
           return id === dataset.projectId
             ? json(200, dataset.project)
-            : json(404, { error: { code: 'NOT_FOUND', message: 'Not found.' }, meta: { request_id: 'req_fake' } });
+            : json(404, {
+                error: { code: 'NOT_FOUND', message: 'Not found.' },
+                meta: { request_id: 'req_fake' },
+              });
         }
         return json(200, {
           data: [dataset.project],
-          meta: { request_id: 'req_fake', pagination: { next_cursor: null, previous_cursor: null, per_page: 50 } },
+          meta: {
+            request_id: 'req_fake',
+            pagination: { next_cursor: null, previous_cursor: null, per_page: 50 },
+          },
         });
       }
       case 'assignments': {
@@ -387,30 +420,39 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
           return json(400, { project: ['This field is required.'] });
         }
         if (Number(project) !== dataset.projectId) {
-          return json(400, { project: ['Select a valid choice. That choice is not one of the available choices.'] });
+          return json(400, {
+            project: ['Select a valid choice. That choice is not one of the available choices.'],
+          });
         }
         const status = url.searchParams.get('status');
-        const units = status === null ? dataset.units : dataset.units.filter((u) => u.status === status);
+        const units =
+          status === null ? dataset.units : dataset.units.filter((u) => u.status === status);
         const apt = dataset.assignmentsPerTask;
         const withData = expandOf(url).includes('data');
         return page(url, units.length * apt, (k) => {
           const unit = units[Math.floor(k / apt)];
           const aid = unit?.assignmentIds[k % apt];
-          return unit === undefined || aid === undefined ? Promise.resolve('null') : assignmentJson(unit, aid, withData);
+          return unit === undefined || aid === undefined
+            ? Promise.resolve('null')
+            : assignmentJson(unit, aid, withData);
         });
       }
       case 'tasks': {
         if (p !== '/sdk/tasks/') {
           const id = idFrom('/tasks/');
           const unit = id === undefined ? undefined : dataset.unitByTask(id);
-          return unit === undefined ? json(404, { detail: 'Not found.' }) : rawJson(200, await taskJson(unit, ['data_unit']));
+          return unit === undefined
+            ? json(404, { detail: 'Not found.' })
+            : rawJson(200, await taskJson(unit, ['data_unit']));
         }
         const project = url.searchParams.get('project');
         if (project === null) {
           return json(400, { project: ['This field is required.'] });
         }
         if (Number(project) !== dataset.projectId) {
-          return json(400, { project: ['Select a valid choice. That choice is not one of the available choices.'] });
+          return json(400, {
+            project: ['Select a valid choice. That choice is not one of the available choices.'],
+          });
         }
         const expand = expandOf(url);
         return page(url, dataset.units.length, (k) => {
@@ -425,11 +467,16 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
         }
         if (version !== '1') {
           return json(400, {
-            ground_truth_dataset_versions: [`Select a valid choice. ${version} is not one of the available choices.`],
+            ground_truth_dataset_versions: [
+              `Select a valid choice. ${version} is not one of the available choices.`,
+            ],
           });
         }
         const category = url.searchParams.get('category');
-        const units = category === null ? dataset.units : dataset.units.filter((u) => u.gtCategory === category);
+        const units =
+          category === null
+            ? dataset.units
+            : dataset.units.filter((u) => u.gtCategory === category);
         const withData = expandOf(url).includes('data');
         return page(url, units.length, (k) => {
           const unit = units[k];
@@ -448,12 +495,16 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
         if (p === '/ground_truth_dataset_versions/') {
           return page(url, 1, () => Promise.resolve(JSON.stringify(version)));
         }
-        return idFrom('/ground_truth_dataset_versions/') === 1 ? json(200, version) : json(404, { detail: 'Not found.' });
+        return idFrom('/ground_truth_dataset_versions/') === 1
+          ? json(200, version)
+          : json(404, { detail: 'Not found.' });
       }
       case 'data-units': {
         const id = idFrom('/data_units/');
         const unit = id === undefined ? undefined : dataset.unitByDataUnit(id);
-        return unit === undefined ? json(404, { detail: 'Not found.' }) : rawJson(200, await dataUnitJson(unit));
+        return unit === undefined
+          ? json(404, { detail: 'Not found.' })
+          : rawJson(200, await dataUnitJson(unit));
       }
       case 'storages': {
         return idFrom('/storages/') === 1
@@ -491,7 +542,11 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
       signature.length !== expected.length ||
       !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
     ) {
-      return s3Error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+      return s3Error(
+        403,
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match the signature you provided.',
+      );
     }
     if (Date.now() > expires) {
       return s3Error(403, 'AccessDenied', 'Request has expired');
@@ -502,7 +557,8 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
       'accept-ranges': 'bytes',
       etag: `"${facts?.sha1 ?? ''}"`,
     };
-    const contentType = CONTENT_TYPES[extname(unit.entry.mediaPath).toLowerCase()] ?? 'application/octet-stream';
+    const contentType =
+      CONTENT_TYPES[extname(unit.entry.mediaPath).toLowerCase()] ?? 'application/octet-stream';
     const range = req.headers.range;
     let start = 0;
     let end = size - 1;
@@ -510,7 +566,12 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
     if (typeof range === 'string') {
       const r = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
       if (r === null || (r[1] === '' && r[2] === '')) {
-        return { status: 416, body: '', contentType, headers: { 'content-range': `bytes */${size}` } };
+        return {
+          status: 416,
+          body: '',
+          contentType,
+          headers: { 'content-range': `bytes */${size}` },
+        };
       }
       if (r[1] === '') {
         const suffix = Number(r[2]);
@@ -520,12 +581,26 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
         end = r[2] === '' ? size - 1 : Math.min(Number(r[2]), size - 1);
       }
       if (start >= size || start > end) {
-        return { status: 416, body: '', contentType, headers: { 'content-range': `bytes */${size}` } };
+        return {
+          status: 416,
+          body: '',
+          contentType,
+          headers: { 'content-range': `bytes */${size}` },
+        };
       }
       status = 206;
       headers['content-range'] = `bytes ${start}-${end}/${size}`;
     }
-    return { status, path: unit.entry.mediaPath, start, end, size, contentType, headers, head: req.method === 'HEAD' };
+    return {
+      status,
+      path: unit.entry.mediaPath,
+      start,
+      end,
+      size,
+      contentType,
+      headers,
+      head: req.method === 'HEAD',
+    };
   };
 
   const control = async (req: http.IncomingMessage, url: URL): Promise<Reply> => {
@@ -582,7 +657,10 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
       if ((spec.latencyMs ?? 0) > 0) {
         await new Promise((r) => setTimeout(r, spec.latencyMs));
       }
-      const decision = route === 'unknown' ? ({ kind: 'none' } as const) : faults.decide(effective, `${req.method ?? 'GET'} ${logPath}`);
+      const decision =
+        route === 'unknown'
+          ? ({ kind: 'none' } as const)
+          : faults.decide(effective, `${req.method ?? 'GET'} ${logPath}`);
       if (decision.kind === 'drop') {
         entry(0, 0, 'drop');
         req.socket.destroy();
@@ -590,12 +668,23 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
       }
       let reply: Reply | FileReply;
       if (decision.kind === 'rate-limit') {
-        reply = { ...json(429, { detail: `Request was throttled. Expected available in ${decision.retryAfterS} seconds.` }), headers: { 'retry-after': String(decision.retryAfterS) } };
+        reply = {
+          ...json(429, {
+            detail: `Request was throttled. Expected available in ${decision.retryAfterS} seconds.`,
+          }),
+          headers: { 'retry-after': String(decision.retryAfterS) },
+        };
       } else if (decision.kind === 'server-error') {
         reply =
           decision.status === 502
-            ? { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', contentType: 'text/html' }
-            : json(decision.status, { detail: 'Service temporarily unavailable, try again later.' });
+            ? {
+                status: 502,
+                body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+                contentType: 'text/html',
+              }
+            : json(decision.status, {
+                detail: 'Service temporarily unavailable, try again later.',
+              });
       } else if (decision.kind === 'expire') {
         reply = s3Error(403, 'AccessDenied', 'Request has expired');
       } else if (route === 'unknown') {
@@ -605,7 +694,11 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
       }
       if ('path' in reply) {
         const length = reply.status === 416 ? 0 : reply.end - reply.start + 1;
-        res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': String(length), ...reply.headers });
+        res.writeHead(reply.status, {
+          'content-type': reply.contentType,
+          'content-length': String(length),
+          ...reply.headers,
+        });
         if (reply.head || length === 0) {
           res.end();
           entry(reply.status, 0, decision.kind);
@@ -613,7 +706,10 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
         }
         const cut = decision.kind === 'truncate' ? Math.floor(length / 2) : length;
         let sent = 0;
-        const stream = createReadStream(reply.path, { start: reply.start, end: reply.start + Math.max(0, cut) - 1 });
+        const stream = createReadStream(reply.path, {
+          start: reply.start,
+          end: reply.start + Math.max(0, cut) - 1,
+        });
         stream.on('data', (chunk) => {
           sent += chunk.length;
           res.write(chunk);

@@ -32,7 +32,18 @@ export interface SyntheticOptions {
   readonly onProgress?: (done: number) => void;
 }
 
-const DEFAULT_CLASSES = ['person', 'car', 'bicycle', 'dog', 'cat', 'truck', 'bus', 'traffic light', 'bench', 'bird'];
+const DEFAULT_CLASSES = [
+  'person',
+  'car',
+  'bicycle',
+  'dog',
+  'cat',
+  'truck',
+  'bus',
+  'traffic light',
+  'bench',
+  'bird',
+];
 const DEFAULT_SIZES: readonly (readonly [number, number])[] = [
   [640, 480],
   [640, 427],
@@ -66,14 +77,22 @@ function padJpeg(jpeg: Buffer, target: number): Buffer {
  * grouped polygons) in realistic sizes, a `project.json` with the classes, and header-valid grey
  * JPEGs. The same options always give the same bytes.
  */
-export async function writeSyntheticFolder(options: SyntheticOptions): Promise<{ items: number; objects: number; polygons: number }> {
+export async function writeSyntheticFolder(
+  options: SyntheticOptions,
+): Promise<{ items: number; objects: number; polygons: number }> {
   const rand = mulberry32(options.seed ?? 42);
   const classes = options.classes ?? DEFAULT_CLASSES;
   const sizes = options.sizes ?? DEFAULT_SIZES;
   const avg = options.objectsPerItem ?? 8;
   const polyShare = options.polygonShare ?? 0.2;
   const writer = new SynapseFolderWriter(options.outDir);
-  const schema = classes.map((c) => ({ id: `class-${c}`, code: c, name: c, value: '#808080', attributes: [] }));
+  const schema = classes.map((c) => ({
+    id: `class-${c}`,
+    code: c,
+    name: c,
+    value: '#808080',
+    attributes: [],
+  }));
   await writer.writeProject({
     id: 1,
     title: `synthetic-${options.items}`,
@@ -103,7 +122,16 @@ export async function writeSyntheticFolder(options: SyntheticOptions): Promise<{
       const x = Math.round(rand() * (w - bw) * 100) / 100;
       const y = Math.round(rand() * (h - bh) * 100) / 100;
       const id = `b${i.toString(36)}x${k.toString(36)}`;
-      anns.push({ id, tool: 'bounding_box', isLocked: false, isVisible: true, isValid: true, isDrawCompleted: true, classification: { class: cls }, label: [cls] });
+      anns.push({
+        id,
+        tool: 'bounding_box',
+        isLocked: false,
+        isVisible: true,
+        isValid: true,
+        isDrawCompleted: true,
+        classification: { class: cls },
+        label: [cls],
+      });
       datas.push({ id, coordinate: { x, y, width: bw, height: bh } });
       objects++;
       if (rand() < polyShare) {
@@ -121,7 +149,13 @@ export async function writeSyntheticFolder(options: SyntheticOptions): Promise<{
         datas.push({ id: pid, coordinate });
         const gid = `g${i.toString(36)}x${k.toString(36)}`;
         anns.push({ id: gid, tool: 'annotationGroup', classification: { class: cls } });
-        datas.push({ id: gid, annotationList: [{ annotationId: id, children: [] }, { annotationId: pid, children: [] }] });
+        datas.push({
+          id: gid,
+          annotationList: [
+            { annotationId: id, children: [] },
+            { annotationId: pid, children: [] },
+          ],
+        });
         polygons++;
       }
     }
@@ -139,7 +173,10 @@ export async function writeSyntheticFolder(options: SyntheticOptions): Promise<{
       const key = `${w}x${h}`;
       let bytes = jpegCache.get(key);
       if (bytes === undefined) {
-        bytes = padJpeg(encodeJpeg({ width: w, height: h, shade: (px, py) => ((px + py) >> 4) & 0xff }), options.padMediaTo ?? 0);
+        bytes = padJpeg(
+          encodeJpeg({ width: w, height: h, shade: (px, py) => ((px + py) >> 4) & 0xff }),
+          options.padMediaTo ?? 0,
+        );
         jpegCache.set(key, bytes);
       }
       // Make every file unique (a comment with the stem) so checksums differ per item.
@@ -149,7 +186,10 @@ export async function writeSyntheticFolder(options: SyntheticOptions): Promise<{
       com[1] = 0xfe;
       com.writeUInt16BE(tag.length + 2, 2);
       tag.copy(com, 4);
-      media = { name: `${stem}.jpg`, bytes: Buffer.concat([bytes.subarray(0, 2), com, bytes.subarray(2)]) };
+      media = {
+        name: `${stem}.jpg`,
+        bytes: Buffer.concat([bytes.subarray(0, 2), com, bytes.subarray(2)]),
+      };
     }
     await writer.write({ stem, data, ...(media === undefined ? {} : { media }) });
     options.onProgress?.(i + 1);

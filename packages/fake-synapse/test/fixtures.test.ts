@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readImageHeaderFromFile } from '@synx/image-header';
-import { classMapFromProjectConfiguration, convertDmV1, IssueCollector, type Annotation } from '@synx/model';
+import {
+  classMapFromProjectConfiguration,
+  convertDmV1,
+  IssueCollector,
+  type Annotation,
+} from '@synx/model';
 import { openSynapseFolder } from '@synx/synapse-folder';
 import { describe, expect, it } from 'vitest';
 import { parseVocXml, realFixture, writeFolderFromCoco, writeFolderFromVoc } from '../src/index.js';
@@ -10,7 +15,14 @@ import { tempDir } from './helpers.js';
 
 interface Coco {
   images: { id: number; file_name: string; width: number; height: number }[];
-  annotations: { id: number; image_id: number; category_id: number; bbox: number[]; iscrowd: number; segmentation: unknown }[];
+  annotations: {
+    id: number;
+    image_id: number;
+    category_id: number;
+    bbox: number[];
+    iscrowd: number;
+    segmentation: unknown;
+  }[];
   categories: { id: number; name: string }[];
 }
 
@@ -26,7 +38,10 @@ async function throughModel(dir: string) {
       reporter: issues,
       isKnownClass: (c) => classes.has(c),
     });
-    items.set(entry.stem, media.flatMap((m) => m.annotations));
+    items.set(
+      entry.stem,
+      media.flatMap((m) => m.annotations),
+    );
   }
   return { folder, classes, issues, items };
 }
@@ -37,14 +52,20 @@ describe('COCO128 → Synapse raw export folder → canonical model', () => {
   const coco = JSON.parse(readFileSync(cocoPath, 'utf8')) as Coco;
 
   it('keeps every box to the last decimal, every polygon vertex, every class name', async () => {
-    const summary = await writeFolderFromCoco({ coco: cocoPath, outDir: out, media: 'placeholder' });
+    const summary = await writeFolderFromCoco({
+      coco: cocoPath,
+      outDir: out,
+      media: 'placeholder',
+    });
     expect(summary.items).toBe(12);
     const { folder, classes, issues, items } = await throughModel(out);
     expect(issues.total).toBe(0);
     expect(folder.entries).toHaveLength(12);
     // the configured class order is COCO's id order, all 80 categories
     const sortedCats = [...coco.categories].sort((a, b) => a.id - b.id);
-    expect(classes.objectClasses().entries.map((e) => e.code)).toEqual(sortedCats.map((c) => c.name));
+    expect(classes.objectClasses().entries.map((e) => e.code)).toEqual(
+      sortedCats.map((c) => c.name),
+    );
     const catName = new Map(coco.categories.map((c) => [c.id, c.name]));
     let boxes = 0;
     for (const image of coco.images) {
@@ -85,7 +106,9 @@ describe('COCO128 → Synapse raw export folder → canonical model', () => {
   });
 
   it('gives the image without annotations an empty item', async () => {
-    const data = JSON.parse(await readFile(join(out, 'json', '000000000250.json'), 'utf8')) as { annotations: { image_1: unknown[] } };
+    const data = JSON.parse(await readFile(join(out, 'json', '000000000250.json'), 'utf8')) as {
+      annotations: { image_1: unknown[] };
+    };
     expect(data.annotations.image_1).toEqual([]);
   });
 });

@@ -3,7 +3,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaultEngine, realFixture, startFakeSynapse, writeFolderFromCoco, type FakeSynapse } from '../src/index.js';
+import {
+  FaultEngine,
+  realFixture,
+  startFakeSynapse,
+  writeFolderFromCoco,
+  type FakeSynapse,
+} from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 const TOKEN = 'tok_0123456789abcdef';
@@ -11,14 +17,22 @@ const dir = tempDir('fake-server');
 let fake: FakeSynapse;
 
 beforeAll(async () => {
-  await writeFolderFromCoco({ coco: realFixture('coco128', 'instances_train2017_subset.json'), outDir: dir, media: 'placeholder', projectId: 7 });
+  await writeFolderFromCoco({
+    coco: realFixture('coco128', 'instances_train2017_subset.json'),
+    outDir: dir,
+    media: 'placeholder',
+    projectId: 7,
+  });
   fake = await startFakeSynapse({ from: dir, token: TOKEN, tenant: 'acme' });
 });
 afterAll(async () => {
   await fake.close();
 });
 
-async function get(path: string, headers: Record<string, string> = { 'Synapse-Access-Token': `Token ${TOKEN}` }) {
+async function get(
+  path: string,
+  headers: Record<string, string> = { 'Synapse-Access-Token': `Token ${TOKEN}` },
+) {
   const res = await fetch(`${fake.url}${path}`, { headers });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
@@ -30,25 +44,37 @@ describe('fake Synapse: endpoints and auth', () => {
   });
 
   it('accepts the three token forms and rejects others with DRF 401 bodies', async () => {
-    expect((await get('/users/me/', { 'Synapse-Access-Token': `Token ${TOKEN}` })).status).toBe(200);
+    expect((await get('/users/me/', { 'Synapse-Access-Token': `Token ${TOKEN}` })).status).toBe(
+      200,
+    );
     expect((await get('/users/me/', { 'SYNAPSE-ACCESS-TOKEN': TOKEN })).status).toBe(200);
-    expect((await get('/users/me/', { Authorization: `Token ${TOKEN}`, 'Synapse-Tenant': 'Token acme' })).status).toBe(200);
+    expect(
+      (await get('/users/me/', { Authorization: `Token ${TOKEN}`, 'Synapse-Tenant': 'Token acme' }))
+        .status,
+    ).toBe(200);
     expect((await get('/users/me/', { Authorization: `Token ${TOKEN}` })).status).toBe(401);
     const wrong = await get('/users/me/', { 'Synapse-Access-Token': 'Token nope' });
     expect(wrong.status).toBe(401);
     expect(JSON.parse(wrong.text)).toEqual({ detail: 'Invalid token.' });
-    expect(JSON.parse((await get('/users/me/', {})).text)).toEqual({ detail: 'Authentication credentials were not provided.' });
+    expect(JSON.parse((await get('/users/me/', {})).text)).toEqual({
+      detail: 'Authentication credentials were not provided.',
+    });
   });
 
   it('serves the project from project.json and 404s others', async () => {
-    const p = JSON.parse((await get('/projects/7/')).text) as { id: number; configuration: { classification: object } };
+    const p = JSON.parse((await get('/projects/7/')).text) as {
+      id: number;
+      configuration: { classification: object };
+    };
     expect(p.id).toBe(7);
     expect(Object.keys(p.configuration.classification)).toContain('bounding_box');
     expect((await get('/projects/8/')).status).toBe(404);
   });
 
   it('paginates with the DRF envelope, absolute next links and page_size capped at 100', async () => {
-    const first = JSON.parse((await get('/sdk/assignments/?project=7&page_size=5&expand=data')).text) as {
+    const first = JSON.parse(
+      (await get('/sdk/assignments/?project=7&page_size=5&expand=data')).text,
+    ) as {
       count: number;
       next: string;
       previous: null;
@@ -57,28 +83,44 @@ describe('fake Synapse: endpoints and auth', () => {
     expect(first.count).toBe(12);
     expect(first.results).toHaveLength(5);
     expect(first.previous).toBeNull();
-    expect(first.next).toBe(`${fake.url}/sdk/assignments/?project=7&page_size=5&expand=data&page=2`);
-    const capped = JSON.parse((await get('/sdk/assignments/?project=7&page_size=1000')).text) as { results: unknown[]; next: null };
+    expect(first.next).toBe(
+      `${fake.url}/sdk/assignments/?project=7&page_size=5&expand=data&page=2`,
+    );
+    const capped = JSON.parse((await get('/sdk/assignments/?project=7&page_size=1000')).text) as {
+      results: unknown[];
+      next: null;
+    };
     expect(capped.results).toHaveLength(12);
     expect((await get('/sdk/assignments/?project=7&page=9')).status).toBe(404);
-    expect(JSON.parse((await get('/sdk/assignments/')).text)).toEqual({ project: ['This field is required.'] });
+    expect(JSON.parse((await get('/sdk/assignments/')).text)).toEqual({
+      project: ['This field is required.'],
+    });
   });
 
-  it('splices each item\'s DM v1 JSON into the page byte-for-byte', async () => {
+  it("splices each item's DM v1 JSON into the page byte-for-byte", async () => {
     const text = (await get('/sdk/assignments/?project=7&page_size=1&expand=data')).text;
     const file = readFileSync(join(dir, 'json', '000000000009.json'), 'utf8');
     expect(text).toContain(`"data":${file}}`);
-    const withoutData = JSON.parse((await get('/sdk/assignments/?project=7&page_size=1')).text) as { results: object[] };
+    const withoutData = JSON.parse((await get('/sdk/assignments/?project=7&page_size=1')).text) as {
+      results: object[];
+    };
     expect(withoutData.results[0]).not.toHaveProperty('data');
   });
 
   it('serves tasks with data units, GT events with categories, versions and storages', async () => {
     const tasks = JSON.parse((await get('/sdk/tasks/?project=7&expand=data_unit')).text) as {
-      results: { data_unit: { meta: { filename: string }; files: { image_1: { url: string; size: number; checksum: string } } } }[];
+      results: {
+        data_unit: {
+          meta: { filename: string };
+          files: { image_1: { url: string; size: number; checksum: string } };
+        };
+      }[];
     };
     expect(tasks.results[0]?.data_unit.meta.filename).toBe('000000000009.jpg');
     expect(tasks.results[0]?.data_unit.files.image_1.checksum).toMatch(/^[0-9a-f]{40}$/);
-    const events = JSON.parse((await get('/sdk/ground_truth_events/?ground_truth_dataset_versions=1&expand=data')).text) as {
+    const events = JSON.parse(
+      (await get('/sdk/ground_truth_events/?ground_truth_dataset_versions=1&expand=data')).text,
+    ) as {
       count: number;
       results: { category: string }[];
     };
@@ -89,7 +131,10 @@ describe('fake Synapse: endpoints and auth', () => {
     }
     expect((await get('/ground_truth_dataset_versions/1/')).status).toBe(200);
     expect((await get('/storages/1/')).status).toBe(200);
-    const v2 = JSON.parse((await get('/v2/projects/')).text) as { data: { id: number }[]; meta: { pagination: object } };
+    const v2 = JSON.parse((await get('/v2/projects/')).text) as {
+      data: { id: number }[];
+      meta: { pagination: object };
+    };
     expect(v2.data.map((p) => p.id)).toEqual([7]);
   });
 });
@@ -126,8 +171,14 @@ describe('fake Synapse: signed, expiring media URLs', () => {
 describe('fault injection', () => {
   it('is deterministic for a seed and bounded per request', () => {
     const decide = (seed: number) => {
-      const engine = new FaultEngine({ drop: 0.3, truncate: 0.3, rateLimit: 0.3, maxConsecutive: 2 }, seed);
-      return Array.from({ length: 50 }, (_, i) => engine.decide('assignments', `GET /x?page=${i % 5}`).kind);
+      const engine = new FaultEngine(
+        { drop: 0.3, truncate: 0.3, rateLimit: 0.3, maxConsecutive: 2 },
+        seed,
+      );
+      return Array.from(
+        { length: 50 },
+        (_, i) => engine.decide('assignments', `GET /x?page=${i % 5}`).kind,
+      );
     };
     expect(decide(3)).toEqual(decide(3));
     expect(decide(3)).not.toEqual(decide(4));
@@ -167,7 +218,11 @@ describe('fault injection', () => {
 describe('fake-synapse command', () => {
   it('prints the base URL and serves the folder until stopped', async () => {
     const bin = join(import.meta.dirname, '..', 'bin', 'fake-synapse.js');
-    const child = spawn(process.execPath, [bin, '--from', dir, '--token', 'cli-token', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [bin, '--from', dir, '--token', 'cli-token', '--port', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.once('data', (d: Buffer) => {
         resolve(d.toString().trim());
@@ -177,7 +232,9 @@ describe('fake-synapse command', () => {
       });
     });
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const res = await fetch(`${url}/sdk/tasks/?project=7`, { headers: { 'SYNAPSE-ACCESS-TOKEN': 'cli-token' } });
+    const res = await fetch(`${url}/sdk/tasks/?project=7`, {
+      headers: { 'SYNAPSE-ACCESS-TOKEN': 'cli-token' },
+    });
     expect(res.status).toBe(200);
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

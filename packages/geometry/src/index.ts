@@ -8,4 +8,12 @@ export {
   rleToPixelIndices,
   type CocoRle,
 } from './rle.js';
-export { clampBox, pointsExtent, polygonArea, rotatedBoxCorners, rotatedBoxHull, type Box, type Point } from './polygon.js';
+export {
+  clampBox,
+  pointsExtent,
+  polygonArea,
+  rotatedBoxCorners,
+  rotatedBoxHull,
+  type Box,
+  type Point,
+} from './polygon.js';

@@ -48,13 +48,18 @@ export function pointsExtent(points: readonly Point[]): Box {
  * (y down): a positive angle turns the box clockwise on screen, as CSS and canvas do. Corners
  * come in the order top-left, top-right, bottom-right, bottom-left of the unrotated box.
  */
-export function rotatedBoxCorners(box: Box & { readonly rotation?: number | undefined }): [Point, Point, Point, Point] {
+export function rotatedBoxCorners(
+  box: Box & { readonly rotation?: number | undefined },
+): [Point, Point, Point, Point] {
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
   const t = box.rotation ?? 0;
   const cos = Math.cos(t);
   const sin = Math.sin(t);
-  const corner = (dx: number, dy: number): Point => ({ x: cx + dx * cos - dy * sin, y: cy + dx * sin + dy * cos });
+  const corner = (dx: number, dy: number): Point => ({
+    x: cx + dx * cos - dy * sin,
+    y: cy + dx * sin + dy * cos,
+  });
   const hw = box.width / 2;
   const hh = box.height / 2;
   return [corner(-hw, -hh), corner(hw, -hh), corner(hw, hh), corner(-hw, hh)];
@@ -74,6 +79,7 @@ export function clampBox(box: Box, width: number, height: number): { box: Box; c
   const y0 = Math.min(Math.max(box.y, 0), height);
   const x1 = Math.min(Math.max(box.x + box.width, 0), width);
   const y1 = Math.min(Math.max(box.y + box.height, 0), height);
-  const clamped = x0 !== box.x || y0 !== box.y || x1 !== box.x + box.width || y1 !== box.y + box.height;
+  const clamped =
+    x0 !== box.x || y0 !== box.y || x1 !== box.x + box.width || y1 !== box.y + box.height;
   return { box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, clamped };
 }

@@ -18,7 +18,10 @@ export function rleCountsFromString(s: string): number[] {
     let more = true;
     while (more) {
       if (p >= s.length) {
-        throw new SynxError('SYNX_INVALID_INPUT', 'compressed RLE string ends in the middle of a number');
+        throw new SynxError(
+          'SYNX_INVALID_INPUT',
+          'compressed RLE string ends in the middle of a number',
+        );
       }
       const c = s.charCodeAt(p) - 48;
       x |= (c & 0x1f) << (5 * k);
@@ -74,7 +77,10 @@ export function rleToPixelIndices(rle: CocoRle): number[] {
   const runs = runsOf(rle);
   const total = runs.reduce((a, b) => a + b, 0);
   if (total !== h * w) {
-    throw new SynxError('SYNX_INVALID_INPUT', `RLE runs cover ${total} pixels, the mask has ${h * w}`);
+    throw new SynxError(
+      'SYNX_INVALID_INPUT',
+      `RLE runs cover ${total} pixels, the mask has ${h * w}`,
+    );
   }
   const out: number[] = [];
   let pos = 0;
@@ -96,7 +102,11 @@ export function rleToPixelIndices(rle: CocoRle): number[] {
  * Encodes row-major pixel indices as a COCO RLE (column-major, uncompressed counts). Indices
  * outside the image are ignored (the caller reports them); duplicates count once.
  */
-export function pixelIndicesToRle(indices: readonly number[], width: number, height: number): { counts: number[]; size: [number, number] } {
+export function pixelIndicesToRle(
+  indices: readonly number[],
+  width: number,
+  height: number,
+): { counts: number[]; size: [number, number] } {
   const total = width * height;
   const col = new Float64Array(indices.length);
   let n = 0;

@@ -33,27 +33,40 @@ describe('COCO RLE', () => {
     expect(() => rleToPixelIndices({ counts: [1, 1], size: [2, 2] })).toThrow(/cover 2 pixels/);
   });
 
-  const fixture = join(import.meta.dirname, '../../fake-synapse/fixtures/real/coco128/instances_train2017_subset.json');
-  it.skipIf(!existsSync(fixture))('reads the real COCO crowd mask: exact round trip, extent within a pixel of its box', () => {
-    const coco = JSON.parse(readFileSync(fixture, 'utf8')) as {
-      annotations: { iscrowd: number; area: number; bbox: number[]; segmentation: { counts: number[]; size: [number, number] } }[];
-    };
-    const crowd = coco.annotations.filter((a) => a.iscrowd === 1);
-    expect(crowd.length).toBeGreaterThan(0);
-    for (const a of crowd) {
-      // COCO's `area` and `bbox` of crowd objects come from the original drawing, not the mask:
-      // here the mask has 1,958 pixels for an `area` of 2,125, and its extent is one pixel wider.
-      const [h, w] = a.segmentation.size;
-      const indices = rleToPixelIndices(a.segmentation);
-      expect(indices).toHaveLength(rleArea(a.segmentation));
-      expect(rleArea(a.segmentation)).toBe(1958);
-      const extent = rleBbox(a.segmentation);
-      extent.forEach((v, i) => {
-        expect(Math.abs(v - (a.bbox[i] ?? 0))).toBeLessThanOrEqual(1);
-      });
-      expect(extent).toEqual([104, 310, 460, 35]);
-      expect(pixelIndicesToRle(indices, w, h).counts).toEqual(a.segmentation.counts);
-      expect(rleCountsFromString(rleCountsToString(a.segmentation.counts))).toEqual(a.segmentation.counts);
-    }
-  });
+  const fixture = join(
+    import.meta.dirname,
+    '../../fake-synapse/fixtures/real/coco128/instances_train2017_subset.json',
+  );
+  it.skipIf(!existsSync(fixture))(
+    'reads the real COCO crowd mask: exact round trip, extent within a pixel of its box',
+    () => {
+      const coco = JSON.parse(readFileSync(fixture, 'utf8')) as {
+        annotations: {
+          iscrowd: number;
+          area: number;
+          bbox: number[];
+          segmentation: { counts: number[]; size: [number, number] };
+        }[];
+      };
+      const crowd = coco.annotations.filter((a) => a.iscrowd === 1);
+      expect(crowd.length).toBeGreaterThan(0);
+      for (const a of crowd) {
+        // COCO's `area` and `bbox` of crowd objects come from the original drawing, not the mask:
+        // here the mask has 1,958 pixels for an `area` of 2,125, and its extent is one pixel wider.
+        const [h, w] = a.segmentation.size;
+        const indices = rleToPixelIndices(a.segmentation);
+        expect(indices).toHaveLength(rleArea(a.segmentation));
+        expect(rleArea(a.segmentation)).toBe(1958);
+        const extent = rleBbox(a.segmentation);
+        extent.forEach((v, i) => {
+          expect(Math.abs(v - (a.bbox[i] ?? 0))).toBeLessThanOrEqual(1);
+        });
+        expect(extent).toEqual([104, 310, 460, 35]);
+        expect(pixelIndicesToRle(indices, w, h).counts).toEqual(a.segmentation.counts);
+        expect(rleCountsFromString(rleCountsToString(a.segmentation.counts))).toEqual(
+          a.segmentation.counts,
+        );
+      }
+    },
+  );
 });

@@ -78,12 +78,16 @@ export class ClassMap {
     if (this.entries.every((e) => e.tools.length === 0)) {
       return this;
     }
-    return this.subset((e) => e.tools.length === 0 || e.tools.some((t) => INSTANCE_TOOLS.includes(t)));
+    return this.subset(
+      (e) => e.tools.length === 0 || e.tools.some((t) => INSTANCE_TOOLS.includes(t)),
+    );
   }
 
   /** Codes of keypoint classes in configured order (DM keypoint tool). */
   keypointNames(): string[] {
-    return this.entries.filter((e) => e.tools.some((t) => KEYPOINT_TOOLS.includes(t))).map((e) => e.code);
+    return this.entries
+      .filter((e) => e.tools.some((t) => KEYPOINT_TOOLS.includes(t)))
+      .map((e) => e.code);
   }
 
   toJSON(): ClassMapData {
@@ -256,7 +260,9 @@ export function classMapFromJsonValue(value: unknown, fileName: string): ClassMa
           if (id !== undefined && (typeof id !== 'number' || !Number.isInteger(id))) {
             throw invalid(fileName, `class "${String(r['name'])}" has a non-integer id`);
           }
-          return id === undefined ? { name: r['name'] as string } : { name: r['name'] as string, id };
+          return id === undefined
+            ? { name: r['name'] as string }
+            : { name: r['name'] as string, id };
         }),
       );
     }
@@ -266,7 +272,9 @@ export function classMapFromJsonValue(value: unknown, fileName: string): ClassMa
     const keys = Object.keys(value);
     const vals = Object.values(value);
     if (vals.every((v) => typeof v === 'string')) {
-      return classMapFromList(keys.map((k) => ({ id: parseIdKey(k, fileName), name: value[k] as string })));
+      return classMapFromList(
+        keys.map((k) => ({ id: parseIdKey(k, fileName), name: value[k] as string })),
+      );
     }
     if (vals.every((v) => typeof v === 'number' && Number.isInteger(v))) {
       return classMapFromList(keys.map((k) => ({ name: k, id: value[k] as number })));

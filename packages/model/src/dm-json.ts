@@ -22,9 +22,13 @@ export function parseDmJson(text: string, what: string): unknown {
         // fall through to the original error
       }
     }
-    throw new SynxError('SYNX_INVALID_INPUT', `${what} is not valid JSON: ${(first as Error).message}`, {
-      cause: first,
-    });
+    throw new SynxError(
+      'SYNX_INVALID_INPUT',
+      `${what} is not valid JSON: ${(first as Error).message}`,
+      {
+        cause: first,
+      },
+    );
   }
 }
 

@@ -81,7 +81,14 @@ export interface DmV1Converted {
   dmKeys: string[];
 }
 
-const STANDARD_KEYS = ['annotations', 'annotationsData', 'relations', 'annotationGroups', 'extra', 'assignmentId'];
+const STANDARD_KEYS = [
+  'annotations',
+  'annotationsData',
+  'relations',
+  'annotationGroups',
+  'extra',
+  'assignmentId',
+];
 
 function isRecord(v: unknown): v is Record<string, JsonValue> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -123,10 +130,15 @@ class Converter {
 
   run(data: unknown): DmV1Converted {
     if (!isRecord(data)) {
-      this.issue(DM_ISSUE_CODES.notAnObject, 'error', `annotation data is ${describe(data)}, not an object`, {
-        field: 'data',
-        action: 'dropped',
-      });
+      this.issue(
+        DM_ISSUE_CODES.notAnObject,
+        'error',
+        `annotation data is ${describe(data)}, not an object`,
+        {
+          field: 'data',
+          action: 'dropped',
+        },
+      );
       return { media: this.mediaFromFiles([]), dmKeys: [] };
     }
     const dmKeys = Object.keys(data);
@@ -136,10 +148,15 @@ class Converter {
         return {};
       }
       if (!isRecord(value)) {
-        this.issue(DM_ISSUE_CODES.badSection, 'error', `"${name}" is ${describe(value)}, not an object keyed by media id`, {
-          field: name,
-          action: 'dropped',
-        });
+        this.issue(
+          DM_ISSUE_CODES.badSection,
+          'error',
+          `"${name}" is ${describe(value)}, not an object keyed by media id`,
+          {
+            field: name,
+            action: 'dropped',
+          },
+        );
         return {};
       }
       return value;
@@ -169,7 +186,17 @@ class Converter {
 
     const media: Media[] = [];
     for (const mediaId of ids) {
-      media.push(this.convertMedia(mediaId, sectionsOf.get(mediaId) ?? [], annotations, annotationsData, relations, groups, extra));
+      media.push(
+        this.convertMedia(
+          mediaId,
+          sectionsOf.get(mediaId) ?? [],
+          annotations,
+          annotationsData,
+          relations,
+          groups,
+          extra,
+        ),
+      );
     }
     const withFiles = this.mediaFromFiles(media);
 
@@ -205,7 +232,9 @@ class Converter {
       if (m.file !== undefined) {
         continue;
       }
-      const candidates = Object.keys(files).filter((k) => !used.has(k) && mediaKindOf(k) === m.kind && m.kind !== 'unknown');
+      const candidates = Object.keys(files).filter(
+        (k) => !used.has(k) && mediaKindOf(k) === m.kind && m.kind !== 'unknown',
+      );
       const first = candidates[0];
       if (candidates.length === 1 && first !== undefined && !/_\d+$/.test(m.id)) {
         m.file = files[first];
@@ -237,11 +266,16 @@ class Converter {
         return [];
       }
       if (!Array.isArray(value)) {
-        this.issue(DM_ISSUE_CODES.badSection, 'error', `"${name}.${mediaId}" is ${describe(value)}, not a list`, {
-          mediaId,
-          field: `${name}.${mediaId}`,
-          action: 'dropped',
-        });
+        this.issue(
+          DM_ISSUE_CODES.badSection,
+          'error',
+          `"${name}.${mediaId}" is ${describe(value)}, not a list`,
+          {
+            mediaId,
+            field: `${name}.${mediaId}`,
+            action: 'dropped',
+          },
+        );
         return [];
       }
       return value;
@@ -253,21 +287,31 @@ class Converter {
     dataList.forEach((entry, index) => {
       const id = isRecord(entry) ? entry['id'] : undefined;
       if (!isRecord(entry) || typeof id !== 'string' || id === '') {
-        this.issue(DM_ISSUE_CODES.missingId, 'warning', `annotationsData entry ${index} has no id; kept verbatim`, {
-          mediaId,
-          field: `annotationsData.${mediaId}[${index}].id`,
-          action: 'kept',
-        });
+        this.issue(
+          DM_ISSUE_CODES.missingId,
+          'warning',
+          `annotationsData entry ${index} has no id; kept verbatim`,
+          {
+            mediaId,
+            field: `annotationsData.${mediaId}[${index}].id`,
+            action: 'kept',
+          },
+        );
         orphans.push(entry);
         return;
       }
       if (dataById.has(id)) {
-        this.issue(DM_ISSUE_CODES.duplicateId, 'warning', `annotationsData has two entries with id ${id}; the first is used`, {
-          mediaId,
-          annotationId: id,
-          field: `annotationsData.${mediaId}[${index}].id`,
-          action: 'kept',
-        });
+        this.issue(
+          DM_ISSUE_CODES.duplicateId,
+          'warning',
+          `annotationsData has two entries with id ${id}; the first is used`,
+          {
+            mediaId,
+            annotationId: id,
+            field: `annotationsData.${mediaId}[${index}].id`,
+            action: 'kept',
+          },
+        );
         orphans.push(entry);
         return;
       }
@@ -279,11 +323,16 @@ class Converter {
     annList.forEach((raw, index) => {
       const field = `annotations.${mediaId}[${index}]`;
       if (!isRecord(raw) || typeof raw['id'] !== 'string' || raw['id'] === '') {
-        this.issue(DM_ISSUE_CODES.missingId, 'error', `annotation ${index} has no id and cannot be joined to its geometry`, {
-          mediaId,
-          field: `${field}.id`,
-          action: 'dropped',
-        });
+        this.issue(
+          DM_ISSUE_CODES.missingId,
+          'error',
+          `annotation ${index} has no id and cannot be joined to its geometry`,
+          {
+            mediaId,
+            field: `${field}.id`,
+            action: 'dropped',
+          },
+        );
         return;
       }
       const id = raw['id'];
@@ -303,7 +352,12 @@ class Converter {
           DM_ISSUE_CODES.orphanData,
           'warning',
           `annotationsData entry ${id} has no annotation (no tool, no class); kept only in raw JSON`,
-          { mediaId, annotationId: id, field: `annotationsData.${mediaId}[${index}]`, action: 'kept' },
+          {
+            mediaId,
+            annotationId: id,
+            field: `annotationsData.${mediaId}[${index}]`,
+            action: 'kept',
+          },
         );
         orphans.push(entry);
       }
@@ -315,10 +369,20 @@ class Converter {
     list('relations', relations[mediaId]).forEach((raw, index) => {
       const field = `relations.${mediaId}[${index}]`;
       if (!isRecord(raw) || typeof raw['id'] !== 'string') {
-        this.issue(DM_ISSUE_CODES.missingId, 'error', `relation ${index} has no id`, { mediaId, field, action: 'dropped' });
+        this.issue(DM_ISSUE_CODES.missingId, 'error', `relation ${index} has no id`, {
+          mediaId,
+          field,
+          action: 'dropped',
+        });
         return;
       }
-      const ann = this.convertAnnotation(mediaId, { tool: 'relation', ...raw }, field, { entry: raw, index }, 'relations');
+      const ann = this.convertAnnotation(
+        mediaId,
+        { tool: 'relation', ...raw },
+        field,
+        { entry: raw, index },
+        'relations',
+      );
       if (ann !== undefined) {
         media.annotations.push(ann);
       }
@@ -326,7 +390,11 @@ class Converter {
     list('annotationGroups', groups[mediaId]).forEach((raw, index) => {
       const field = `annotationGroups.${mediaId}[${index}]`;
       if (!isRecord(raw) || typeof raw['id'] !== 'string') {
-        this.issue(DM_ISSUE_CODES.missingId, 'error', `annotation group ${index} has no id`, { mediaId, field, action: 'dropped' });
+        this.issue(DM_ISSUE_CODES.missingId, 'error', `annotation group ${index} has no id`, {
+          mediaId,
+          field,
+          action: 'dropped',
+        });
         return;
       }
       const ann = this.convertAnnotation(
@@ -355,7 +423,8 @@ class Converter {
   ): Annotation | undefined {
     const id = raw['id'] as string;
     const tool = typeof raw['tool'] === 'string' ? raw['tool'] : '';
-    const dataField = section === 'annotations' ? `annotationsData.${mediaId}[${data?.index ?? -1}]` : field;
+    const dataField =
+      section === 'annotations' ? `annotationsData.${mediaId}[${data?.index ?? -1}]` : field;
     const at = { mediaId, annotationId: id };
 
     // classification → class + attributes
@@ -377,11 +446,16 @@ class Converter {
       }
     } else {
       classificationForm = 'absent';
-      this.issue(DM_ISSUE_CODES.invalidGeometry, 'warning', `classification is ${describe(cls)}, not an object; ignored`, {
-        ...at,
-        field: `${field}.classification`,
-        action: 'kept',
-      });
+      this.issue(
+        DM_ISSUE_CODES.invalidGeometry,
+        'warning',
+        `classification is ${describe(cls)}, not an object; ignored`,
+        {
+          ...at,
+          field: `${field}.classification`,
+          action: 'kept',
+        },
+      );
     }
 
     const base: AnnotationBase = { id, tool, classCode, attributes };
@@ -404,7 +478,11 @@ class Converter {
       base.section = section;
     }
 
-    if (this.#o.isKnownClass !== undefined && classCode !== null && !this.#o.isKnownClass(classCode, tool)) {
+    if (
+      this.#o.isKnownClass !== undefined &&
+      classCode !== null &&
+      !this.#o.isKnownClass(classCode, tool)
+    ) {
       this.issue(
         DM_ISSUE_CODES.unknownClass,
         'error',
@@ -438,7 +516,9 @@ class Converter {
       }
       return ann;
     };
-    const other = (reason: 'unknown-tool' | 'invalid-geometry' | 'missing-data' | 'unsupported-shape'): Annotation => {
+    const other = (
+      reason: 'unknown-tool' | 'invalid-geometry' | 'missing-data' | 'unsupported-shape',
+    ): Annotation => {
       const out: Annotation = { ...base, kind: 'other', reason };
       if (entry !== undefined) {
         const copy: JsonObject = {};
@@ -475,11 +555,16 @@ class Converter {
     }
 
     const bad = (what: string, f: string): Annotation => {
-      this.issue(DM_ISSUE_CODES.invalidGeometry, 'error', `${tool} ${what}; left out of every format but raw JSON`, {
-        ...at,
-        field: `${dataField}.${f}`,
-        action: 'dropped',
-      });
+      this.issue(
+        DM_ISSUE_CODES.invalidGeometry,
+        'error',
+        `${tool} ${what}; left out of every format but raw JSON`,
+        {
+          ...at,
+          field: `${dataField}.${f}`,
+          action: 'dropped',
+        },
+      );
       return other('invalid-geometry');
     };
     if (typeof entry['frameIndex'] === 'number' && Number.isInteger(entry['frameIndex'])) {
@@ -489,11 +574,16 @@ class Converter {
     const geometry = readGeometry(tool, entry);
     if (typeof geometry === 'string') {
       if (geometry.startsWith('unsupported:')) {
-        this.issue(DM_ISSUE_CODES.unsupportedShape, 'warning', `${geometry.slice(12)}; kept only in raw JSON`, {
-          ...at,
-          field: dataField,
-          action: 'kept',
-        });
+        this.issue(
+          DM_ISSUE_CODES.unsupportedShape,
+          'warning',
+          `${geometry.slice(12)}; kept only in raw JSON`,
+          {
+            ...at,
+            field: dataField,
+            action: 'kept',
+          },
+        );
         return other('unsupported-shape');
       }
       const [f = '', ...why] = geometry.split(' ');
@@ -529,7 +619,11 @@ type Geometry =
   | { kind: 'point-segmentation'; points: number[] }
   | { kind: 'prompt'; input: JsonValue[] }
   | { kind: 'answer'; output: JsonValue[]; promptAnnotationId?: string };
-interface Vec3 { x: number; y: number; z: number }
+interface Vec3 {
+  x: number;
+  y: number;
+  z: number;
+}
 
 /** A finite number, or a "field reason" string. */
 function num(obj: Record<string, JsonValue>, key: string, path: string): number | string {
@@ -623,7 +717,10 @@ function readGeometry(tool: string, entry: Record<string, JsonValue>): Geometry 
     case 'segmentation': {
       const pix = entry['pixel_indices'];
       if (pix !== undefined) {
-        if (!Array.isArray(pix) || !pix.every((p) => typeof p === 'number' && Number.isInteger(p) && p >= 0)) {
+        if (
+          !Array.isArray(pix) ||
+          !pix.every((p) => typeof p === 'number' && Number.isInteger(p) && p >= 0)
+        ) {
           return 'pixel_indices is not a list of non-negative integers';
         }
         return { kind: 'mask', pixelIndices: pix as number[] };
@@ -701,7 +798,10 @@ function readGeometry(tool: string, entry: Record<string, JsonValue>): Geometry 
     }
     case '3d_segmentation': {
       const pts = entry['points'];
-      if (!Array.isArray(pts) || !pts.every((p) => typeof p === 'number' && Number.isInteger(p) && p >= 0)) {
+      if (
+        !Array.isArray(pts) ||
+        !pts.every((p) => typeof p === 'number' && Number.isInteger(p) && p >= 0)
+      ) {
         return 'points is not a list of non-negative integers';
       }
       return { kind: 'point-segmentation', points: pts as number[] };
@@ -719,7 +819,9 @@ function readGeometry(tool: string, entry: Record<string, JsonValue>): Geometry 
         return `output is ${describe(output)}`;
       }
       const pid = entry['promptAnnotationId'];
-      return typeof pid === 'string' ? { kind: 'answer', output, promptAnnotationId: pid } : { kind: 'answer', output };
+      return typeof pid === 'string'
+        ? { kind: 'answer', output, promptAnnotationId: pid }
+        : { kind: 'answer', output };
     }
     default:
       return 'unsupported:unknown tool';
@@ -794,7 +896,8 @@ function parseMembers(value: JsonValue | undefined): GroupMember[] | undefined {
     if (!isRecord(m) || typeof m['annotationId'] !== 'string') {
       return undefined;
     }
-    const children = m['children'] === undefined || m['children'] === null ? [] : parseMembers(m['children']);
+    const children =
+      m['children'] === undefined || m['children'] === null ? [] : parseMembers(m['children']);
     if (children === undefined) {
       return undefined;
     }
@@ -837,7 +940,11 @@ function geometryToDm(a: Annotation): JsonObject {
       break;
     case 'polygon':
     case 'polyline':
-      out['coordinate'] = a.points.map((p) => ({ x: p.x, y: p.y, ...(p.id === undefined ? {} : { id: p.id }) }));
+      out['coordinate'] = a.points.map((p) => ({
+        x: p.x,
+        y: p.y,
+        ...(p.id === undefined ? {} : { id: p.id }),
+      }));
       break;
     case 'keypoint':
       out['coordinate'] = { x: a.x, y: a.y };
@@ -860,7 +967,11 @@ function geometryToDm(a: Annotation): JsonObject {
       out['content'] = a.content;
       break;
     case 'cuboid':
-      out['psr'] = { position: { ...a.position }, scale: { ...a.scale }, rotation: { ...a.rotation } };
+      out['psr'] = {
+        position: { ...a.position },
+        scale: { ...a.scale },
+        rotation: { ...a.rotation },
+      };
       break;
     case 'point-segmentation':
       out['points'] = a.points;
@@ -976,7 +1087,13 @@ export function toDmV1(converted: {
     put('annotationGroups', groups);
     put('extra', m.extra ?? null);
   }
-  const keys = converted.dmKeys ?? ['annotations', 'annotationsData', 'relations', 'annotationGroups', 'extra'];
+  const keys = converted.dmKeys ?? [
+    'annotations',
+    'annotationsData',
+    'relations',
+    'annotationGroups',
+    'extra',
+  ];
   const out: JsonObject = {};
   for (const k of keys) {
     const sec = sections[k];

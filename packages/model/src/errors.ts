@@ -80,7 +80,12 @@ export class SynxError extends Error {
   }
 
   /** A JSON-safe view: code, message, hint and details (never the cause's stack). */
-  toJSON(): { code: SynxErrorCode; message: string; hint?: string; details?: Record<string, unknown> } {
+  toJSON(): {
+    code: SynxErrorCode;
+    message: string;
+    hint?: string;
+    details?: Record<string, unknown>;
+  } {
     return {
       code: this.code,
       message: this.message,

@@ -90,7 +90,13 @@ export class IssueCollector implements IssueReporter {
     }
     let entry = this.#byCode.get(issue.code);
     if (entry === undefined) {
-      entry = { code: issue.code, severity: issue.severity, count: 0, example: issue.message, items: [] };
+      entry = {
+        code: issue.code,
+        severity: issue.severity,
+        count: 0,
+        example: issue.message,
+        items: [],
+      };
       this.#byCode.set(issue.code, entry);
     }
     entry.count++;
@@ -124,7 +130,10 @@ export class IssueCollector implements IssueReporter {
     const rank = { error: 0, warning: 1, info: 2 } as const;
     const byCode = [...this.#byCode.values()]
       .map((e) => ({ ...e, items: [...e.items] }))
-      .sort((a, b) => rank[a.severity] - rank[b.severity] || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+      .sort(
+        (a, b) =>
+          rank[a.severity] - rank[b.severity] || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+      );
     return { errors: this.#errors, warnings: this.#warnings, infos: this.#infos, byCode };
   }
 }

@@ -9,17 +9,20 @@ import { z } from 'zod';
  */
 
 /** Any JSON value; used where DM v1 allows free-form data (attributes, extra, prompt content). */
-export const JsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(JsonValueSchema),
-    z.record(z.string(), JsonValueSchema),
-  ]),
-).meta({ id: 'JsonValue', description: 'Any JSON value.' });
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export const JsonValueSchema: z.ZodType<JsonValue> = z
+  .lazy(() =>
+    z.union([
+      z.string(),
+      z.number(),
+      z.boolean(),
+      z.null(),
+      z.array(JsonValueSchema),
+      z.record(z.string(), JsonValueSchema),
+    ]),
+  )
+  .meta({ id: 'JsonValue', description: 'Any JSON value.' });
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = Record<string, JsonValue>;
 
 // zod 4 numbers reject NaN and ±Infinity.
@@ -104,9 +107,9 @@ export interface GroupMember {
   annotationId: string;
   children: GroupMember[];
 }
-export const GroupMemberSchema: z.ZodType<GroupMember> = z.lazy(() =>
-  z.object({ annotationId: z.string(), children: z.array(GroupMemberSchema) }),
-).meta({ id: 'GroupMember' });
+export const GroupMemberSchema: z.ZodType<GroupMember> = z
+  .lazy(() => z.object({ annotationId: z.string(), children: z.array(GroupMemberSchema) }))
+  .meta({ id: 'GroupMember' });
 
 export const BBoxAnnotationSchema = z
   .object({
@@ -300,7 +303,9 @@ export type Media = z.infer<typeof MediaSchema>;
 export const GtCategorySchema = z.enum(['train', 'validation', 'test']).meta({ id: 'GtCategory' });
 export type GtCategory = z.infer<typeof GtCategorySchema>;
 
-export const SourceKindSchema = z.enum(['assignment', 'task', 'ground_truth', 'folder']).meta({ id: 'SourceKind' });
+export const SourceKindSchema = z
+  .enum(['assignment', 'task', 'ground_truth', 'folder'])
+  .meta({ id: 'SourceKind' });
 export type SourceKind = z.infer<typeof SourceKindSchema>;
 
 /** One exported unit: an assignment, a task, a ground-truth event, or one JSON file of a folder. */
@@ -317,7 +322,10 @@ export const ItemSchema = z
     /** Base name (without extension) to use for per-item output files. */
     stem: z.string().min(1),
     dataUnit: z
-      .object({ id: z.union([z.string(), z.number()]).optional(), meta: z.record(z.string(), JsonValueSchema) })
+      .object({
+        id: z.union([z.string(), z.number()]).optional(),
+        meta: z.record(z.string(), JsonValueSchema),
+      })
       .optional(),
     taskId: z.union([z.string(), z.number()]).optional(),
     projectId: z.union([z.string(), z.number()]).optional(),

@@ -13,12 +13,28 @@ const configuration = {
     bounding_box: {
       id: 'x',
       classification_schema: [
-        { id: '1', code: 'car', name: 'Car', value: '#FF0000', attributes: [{ name: 'color', type: 'radio', options: ['red'] }] },
+        {
+          id: '1',
+          code: 'car',
+          name: 'Car',
+          value: '#FF0000',
+          attributes: [{ name: 'color', type: 'radio', options: ['red'] }],
+        },
         { id: '2', code: 'person', name: 'Person' },
       ],
     },
-    polygon: { classification_schema: [{ code: 'road', name: 'Road' }, { code: 'car', name: 'Car' }] },
-    keypoint: { classification_schema: [{ code: 'nose', name: 'Nose' }, { code: 'left_eye', name: 'Left eye' }] },
+    polygon: {
+      classification_schema: [
+        { code: 'road', name: 'Road' },
+        { code: 'car', name: 'Car' },
+      ],
+    },
+    keypoint: {
+      classification_schema: [
+        { code: 'nose', name: 'Nose' },
+        { code: 'left_eye', name: 'Left eye' },
+      ],
+    },
     classification: { classification_schema: [{ code: 'daytime', name: 'Daytime' }] },
     annotationGroup: { classification_schema: [{ code: 'person', name: 'Person' }] },
   },
@@ -36,7 +52,11 @@ describe('class map from the project configuration', () => {
       [4, 'left_eye', ['keypoint']],
       [5, 'daytime', ['classification']],
     ]);
-    expect(map.get('car')).toMatchObject({ name: 'Car', color: '#FF0000', attributes: [{ name: 'color' }] });
+    expect(map.get('car')).toMatchObject({
+      name: 'Car',
+      color: '#FF0000',
+      attributes: [{ name: 'color' }],
+    });
   });
 
   it('object classes leave out keypoint names and item-level classifications', () => {
@@ -72,23 +92,34 @@ describe('user class maps', () => {
 
   it('reads JSON lists, name→id and id→name objects, and COCO categories (ordered by id)', () => {
     expect(parseClassMapFile('["b","a"]', 'm.json').entries.map((e) => e.code)).toEqual(['b', 'a']);
-    expect(parseClassMapFile('{"car": 3, "bus": 1}', 'm.json').entries.map((e) => [e.code, e.id])).toEqual([
+    expect(
+      parseClassMapFile('{"car": 3, "bus": 1}', 'm.json').entries.map((e) => [e.code, e.id]),
+    ).toEqual([
       ['bus', 1],
       ['car', 3],
     ]);
-    expect(parseClassMapFile('{"0": "x", "1": "y"}', 'm.json').entries.map((e) => [e.code, e.id])).toEqual([
+    expect(
+      parseClassMapFile('{"0": "x", "1": "y"}', 'm.json').entries.map((e) => [e.code, e.id]),
+    ).toEqual([
       ['x', 0],
       ['y', 1],
     ]);
     const coco = parseClassMapFile(
-      JSON.stringify({ categories: [{ id: 90, name: 'toothbrush' }, { id: 1, name: 'person' }] }),
+      JSON.stringify({
+        categories: [
+          { id: 90, name: 'toothbrush' },
+          { id: 1, name: 'person' },
+        ],
+      }),
       'instances.json',
     );
     expect(coco.entries.map((e) => [e.index, e.id, e.code])).toEqual([
       [0, 1, 'person'],
       [1, 90, 'toothbrush'],
     ]);
-    expect(classMapFromJsonValue({ names: { 0: 'a', 1: 'b' } }, 'data.yaml').entries.map((e) => e.code)).toEqual(['a', 'b']);
+    expect(
+      classMapFromJsonValue({ names: { 0: 'a', 1: 'b' } }, 'data.yaml').entries.map((e) => e.code),
+    ).toEqual(['a', 'b']);
   });
 
   it('rejects duplicates, blank lines and junk with SYNX_INVALID_INPUT naming the file', () => {

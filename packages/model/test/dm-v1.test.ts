@@ -33,7 +33,11 @@ function fullPayload(): JsonObject {
         { id: 'Ln00000001', tool: 'polyline', classification: { class: 'lane' } },
         { id: 'Kp00000001', tool: 'keypoint', classification: { class: 'nose' } },
         { id: 'Kp00000002', tool: 'keypoint', classification: { class: 'left_eye' } },
-        { id: 'ClsAbc1234', tool: 'classification', classification: { class: 'daytime', weather: ['sunny'] } },
+        {
+          id: 'ClsAbc1234',
+          tool: 'classification',
+          classification: { class: 'daytime', weather: ['sunny'] },
+        },
         { id: 'Seg0000001', tool: 'segmentation', classification: { class: 'sky' } },
         { id: 'RelAbc123x', tool: 'relation', classification: { class: 'belongs_to' } },
         { id: 'Grp0000001', tool: 'annotationGroup', classification: { class: 'person' } },
@@ -51,7 +55,10 @@ function fullPayload(): JsonObject {
     },
     annotationsData: {
       image_1: [
-        { id: 'Cd1qfFQFI4', coordinate: { x: 100.25, y: 200.5, width: 150, height: 100, rotation: 0.5236 } },
+        {
+          id: 'Cd1qfFQFI4',
+          coordinate: { x: 100.25, y: 200.5, width: 150, height: 100, rotation: 0.5236 },
+        },
         { id: 'BoxNoRot01', coordinate: { x: 1, y: 2, width: 3, height: 4 } },
         {
           id: 'Pq81LmZx0a',
@@ -61,7 +68,13 @@ function fullPayload(): JsonObject {
             { x: 5, y: 60, id: 'a3' },
           ],
         },
-        { id: 'Ln00000001', coordinate: [{ x: 0, y: 0, id: 'l1' }, { x: 9.5, y: 9.75, id: 'l2' }] },
+        {
+          id: 'Ln00000001',
+          coordinate: [
+            { x: 0, y: 0, id: 'l1' },
+            { x: 9.5, y: 9.75, id: 'l2' },
+          ],
+        },
         { id: 'Kp00000001', coordinate: { x: 321.5, y: 88.0 } },
         { id: 'Kp00000002', coordinate: { x: 300, y: 80 } },
         { id: 'ClsAbc1234' },
@@ -71,7 +84,10 @@ function fullPayload(): JsonObject {
           id: 'Grp0000001',
           annotationList: [
             { annotationId: 'Kp00000001', children: [] },
-            { annotationId: 'Kp00000002', children: [{ annotationId: 'BoxNoRot01', children: [] }] },
+            {
+              annotationId: 'Kp00000002',
+              children: [{ annotationId: 'BoxNoRot01', children: [] }],
+            },
           ],
         },
       ],
@@ -80,12 +96,21 @@ function fullPayload(): JsonObject {
       pcd_1: [
         {
           id: 'Cub0000001',
-          psr: { position: { x: 1, y: 2, z: 3 }, scale: { x: 4, y: 5, z: 6 }, rotation: { x: 0, y: 0, z: 1.57 } },
+          psr: {
+            position: { x: 1, y: 2, z: 3 },
+            scale: { x: 4, y: 5, z: 6 },
+            rotation: { x: 0, y: 0, z: 1.57 },
+          },
         },
         { id: 'PSeg000001', points: [5, 6, 7] },
       ],
       prompt_1: [
-        { id: 'Prm0000001', input: [{ type: 'text', value: 'Describe', changeHistory: [] }], model: 'gpt', displayName: 'Q' },
+        {
+          id: 'Prm0000001',
+          input: [{ type: 'text', value: 'Describe', changeHistory: [] }],
+          model: 'gpt',
+          displayName: 'Q',
+        },
         {
           id: 'Ans0000001',
           output: [{ type: 'text', value: 'A cat', primaryKey: 'k', changeHistory: [] }],
@@ -97,7 +122,14 @@ function fullPayload(): JsonObject {
       ],
     },
     relations: {
-      image_1: [{ id: 'RelSec0001', annotationId: 'Kp00000001', targetAnnotationId: 'Kp00000002', classification: { class: 'linked' } }],
+      image_1: [
+        {
+          id: 'RelSec0001',
+          annotationId: 'Kp00000001',
+          targetAnnotationId: 'Kp00000002',
+          classification: { class: 'linked' },
+        },
+      ],
     },
     annotationGroups: {
       image_1: [
@@ -168,11 +200,22 @@ describe('DM v1 → canonical, one test per tool', () => {
         { x: 5, y: 60, id: 'a3' },
       ],
     });
-    expect(find(media, 'Ln00000001')).toMatchObject({ kind: 'polyline', points: [{ x: 0, y: 0 }, { x: 9.5, y: 9.75 }] });
+    expect(find(media, 'Ln00000001')).toMatchObject({
+      kind: 'polyline',
+      points: [
+        { x: 0, y: 0 },
+        { x: 9.5, y: 9.75 },
+      ],
+    });
   });
 
   it('keypoint is one point per annotation', () => {
-    expect(find(media, 'Kp00000001')).toMatchObject({ kind: 'keypoint', x: 321.5, y: 88, classCode: 'nose' });
+    expect(find(media, 'Kp00000001')).toMatchObject({
+      kind: 'keypoint',
+      x: 321.5,
+      y: 88,
+      classCode: 'nose',
+    });
   });
 
   it('classification carries its class and multi-select attribute', () => {
@@ -184,12 +227,23 @@ describe('DM v1 → canonical, one test per tool', () => {
   });
 
   it('image segmentation keeps pixel indices; video segmentation keeps the frame section', () => {
-    expect(find(media, 'Seg0000001')).toMatchObject({ kind: 'mask', pixelIndices: [0, 1, 2, 640, 641] });
-    expect(find(media, 'VSeg000001')).toMatchObject({ kind: 'video-segment', startFrame: 10, endFrame: 42 });
+    expect(find(media, 'Seg0000001')).toMatchObject({
+      kind: 'mask',
+      pixelIndices: [0, 1, 2, 640, 641],
+    });
+    expect(find(media, 'VSeg000001')).toMatchObject({
+      kind: 'video-segment',
+      startFrame: 10,
+      endFrame: 42,
+    });
   });
 
   it('relations in annotations and in the relations section', () => {
-    expect(find(media, 'RelAbc123x')).toMatchObject({ kind: 'relation', from: 'Cd1qfFQFI4', to: 'Pq81LmZx0a' });
+    expect(find(media, 'RelAbc123x')).toMatchObject({
+      kind: 'relation',
+      from: 'Cd1qfFQFI4',
+      to: 'Pq81LmZx0a',
+    });
     expect(find(media, 'RelSec0001')).toMatchObject({
       kind: 'relation',
       section: 'relations',
@@ -208,20 +262,38 @@ describe('DM v1 → canonical, one test per tool', () => {
         { annotationId: 'Kp00000002', children: [{ annotationId: 'BoxNoRot01', children: [] }] },
       ],
     });
-    expect(find(media, 'GrpSec0001')).toMatchObject({ kind: 'group', section: 'annotationGroups', classCode: 'person' });
+    expect(find(media, 'GrpSec0001')).toMatchObject({
+      kind: 'group',
+      section: 'annotationGroups',
+      classCode: 'person',
+    });
   });
 
   it('named entities, 3D boxes, 3D segmentation, prompts and answers', () => {
-    expect(find(media, 'Ner0000001')).toMatchObject({ kind: 'named-entity', content: 'Alice', ranges: [{ start: 0, end: 5 }] });
+    expect(find(media, 'Ner0000001')).toMatchObject({
+      kind: 'named-entity',
+      content: 'Alice',
+      ranges: [{ start: 0, end: 5 }],
+    });
     expect(find(media, 'Cub0000001')).toMatchObject({
       kind: 'cuboid',
       position: { x: 1, y: 2, z: 3 },
       scale: { x: 4, y: 5, z: 6 },
       rotation: { x: 0, y: 0, z: 1.57 },
     });
-    expect(find(media, 'PSeg000001')).toMatchObject({ kind: 'point-segmentation', points: [5, 6, 7] });
-    expect(find(media, 'Prm0000001')).toMatchObject({ kind: 'prompt', classCode: null, classification: 'null' });
-    expect(find(media, 'Ans0000001')).toMatchObject({ kind: 'answer', promptAnnotationId: 'Prm0000001' });
+    expect(find(media, 'PSeg000001')).toMatchObject({
+      kind: 'point-segmentation',
+      points: [5, 6, 7],
+    });
+    expect(find(media, 'Prm0000001')).toMatchObject({
+      kind: 'prompt',
+      classCode: null,
+      classification: 'null',
+    });
+    expect(find(media, 'Ans0000001')).toMatchObject({
+      kind: 'answer',
+      promptAnnotationId: 'Prm0000001',
+    });
   });
 
   it('multi-media items: one media per media id with its kind', () => {
@@ -243,7 +315,13 @@ describe('DM v1 → canonical, one test per tool', () => {
 
 describe('DM v1 → canonical, malformed input', () => {
   function issueFields(issues: Issue[]) {
-    return issues.map((i) => ({ code: i.code, itemId: i.itemId, mediaId: i.mediaId, annotationId: i.annotationId, field: i.field }));
+    return issues.map((i) => ({
+      code: i.code,
+      itemId: i.itemId,
+      mediaId: i.mediaId,
+      annotationId: i.annotationId,
+      field: i.field,
+    }));
   }
 
   it('a missing annotationsData entry is reported with item, media, annotation and field; the rest converts', () => {
@@ -252,7 +330,13 @@ describe('DM v1 → canonical, malformed input', () => {
     list.splice(2, 1); // drop the polygon's geometry
     const { media, issues } = convert(data);
     expect(issueFields(issues)).toEqual([
-      { code: 'SYNX_DM_MISSING_DATA', itemId: 'item-1', mediaId: 'image_1', annotationId: 'Pq81LmZx0a', field: 'annotationsData.image_1' },
+      {
+        code: 'SYNX_DM_MISSING_DATA',
+        itemId: 'item-1',
+        mediaId: 'image_1',
+        annotationId: 'Pq81LmZx0a',
+        field: 'annotationsData.image_1',
+      },
     ]);
     expect(find(media, 'Pq81LmZx0a')).toMatchObject({ kind: 'other', reason: 'missing-data' });
     expect(find(media, 'Cd1qfFQFI4').kind).toBe('bbox');
@@ -261,13 +345,30 @@ describe('DM v1 → canonical, malformed input', () => {
 
   it('an unknown tool is reported and kept verbatim', () => {
     const data = fullPayload();
-    (data['annotations'] as Record<string, JsonObject[]>)['image_1']!.push({ id: 'Zzz0000001', tool: 'magic_wand', classification: { class: 'car' } });
-    (data['annotationsData'] as Record<string, JsonObject[]>)['image_1']!.push({ id: 'Zzz0000001', blob: [1, 2] });
+    (data['annotations'] as Record<string, JsonObject[]>)['image_1']!.push({
+      id: 'Zzz0000001',
+      tool: 'magic_wand',
+      classification: { class: 'car' },
+    });
+    (data['annotationsData'] as Record<string, JsonObject[]>)['image_1']!.push({
+      id: 'Zzz0000001',
+      blob: [1, 2],
+    });
     const { media, issues } = convert(data);
     expect(issueFields(issues)).toEqual([
-      { code: 'SYNX_DM_UNKNOWN_TOOL', itemId: 'item-1', mediaId: 'image_1', annotationId: 'Zzz0000001', field: 'annotations.image_1[10].tool' },
+      {
+        code: 'SYNX_DM_UNKNOWN_TOOL',
+        itemId: 'item-1',
+        mediaId: 'image_1',
+        annotationId: 'Zzz0000001',
+        field: 'annotations.image_1[10].tool',
+      },
     ]);
-    expect(find(media, 'Zzz0000001')).toMatchObject({ kind: 'other', reason: 'unknown-tool', data: { blob: [1, 2] } });
+    expect(find(media, 'Zzz0000001')).toMatchObject({
+      kind: 'other',
+      reason: 'unknown-tool',
+      data: { blob: [1, 2] },
+    });
     expect(toDmV1(convert(data))).toEqual(data);
   });
 
@@ -278,8 +379,12 @@ describe('DM v1 → canonical, malformed input', () => {
       },
     });
     const data = {
-      annotations: { image_1: [{ id: 'A000000001', tool: 'bounding_box', classification: { class: 'truck' } }] },
-      annotationsData: { image_1: [{ id: 'A000000001', coordinate: { x: 1, y: 1, width: 2, height: 2 } }] },
+      annotations: {
+        image_1: [{ id: 'A000000001', tool: 'bounding_box', classification: { class: 'truck' } }],
+      },
+      annotationsData: {
+        image_1: [{ id: 'A000000001', coordinate: { x: 1, y: 1, width: 2, height: 2 } }],
+      },
     };
     const { media, issues } = convert(data, classes);
     expect(issueFields(issues)).toEqual([
@@ -307,8 +412,20 @@ describe('DM v1 → canonical, malformed input', () => {
       '{"id":"Ok00000001","coordinate":{"x":1,"y":2,"width":3,"height":4}}]}}';
     const { media, issues } = convert(parseDmJson(text, 'json/x.json'));
     expect(issueFields(issues)).toEqual([
-      { code: 'SYNX_DM_INVALID_GEOMETRY', itemId: 'item-1', mediaId: 'image_1', annotationId: 'Nan0000001', field: 'annotationsData.image_1[0].coordinate.width' },
-      { code: 'SYNX_DM_INVALID_GEOMETRY', itemId: 'item-1', mediaId: 'image_1', annotationId: 'Neg0000001', field: 'annotationsData.image_1[1].coordinate.height' },
+      {
+        code: 'SYNX_DM_INVALID_GEOMETRY',
+        itemId: 'item-1',
+        mediaId: 'image_1',
+        annotationId: 'Nan0000001',
+        field: 'annotationsData.image_1[0].coordinate.width',
+      },
+      {
+        code: 'SYNX_DM_INVALID_GEOMETRY',
+        itemId: 'item-1',
+        mediaId: 'image_1',
+        annotationId: 'Neg0000001',
+        field: 'annotationsData.image_1[1].coordinate.height',
+      },
     ]);
     expect(issues[0]?.message).toContain('"NaN"');
     expect(issues[1]?.message).toContain('negative (-4)');
@@ -327,7 +444,13 @@ describe('DM v1 → canonical, malformed input', () => {
       },
       annotationsData: {
         image_1: [
-          { id: 'P000000001', coordinate: [{ x: 1, y: 2 }, { x: 'a', y: 3 }] },
+          {
+            id: 'P000000001',
+            coordinate: [
+              { x: 1, y: 2 },
+              { x: 'a', y: 3 },
+            ],
+          },
           { id: 'S000000001', pixel_indices: [1, -2] },
           { id: 'R000000001', annotationId: 'P000000001' },
         ],
@@ -345,29 +468,55 @@ describe('DM v1 → canonical, malformed input', () => {
   it('orphan geometry, missing ids and a non-object payload are reported, not thrown', () => {
     const data = {
       annotations: { image_1: [{ tool: 'bounding_box' }] },
-      annotationsData: { image_1: [{ id: 'Orphan0001', coordinate: { x: 0, y: 0, width: 1, height: 1 } }] },
+      annotationsData: {
+        image_1: [{ id: 'Orphan0001', coordinate: { x: 0, y: 0, width: 1, height: 1 } }],
+      },
     };
     const { issues, media } = convert(data);
     expect(issues.map((i) => i.code)).toEqual(['SYNX_DM_MISSING_ID', 'SYNX_DM_ORPHAN_DATA']);
-    expect(media[0]?.orphanData).toEqual([{ id: 'Orphan0001', coordinate: { x: 0, y: 0, width: 1, height: 1 } }]);
+    expect(media[0]?.orphanData).toEqual([
+      { id: 'Orphan0001', coordinate: { x: 0, y: 0, width: 1, height: 1 } },
+    ]);
     expect(convert('not json').issues.map((i) => i.code)).toEqual(['SYNX_DM_INVALID']);
-    expect(convert({ annotations: [] }).issues.map((i) => [i.code, i.field])).toEqual([['SYNX_DM_INVALID_SECTION', 'annotations']]);
+    expect(convert({ annotations: [] }).issues.map((i) => [i.code, i.field])).toEqual([
+      ['SYNX_DM_INVALID_SECTION', 'annotations'],
+    ]);
   });
 
   it('keeps unknown keys and unusual shapes verbatim so the round trip is exact', () => {
     const data = {
       annotations: {
-        image: [{ id: 'X000000001', tool: 'bounding_box', classification: { class: 'a' }, custom: { z: 1 } }],
+        image: [
+          {
+            id: 'X000000001',
+            tool: 'bounding_box',
+            classification: { class: 'a' },
+            custom: { z: 1 },
+          },
+        ],
       },
       annotationsData: {
-        image: [{ id: 'X000000001', coordinate: { x: 1, y: 2, width: 3, height: 4, z: 9 }, frameIndex: 3, note: 'n' }],
+        image: [
+          {
+            id: 'X000000001',
+            coordinate: { x: 1, y: 2, width: 3, height: 4, z: 9 },
+            frameIndex: 3,
+            note: 'n',
+          },
+        ],
       },
-      annotationGroups: { image: [{ id: 'G000000001', annotationList: [{ annotationId: 'X000000001' }] }] },
+      annotationGroups: {
+        image: [{ id: 'G000000001', annotationList: [{ annotationId: 'X000000001' }] }],
+      },
       somethingNew: [1, 2, 3],
     };
     const converted = convert(data);
     expect(converted.issues).toEqual([]);
-    expect(find(converted.media, 'X000000001')).toMatchObject({ kind: 'bbox', frameIndex: 3, extra: { custom: { z: 1 } } });
+    expect(find(converted.media, 'X000000001')).toMatchObject({
+      kind: 'bbox',
+      frameIndex: 3,
+      extra: { custom: { z: 1 } },
+    });
     expect(converted.extra).toEqual({ somethingNew: [1, 2, 3] });
     expect(toDmV1(converted)).toEqual(data);
   });

@@ -1,12 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { IssueCollector, SynxError, SYNX_ERROR_CODES, abortError, isSynxError, throwIfAborted } from '../src/index.js';
+import {
+  IssueCollector,
+  SynxError,
+  SYNX_ERROR_CODES,
+  abortError,
+  isSynxError,
+  throwIfAborted,
+} from '../src/index.js';
 
 describe('SynxError', () => {
   it('carries a stable code, a hint and JSON-safe details', () => {
-    const err = new SynxError('SYNX_NOT_FOUND', 'project 42 does not exist', { hint: 'check --project', details: { project: 42 } });
+    const err = new SynxError('SYNX_NOT_FOUND', 'project 42 does not exist', {
+      hint: 'check --project',
+      details: { project: 42 },
+    });
     expect(err).toBeInstanceOf(Error);
     expect(isSynxError(err)).toBe(true);
-    expect(err.toJSON()).toEqual({ code: 'SYNX_NOT_FOUND', message: 'project 42 does not exist', hint: 'check --project', details: { project: 42 } });
+    expect(err.toJSON()).toEqual({
+      code: 'SYNX_NOT_FOUND',
+      message: 'project 42 does not exist',
+      hint: 'check --project',
+      details: { project: 42 },
+    });
   });
 
   it('codes are unique and all start with SYNX_', () => {

@@ -17,7 +17,11 @@ describe('JSON Schema generated from the zod schemas', () => {
       {
         annotations: {
           image_1: [
-            { id: 'A000000001', tool: 'bounding_box', classification: { class: 'car', color: 'red' } },
+            {
+              id: 'A000000001',
+              tool: 'bounding_box',
+              classification: { class: 'car', color: 'red' },
+            },
             { id: 'B000000001', tool: 'polygon', classification: { class: 'road' } },
             { id: 'C000000001', tool: 'mystery' },
           ],
@@ -25,7 +29,14 @@ describe('JSON Schema generated from the zod schemas', () => {
         annotationsData: {
           image_1: [
             { id: 'A000000001', coordinate: { x: 1.5, y: 2, width: 3, height: 4, rotation: 0.1 } },
-            { id: 'B000000001', coordinate: [{ x: 1, y: 1, id: 'v' }, { x: 2, y: 2 }, { x: 3, y: 1 }] },
+            {
+              id: 'B000000001',
+              coordinate: [
+                { x: 1, y: 1, id: 'v' },
+                { x: 2, y: 2 },
+                { x: 3, y: 1 },
+              ],
+            },
             { id: 'C000000001', anything: true },
           ],
         },
@@ -48,7 +59,19 @@ describe('JSON Schema generated from the zod schemas', () => {
         {
           id: 'image_1',
           kind: 'image',
-          annotations: [{ id: 'x', tool: 'bounding_box', classCode: 'a', attributes: {}, kind: 'bbox', x: 0, y: 0, width: -1, height: 1 }],
+          annotations: [
+            {
+              id: 'x',
+              tool: 'bounding_box',
+              classCode: 'a',
+              attributes: {},
+              kind: 'bbox',
+              x: 0,
+              y: 0,
+              width: -1,
+              height: 1,
+            },
+          ],
         },
       ],
     };
@@ -58,7 +81,16 @@ describe('JSON Schema generated from the zod schemas', () => {
 
   it('names every model type in $defs', () => {
     const defs = Object.keys(schema['$defs'] as object);
-    for (const name of ['Item', 'Media', 'Annotation', 'BBoxAnnotation', 'DatasetHeader', 'ClassMap', 'Issue', 'FileRef']) {
+    for (const name of [
+      'Item',
+      'Media',
+      'Annotation',
+      'BBoxAnnotation',
+      'DatasetHeader',
+      'ClassMap',
+      'Issue',
+      'FileRef',
+    ]) {
       expect(defs).toContain(name);
     }
   });

@@ -1,6 +1,18 @@
 /** File extensions (lower case, with dot) synx treats as media, by media kind. */
 export const MEDIA_EXTENSIONS: Readonly<Record<string, readonly string[]>> = {
-  image: ['.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff', '.jfif', '.avif', '.heic'],
+  image: [
+    '.jpg',
+    '.jpeg',
+    '.png',
+    '.bmp',
+    '.gif',
+    '.webp',
+    '.tif',
+    '.tiff',
+    '.jfif',
+    '.avif',
+    '.heic',
+  ],
   video: ['.mp4', '.mov', '.avi', '.mkv', '.webm'],
   pcd: ['.pcd', '.ply', '.las', '.laz', '.bin'],
   audio: ['.wav', '.mp3', '.flac', '.ogg', '.m4a'],

@@ -17,7 +17,8 @@ export interface FolderEntry {
 
 /** A problem found while indexing the folder (not fatal). */
 export interface FolderProblem {
-  readonly code: 'SYNX_FOLDER_NO_MEDIA' | 'SYNX_FOLDER_AMBIGUOUS_MEDIA' | 'SYNX_FOLDER_ORPHAN_MEDIA';
+  readonly code:
+    'SYNX_FOLDER_NO_MEDIA' | 'SYNX_FOLDER_AMBIGUOUS_MEDIA' | 'SYNX_FOLDER_ORPHAN_MEDIA';
   readonly stem: string;
   readonly message: string;
 }
@@ -102,15 +103,28 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
     const mediaName = mediaByStem.get(stem);
     if (mediaName !== undefined && mediaDir !== undefined) {
       paired.add(stem);
-      entries.push({ stem, jsonPath: join(jsonDir, name), mediaPath: join(mediaDir, mediaName), mediaName });
+      entries.push({
+        stem,
+        jsonPath: join(jsonDir, name),
+        mediaPath: join(mediaDir, mediaName),
+        mediaName,
+      });
     } else {
       entries.push({ stem, jsonPath: join(jsonDir, name) });
-      problems.push({ code: 'SYNX_FOLDER_NO_MEDIA', stem, message: `json/${name} has no media file in origin_files/` });
+      problems.push({
+        code: 'SYNX_FOLDER_NO_MEDIA',
+        stem,
+        message: `json/${name} has no media file in origin_files/`,
+      });
     }
   }
   for (const [stem, name] of mediaByStem) {
     if (!paired.has(stem)) {
-      problems.push({ code: 'SYNX_FOLDER_ORPHAN_MEDIA', stem, message: `origin_files/${name} has no json/${stem}.json` });
+      problems.push({
+        code: 'SYNX_FOLDER_ORPHAN_MEDIA',
+        stem,
+        message: `origin_files/${name} has no json/${stem}.json`,
+      });
     }
   }
 
@@ -119,7 +133,10 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
     const text = await readFile(join(root, 'project.json'), 'utf8');
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new SynxError('SYNX_INVALID_INPUT', `${join(root, 'project.json')} does not hold a JSON object`);
+      throw new SynxError(
+        'SYNX_INVALID_INPUT',
+        `${join(root, 'project.json')} does not hold a JSON object`,
+      );
     }
     project = value as Record<string, unknown>;
   } catch (err) {
@@ -127,9 +144,13 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
       throw err;
     }
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new SynxError('SYNX_INVALID_INPUT', `cannot read ${join(root, 'project.json')}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new SynxError(
+        'SYNX_INVALID_INPUT',
+        `cannot read ${join(root, 'project.json')}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
   }
 
@@ -142,7 +163,9 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
       try {
         return await readFile(entry.jsonPath, 'utf8');
       } catch (err) {
-        throw new SynxError('SYNX_IO', `cannot read ${entry.jsonPath}: ${(err as Error).message}`, { cause: err });
+        throw new SynxError('SYNX_IO', `cannot read ${entry.jsonPath}: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
     },
   };

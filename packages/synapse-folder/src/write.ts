@@ -9,11 +9,22 @@ export interface FolderWriteItem {
   /** DM v1 data: an object (written with 4-space indent, like Synapse's exporter) or exact text. */
   readonly data: unknown;
   /** The media file: its name in `origin_files/` and either bytes or a file to copy. */
-  readonly media?: { readonly name: string; readonly bytes?: Uint8Array; readonly copyFrom?: string };
+  readonly media?: {
+    readonly name: string;
+    readonly bytes?: Uint8Array;
+    readonly copyFrom?: string;
+  };
 }
 
 function assertSafeName(name: string): void {
-  if (name === '' || name.includes('/') || name.includes('\\') || name === '.' || name === '..' || name.includes('\0')) {
+  if (
+    name === '' ||
+    name.includes('/') ||
+    name.includes('\\') ||
+    name === '.' ||
+    name === '..' ||
+    name.includes('\0')
+  ) {
     throw new SynxError('SYNX_INVALID_INPUT', `"${name}" is not a safe file name`);
   }
 }

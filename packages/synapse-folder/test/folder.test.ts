@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isMediaFileName, mediaSpecForFile, openSynapseFolder, splitStem, SynapseFolderWriter } from '../src/index.js';
+import {
+  isMediaFileName,
+  mediaSpecForFile,
+  openSynapseFolder,
+  splitStem,
+  SynapseFolderWriter,
+} from '../src/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'synx-folder-'));
 afterAll(() => {
@@ -14,9 +20,21 @@ describe('openSynapseFolder', () => {
     const dir = join(root, 'a');
     const w = new SynapseFolderWriter(dir);
     await w.writeProject({ id: 5, title: 'Demo' });
-    await w.write({ stem: 'b.photo', data: { annotations: {} }, media: { name: 'b.photo.jpg', bytes: Buffer.from('x') } });
-    await w.write({ stem: 'a', data: '{"annotations":{}}', media: { name: 'a.png', bytes: Buffer.from('y') } });
-    await w.write({ stem: '画像_ü', data: {}, media: { name: '画像_ü.jpeg', bytes: Buffer.from('z') } });
+    await w.write({
+      stem: 'b.photo',
+      data: { annotations: {} },
+      media: { name: 'b.photo.jpg', bytes: Buffer.from('x') },
+    });
+    await w.write({
+      stem: 'a',
+      data: '{"annotations":{}}',
+      media: { name: 'a.png', bytes: Buffer.from('y') },
+    });
+    await w.write({
+      stem: '画像_ü',
+      data: {},
+      media: { name: '画像_ü.jpeg', bytes: Buffer.from('z') },
+    });
     await w.write({ stem: 'lonely', data: {} });
     writeFileSync(join(dir, 'origin_files', 'a.jpg'), 'dup');
     writeFileSync(join(dir, 'origin_files', 'stray.jpg'), 's');
@@ -36,7 +54,9 @@ describe('openSynapseFolder', () => {
     const a = folder.entries[0];
     expect(a && (await folder.readJson(a))).toBe('{"annotations":{}}');
     // objects are written with 4-space indentation, as Synapse's exporter does
-    expect(readFileSync(join(dir, 'json', 'b.photo.json'), 'utf8')).toBe('{\n    "annotations": {}\n}');
+    expect(readFileSync(join(dir, 'json', 'b.photo.json'), 'utf8')).toBe(
+      '{\n    "annotations": {}\n}',
+    );
   });
 
   it('accepts original_files/ as the SDK converters name it', async () => {
@@ -61,8 +81,12 @@ describe('openSynapseFolder', () => {
 
   it('refuses unsafe names when writing', async () => {
     const w = new SynapseFolderWriter(join(root, 'd'));
-    await expect(w.write({ stem: '../evil', data: {} })).rejects.toMatchObject({ code: 'SYNX_INVALID_INPUT' });
-    await expect(w.write({ stem: 'ok', data: {}, media: { name: 'a/b.jpg', bytes: Buffer.from('') } })).rejects.toMatchObject({
+    await expect(w.write({ stem: '../evil', data: {} })).rejects.toMatchObject({
+      code: 'SYNX_INVALID_INPUT',
+    });
+    await expect(
+      w.write({ stem: 'ok', data: {}, media: { name: 'a/b.jpg', bytes: Buffer.from('') } }),
+    ).rejects.toMatchObject({
       code: 'SYNX_INVALID_INPUT',
     });
   });
