@@ -4,7 +4,9 @@ export { parseImageHeader } from './parse.js';
 export {
   readImageHeader,
   readImageHeaderFromFile,
+  readImageHeaderFromFileSync,
   type ReadImageHeaderFromFileOptions,
+  type ReadImageHeaderFromFileSyncOptions,
   type ReadImageHeaderOptions,
 } from './read.js';
 export { encodeJpeg, type EncodeJpegOptions } from './encode-jpeg.js';

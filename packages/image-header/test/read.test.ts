@@ -10,6 +10,7 @@ import {
   parseImageHeader,
   readImageHeader,
   readImageHeaderFromFile,
+  readImageHeaderFromFileSync,
 } from '../src/index.js';
 import {
   bigAppSegments,
@@ -370,5 +371,50 @@ describe('readImageHeaderFromFile', () => {
       invalidInput(/big-app\.jpg: no complete JPEG header/),
     );
     await expect(readImageHeaderFromFile(path)).resolves.toMatchObject({ width: 8 });
+  });
+});
+
+describe('readImageHeaderFromFileSync', () => {
+  it('agrees with the async reader, including headers behind large metadata and truncation', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'synx-ih-sync-'));
+    try {
+      const jpeg = encodeJpeg({ width: 640, height: 480, orientation: 6 });
+      // a 200 KB comment segment after SOI pushes the frame header far beyond the first read
+      const com = Buffer.alloc(65_535 + 2, 0x20);
+      com[0] = 0xff;
+      com[1] = 0xfe;
+      com.writeUInt16BE(65_535, 2);
+      const padded = Buffer.concat([jpeg.subarray(0, 2), com, com, com, jpeg.subarray(2)]);
+      const files: Record<string, Buffer> = {
+        'a.jpg': jpeg,
+        'b.png': encodePng({ width: 7, height: 9, channels: 4 }),
+        'c.jpg': padded,
+      };
+      for (const [name, bytes] of Object.entries(files)) {
+        writeFileSync(join(dir, name), bytes);
+        expect(readImageHeaderFromFileSync(join(dir, name))).toEqual(
+          await readImageHeaderFromFile(join(dir, name)),
+        );
+      }
+      expect(readImageHeaderFromFileSync(join(dir, 'a.jpg'))).toMatchObject({
+        width: 480,
+        height: 640,
+        orientation: 6,
+      });
+      writeFileSync(join(dir, 'cut.jpg'), jpeg.subarray(0, 20));
+      expect(() => readImageHeaderFromFileSync(join(dir, 'cut.jpg'))).toThrow(
+        expect.objectContaining({ code: 'SYNX_INVALID_INPUT' }) as Error,
+      );
+      writeFileSync(join(dir, 'txt.jpg'), 'hello world, not an image');
+      expect(() => readImageHeaderFromFileSync(join(dir, 'txt.jpg'))).toThrow(
+        /not a recognised image/,
+      );
+      expect(() => readImageHeaderFromFileSync(join(dir, 'missing.jpg'))).toThrow(
+        expect.objectContaining({ code: 'SYNX_IO' }) as Error,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

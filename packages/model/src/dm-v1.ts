@@ -423,9 +423,10 @@ class Converter {
   ): Annotation | undefined {
     const id = raw['id'] as string;
     const tool = typeof raw['tool'] === 'string' ? raw['tool'] : '';
-    const dataField =
+    // Built only when an issue is reported: this runs for every annotation.
+    const dataField = (): string =>
       section === 'annotations' ? `annotationsData.${mediaId}[${data?.index ?? -1}]` : field;
-    const at = { mediaId, annotationId: id };
+    const at = (): { mediaId: string; annotationId: string } => ({ mediaId, annotationId: id });
 
     // classification → class + attributes
     let classCode: string | null = null;
@@ -437,7 +438,8 @@ class Converter {
     } else if (cls === null) {
       classificationForm = 'null';
     } else if (isRecord(cls)) {
-      for (const [k, v] of Object.entries(cls)) {
+      for (const k in cls) {
+        const v = cls[k] as JsonValue;
         if (k === 'class' && typeof v === 'string') {
           classCode = v;
         } else {
@@ -451,7 +453,7 @@ class Converter {
         'warning',
         `classification is ${describe(cls)}, not an object; ignored`,
         {
-          ...at,
+          ...at(),
           field: `${field}.classification`,
           action: 'kept',
         },
@@ -465,13 +467,15 @@ class Converter {
     if (Array.isArray(raw['label']) && raw['label'].every((l) => typeof l === 'string')) {
       base.label = raw['label'];
     }
-    const state: Record<string, boolean> = {};
-    for (const k of ['isLocked', 'isVisible', 'isValid', 'isDrawCompleted'] as const) {
-      if (typeof raw[k] === 'boolean') {
-        state[k] = raw[k];
+    let state: Record<string, boolean> | undefined;
+    for (const k of FLAG_KEYS) {
+      const v = raw[k];
+      if (typeof v === 'boolean') {
+        state ??= {};
+        state[k] = v;
       }
     }
-    if (Object.keys(state).length > 0) {
+    if (state !== undefined) {
       base.state = state;
     }
     if (section !== 'annotations') {
@@ -487,7 +491,7 @@ class Converter {
         DM_ISSUE_CODES.unknownClass,
         'error',
         `class "${classCode}" (${tool || 'no tool'}) is not in the class map; it gets no id and is left out of formats that need one`,
-        { ...at, field: `${field}.classification.class`, action: 'kept' },
+        { ...at(), field: `${field}.classification.class`, action: 'kept' },
       );
     }
 
@@ -495,15 +499,18 @@ class Converter {
     const original = section === 'annotations' ? raw : (entry ?? raw);
     const finish = (ann: Annotation): Annotation => {
       // Whatever the canonical fields do not reproduce exactly is kept verbatim.
+      // (The checks below skip that comparison for the usual, fully understood shapes.)
       if (section === 'annotations') {
-        const extra = residual(raw, annotationHeadToDm(ann));
+        const extra = plainHead(raw) ? undefined : residual(raw, annotationHeadToDm(ann));
         if (extra !== undefined) {
           ann.extra = extra;
         }
         if (entry === undefined) {
           ann.noData = true;
         } else if (ann.kind !== 'other') {
-          const dataExtra = residual(entry, { id, ...geometryToDm(ann) });
+          const dataExtra = plainData(entry, ann.kind)
+            ? undefined
+            : residual(entry, { id, ...geometryToDm(ann) });
           if (dataExtra !== undefined) {
             ann.dataExtra = dataExtra;
           }
@@ -537,7 +544,7 @@ class Converter {
         DM_ISSUE_CODES.unknownTool,
         'warning',
         `unknown tool ${describe(raw['tool'])}; the annotation is kept only in raw JSON`,
-        { ...at, field: `${field}.tool`, action: 'kept' },
+        { ...at(), field: `${field}.tool`, action: 'kept' },
       );
       return other('unknown-tool');
     }
@@ -549,7 +556,7 @@ class Converter {
         DM_ISSUE_CODES.missingData,
         'error',
         `${tool} annotation has no annotationsData entry (no geometry); it is left out of every format but raw JSON`,
-        { ...at, field: `annotationsData.${mediaId}`, action: 'dropped' },
+        { ...at(), field: `annotationsData.${mediaId}`, action: 'dropped' },
       );
       return other('missing-data');
     }
@@ -560,8 +567,8 @@ class Converter {
         'error',
         `${tool} ${what}; left out of every format but raw JSON`,
         {
-          ...at,
-          field: `${dataField}.${f}`,
+          ...at(),
+          field: `${dataField()}.${f}`,
           action: 'dropped',
         },
       );
@@ -579,8 +586,8 @@ class Converter {
           'warning',
           `${geometry.slice(12)}; kept only in raw JSON`,
           {
-            ...at,
-            field: dataField,
+            ...at(),
+            field: dataField(),
             action: 'kept',
           },
         );
@@ -589,7 +596,8 @@ class Converter {
       const [f = '', ...why] = geometry.split(' ');
       return bad(`${f} ${why.join(' ')}`.trim(), f);
     }
-    return finish({ ...base, ...geometry });
+    // The geometry object is fresh: complete it in place rather than copying it.
+    return finish(Object.assign(geometry, base));
   }
 }
 
@@ -825,6 +833,119 @@ function readGeometry(tool: string, entry: Record<string, JsonValue>): Geometry 
     }
     default:
       return 'unsupported:unknown tool';
+  }
+}
+
+const HEAD_KEYS = new Set([
+  'id',
+  'tool',
+  'classification',
+  'label',
+  'isLocked',
+  'isVisible',
+  'isValid',
+  'isDrawCompleted',
+]);
+const FLAG_KEYS = ['isLocked', 'isVisible', 'isValid', 'isDrawCompleted'] as const;
+
+/**
+ * True when an annotation object holds only what the canonical fields rebuild exactly (the usual
+ * case), so no residual needs computing.
+ */
+function plainHead(raw: Record<string, JsonValue>): boolean {
+  for (const k in raw) {
+    if (!HEAD_KEYS.has(k)) {
+      return false;
+    }
+  }
+  const cls = raw['classification'];
+  if (cls !== undefined && cls !== null) {
+    if (!isRecord(cls) || ('class' in cls && typeof cls['class'] !== 'string')) {
+      return false;
+    }
+  }
+  const label = raw['label'];
+  if (label !== undefined && !(Array.isArray(label) && label.every((l) => typeof l === 'string'))) {
+    return false;
+  }
+  for (const f of FLAG_KEYS) {
+    const v = raw[f];
+    if (v !== undefined && typeof v !== 'boolean') {
+      return false;
+    }
+  }
+  return true;
+}
+
+function onlyKeys(obj: Record<string, JsonValue>, allowed: readonly string[]): boolean {
+  for (const k in obj) {
+    if (!allowed.includes(k)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** True when an `annotationsData` entry holds only what the canonical geometry rebuilds exactly. */
+function plainData(entry: Record<string, JsonValue>, kind: Annotation['kind']): boolean {
+  const frame = entry['frameIndex'];
+  if (frame !== undefined && !(typeof frame === 'number' && Number.isInteger(frame))) {
+    return false;
+  }
+  switch (kind) {
+    case 'bbox': {
+      const c = entry['coordinate'];
+      return (
+        onlyKeys(entry, ['id', 'coordinate', 'frameIndex']) &&
+        isRecord(c) &&
+        onlyKeys(c, ['x', 'y', 'width', 'height', 'rotation']) &&
+        c['rotation'] !== null
+      );
+    }
+    case 'keypoint': {
+      const c = entry['coordinate'];
+      return (
+        onlyKeys(entry, ['id', 'coordinate', 'frameIndex']) &&
+        isRecord(c) &&
+        onlyKeys(c, ['x', 'y'])
+      );
+    }
+    case 'polygon':
+    case 'polyline': {
+      const c = entry['coordinate'];
+      if (!onlyKeys(entry, ['id', 'coordinate', 'frameIndex']) || !Array.isArray(c)) {
+        return false;
+      }
+      for (const v of c) {
+        if (
+          !isRecord(v) ||
+          !onlyKeys(v, ['x', 'y', 'id']) ||
+          (v['id'] !== undefined && typeof v['id'] !== 'string')
+        ) {
+          return false;
+        }
+      }
+      return true;
+    }
+    case 'classification':
+      return onlyKeys(entry, ['id', 'frameIndex']);
+    case 'group': {
+      if (!onlyKeys(entry, ['id', 'annotationList', 'frameIndex'])) {
+        return false;
+      }
+      const plainMembers = (list: JsonValue | undefined): boolean =>
+        Array.isArray(list) &&
+        list.every(
+          (m) =>
+            isRecord(m) &&
+            onlyKeys(m, ['annotationId', 'children']) &&
+            Array.isArray(m['children']) &&
+            plainMembers(m['children']),
+        );
+      return plainMembers(entry['annotationList']);
+    }
+    default:
+      return false;
   }
 }
 

@@ -40,3 +40,4 @@ export {
 } from './dm-v1.js';
 export { parseDmJson, quoteNonFiniteTokens } from './dm-json.js';
 export { buildJsonSchema } from './json-schema.js';
+export { instancesOf, type Instance, type InstanceSplit } from './instances.js';

@@ -6,4 +6,10 @@ export {
   type SynapseFolder,
 } from './read.js';
 export { SynapseFolderWriter, type FolderWriteItem } from './write.js';
-export { splitStem, isMediaFileName, MEDIA_EXTENSIONS, mediaSpecForFile } from './names.js';
+export {
+  splitStem,
+  isMediaFileName,
+  MEDIA_EXTENSIONS,
+  mediaSpecForFile,
+  safeFileName,
+} from './names.js';

@@ -34,13 +34,45 @@ export function isMediaFileName(name: string): boolean {
   return Object.values(MEDIA_EXTENSIONS).some((list) => list.includes(ext));
 }
 
+const SPEC_BY_EXT = new Map<string, string>(
+  Object.entries(MEDIA_EXTENSIONS).flatMap(([kind, list]) =>
+    list.map((ext): [string, string] => [ext, `${kind}_1`]),
+  ),
+);
+
 /** The DM media id (`image_1`, `video_1`, …) a media file of this name is served as. */
 export function mediaSpecForFile(name: string): string {
-  const ext = splitStem(name).ext.toLowerCase();
-  for (const [kind, list] of Object.entries(MEDIA_EXTENSIONS)) {
-    if (list.includes(ext)) {
-      return `${kind}_1`;
-    }
+  return SPEC_BY_EXT.get(splitStem(name).ext.toLowerCase()) ?? 'image_1';
+}
+
+const MAX_NAME_BYTES = 240;
+
+/**
+ * Makes a server-supplied file name safe to create inside an output folder: path separators
+ * (`/`, `\`), `..`, leading dots and control characters are neutralised, so nothing can be
+ * written outside the folder; other characters (non-ASCII included) are kept exactly. Names
+ * longer than 240 UTF-8 bytes are shortened, keeping the extension.
+ */
+export function safeFileName(name: string, fallback = 'unnamed'): string {
+  // Keep only the last path segment a server could have sent ("a/b\\c.jpg" → "a_b_c.jpg" keeps
+  // information and still cannot escape).
+  let n = name
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+    .replace(/[\u0000-\u001f\u007f]/g, '_')
+    .replace(/[/\\]/g, '_')
+    .replace(/^\.+/, (m) => '_'.repeat(m.length))
+    .trim();
+  if (n === '' || /^[\s./\\]*$/.test(name)) {
+    n = fallback;
   }
-  return 'image_1';
+  if (Buffer.byteLength(n, 'utf8') > MAX_NAME_BYTES) {
+    const { stem, ext } = splitStem(n);
+    const keepExt = Buffer.byteLength(ext, 'utf8') <= 16 ? ext : '';
+    let s = stem;
+    while (Buffer.byteLength(s + keepExt, 'utf8') > MAX_NAME_BYTES) {
+      s = s.slice(0, -1);
+    }
+    n = s + keepExt;
+  }
+  return n;
 }

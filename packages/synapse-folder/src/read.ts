@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SynxError } from '@synx/model';
@@ -34,6 +35,11 @@ export interface SynapseFolder {
   readonly problems: readonly FolderProblem[];
   /** Reads one entry's JSON text exactly as stored. */
   readJson(entry: FolderEntry): Promise<string>;
+  /**
+   * The same, synchronously: for a local folder read item by item this avoids a thread-pool
+   * round trip per file, which dominates on tens of thousands of small files.
+   */
+  readJsonSync(entry: FolderEntry): string;
 }
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -162,6 +168,15 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
     async readJson(entry: FolderEntry): Promise<string> {
       try {
         return await readFile(entry.jsonPath, 'utf8');
+      } catch (err) {
+        throw new SynxError('SYNX_IO', `cannot read ${entry.jsonPath}: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+    },
+    readJsonSync(entry: FolderEntry): string {
+      try {
+        return readFileSync(entry.jsonPath, 'utf8');
       } catch (err) {
         throw new SynxError('SYNX_IO', `cannot read ${entry.jsonPath}: ${(err as Error).message}`, {
           cause: err,

@@ -6,6 +6,7 @@ import {
   isMediaFileName,
   mediaSpecForFile,
   openSynapseFolder,
+  safeFileName,
   splitStem,
   SynapseFolderWriter,
 } from '../src/index.js';
@@ -100,5 +101,33 @@ describe('names', () => {
     expect(isMediaFileName('x.json')).toBe(false);
     expect(mediaSpecForFile('v.mp4')).toBe('video_1');
     expect(mediaSpecForFile('p.jpeg')).toBe('image_1');
+  });
+});
+
+describe('safeFileName', () => {
+  it('keeps ordinary and non-ASCII names byte-exact', () => {
+    expect(safeFileName('IMG_0001.jpg')).toBe('IMG_0001.jpg');
+    expect(safeFileName('画像_ü café.png')).toBe('画像_ü café.png');
+  });
+
+  it('neutralises separators, dot-dot, absolute paths and control characters', () => {
+    expect(safeFileName('../../etc/passwd')).toBe('___.._etc_passwd');
+    expect(safeFileName('a/b\\c.jpg')).toBe('a_b_c.jpg');
+    expect(safeFileName('/abs/x.jpg')).toBe('_abs_x.jpg');
+    expect(safeFileName('..')).toBe('unnamed');
+    expect(safeFileName('')).toBe('unnamed');
+    expect(safeFileName('bad\u0000\u001bname.jpg')).toBe('bad__name.jpg');
+    for (const evil of ['../../etc/passwd', 'a/b\\c.jpg', '/x', '..', '.', 'C:\\win\\x.jpg']) {
+      const safe = safeFileName(evil);
+      expect(safe).not.toMatch(/[/\\]/);
+      expect(safe.startsWith('.')).toBe(false);
+    }
+  });
+
+  it('shortens very long names keeping the extension', () => {
+    const long = `${'é'.repeat(300)}.jpeg`;
+    const safe = safeFileName(long);
+    expect(Buffer.byteLength(safe)).toBeLessThanOrEqual(240);
+    expect(safe.endsWith('.jpeg')).toBe(true);
   });
 });

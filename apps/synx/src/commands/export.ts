@@ -1,0 +1,273 @@
+import { relative } from 'node:path';
+import { Flags } from '@oclif/core';
+import { resolveCredentials, type AuthScheme, type QueryParams } from '@synx/client';
+import {
+  planExport,
+  runExport,
+  type ExportPlan,
+  type ExportRequest,
+  type ExportSummary,
+  type SourceRequest,
+} from '@synx/export';
+import { SynxError } from '@synx/model';
+import { parseOptionPairs } from '@synx/plugin-api';
+import { debugLogger, SynxCommand } from '../lib/base.js';
+import { loadClassMap } from '../lib/class-map.js';
+import { loadFormatRegistry } from '../lib/registry.js';
+import { n, renderPlan, renderSummary } from '../lib/render.js';
+
+/** Numeric ids as numbers (as Synapse sends them), other ids as given. */
+function idFlag(value: string | undefined): string | number | undefined {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function parseFilter(text: string): QueryParams {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new SynxError('SYNX_INVALID_INPUT', `--filter is not JSON: ${text}`, {
+      hint: `write it as a JSON object, e.g. --filter '{"status": "completed"}'`,
+    });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SynxError('SYNX_INVALID_INPUT', '--filter must be a JSON object of query parameters');
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const ok =
+      ['string', 'number', 'boolean'].includes(typeof v) ||
+      (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number'));
+    if (!ok) {
+      throw new SynxError(
+        'SYNX_INVALID_INPUT',
+        `--filter "${k}" must be a string, number, boolean or a list of them`,
+      );
+    }
+  }
+  return value as QueryParams;
+}
+
+export default class Export extends SynxCommand {
+  static override summary =
+    'Export a Synapse project, task set or ground-truth version to a training format.';
+  static override description = `Reads assignments, tasks or a ground-truth dataset version from a Synapse backend (or a Synapse raw export folder with --from), converts every annotation to the chosen format and writes a dataset plus a manifest (synx-export.json) that counts what was written, converted and dropped, and why.
+
+With all flags given it never asks. Missing inputs are named and the command exits with code 2.
+--dry-run prints the plan (counts, classes, what the format cannot hold, the output tree) and writes nothing.
+Exit codes: 0 ok, 2 invalid or missing input, 3 auth, 4 not found, 5 network/server, 6 --strict and errors were found, 7 not supported, 8 plugin problem, 9 file system, 130 interrupted.`;
+
+  static override examples = [
+    '<%= config.bin %> export --from ./my_export --format coco',
+    '<%= config.bin %> export --project 12 --format coco --output ./dataset',
+    '<%= config.bin %> export --gt-version 3 --format json --dry-run',
+    `<%= config.bin %> export --project 12 --target task --format coco --filter '{"status": "completed"}' --json`,
+  ];
+
+  static override enableJsonFlag = true;
+
+  static override flags = {
+    target: Flags.string({
+      char: 't',
+      options: ['assignment', 'task', 'ground_truth'],
+      description: 'What to export (default: assignment, or ground_truth with --gt-version).',
+    }),
+    project: Flags.string({ char: 'p', description: 'Project id (assignments and tasks).' }),
+    'gt-version': Flags.string({ description: 'Ground-truth dataset version id.' }),
+    format: Flags.string({ char: 'f', description: 'Output format id (see `synx formats list`).' }),
+    output: Flags.string({
+      char: 'o',
+      description: 'Output folder (default ./synapse_export_<name>).',
+    }),
+    filter: Flags.string({
+      description:
+        'JSON object of extra list filters sent to Synapse, e.g. {"status":"completed"}.',
+    }),
+    'dry-run': Flags.boolean({ description: 'Print the plan and write nothing.' }),
+    split: Flags.string({ description: 'Split into train/val[/test], e.g. 0.8/0.1/0.1.' }),
+    'save-original-files': Flags.boolean({
+      description: 'Download the original media into the format’s image folder.',
+    }),
+    storage: Flags.string({ description: 'Write to a Synapse storage instead of a local folder.' }),
+    from: Flags.directory({
+      description:
+        'Read a Synapse raw export folder (json/, origin_files/, project.json) instead of the API.',
+      exists: true,
+    }),
+    host: Flags.string({
+      description:
+        'Synapse host (default: SYNAPSE_HOST, ~/.synapse/config.json, https://api.synapse.sh).',
+    }),
+    token: Flags.string({
+      description: 'Access token (default: SYNAPSE_ACCESS_TOKEN, ~/.synapse/config.json).',
+    }),
+    auth: Flags.string({
+      options: ['sdk', 'access-token', 'drf'],
+      default: 'sdk',
+      description: 'How the token is sent.',
+    }),
+    tenant: Flags.string({ description: 'Workspace (tenant) code, for --auth drf.' }),
+    'class-map': Flags.file({
+      description: 'Class map (.txt, .json, .yaml) that fixes class ids and order.',
+      exists: true,
+    }),
+    option: Flags.string({
+      char: 'O',
+      multiple: true,
+      description: 'Format option key=value (repeatable).',
+    }),
+    strict: Flags.boolean({
+      description: 'Fail (exit 6) at the first per-item error instead of reporting it.',
+    }),
+    force: Flags.boolean({
+      description: 'Write into a non-empty folder that is not a synx export.',
+    }),
+    yes: Flags.boolean({
+      char: 'y',
+      description:
+        'Do not ask for confirmation (the interactive mode asks; flags-only runs never do).',
+    }),
+    concurrency: Flags.integer({
+      min: 1,
+      max: 64,
+      default: 16,
+      description: 'Items read (and image headers fetched) in parallel.',
+    }),
+  };
+
+  async run(): Promise<ExportSummary | ExportPlan> {
+    const { flags } = await this.parse(Export);
+    for (const f of ['split', 'storage'] as const) {
+      if (flags[f] !== undefined) {
+        throw new SynxError('SYNX_NOT_SUPPORTED', `--${f} is not supported yet`, {
+          hint: 'run without it; the flag is reserved and will not be ignored silently',
+        });
+      }
+    }
+    if (flags['save-original-files']) {
+      throw new SynxError('SYNX_NOT_SUPPORTED', '--save-original-files is not supported yet', {
+        hint: 'run without it; the flag is reserved and will not be ignored silently',
+      });
+    }
+    const registry = loadFormatRegistry(this.config, (issue) => {
+      this.warn(issue.message);
+    });
+    const installed = registry.list().map((e) => e.id);
+    const missing: string[] = [];
+    if (
+      flags.from === undefined &&
+      flags.project === undefined &&
+      flags['gt-version'] === undefined
+    ) {
+      missing.push('--project (or --gt-version, or --from DIR)');
+    }
+    if (flags.format === undefined) {
+      missing.push(`--format (one of: ${installed.join(', ')})`);
+    }
+    if (missing.length > 0) {
+      throw new SynxError('SYNX_MISSING_INPUT', `missing ${missing.join(' and ')}`, {
+        hint: process.stdin.isTTY
+          ? 'give them as flags (see synx export --help)'
+          : 'no terminal to ask on: give them as flags (see synx export --help)',
+        details: { missing },
+      });
+    }
+    const formatId = flags.format ?? '';
+    const format = await registry.get(formatId);
+    const entry = registry.entry(formatId);
+    const logger = debugLogger('export');
+
+    let source: SourceRequest;
+    if (flags.from !== undefined) {
+      if (
+        flags.project !== undefined ||
+        flags['gt-version'] !== undefined ||
+        flags.filter !== undefined
+      ) {
+        throw new SynxError(
+          'SYNX_INVALID_INPUT',
+          '--from reads a folder; it cannot be combined with --project, --gt-version or --filter',
+        );
+      }
+      source = { kind: 'folder', dir: flags.from };
+    } else {
+      const target = (flags.target ??
+        (flags['gt-version'] !== undefined ? 'ground_truth' : 'assignment')) as
+        'assignment' | 'task' | 'ground_truth';
+      if (target === 'ground_truth' && flags['gt-version'] === undefined) {
+        throw new SynxError('SYNX_MISSING_INPUT', 'missing --gt-version for --target ground_truth');
+      }
+      if (target !== 'ground_truth' && flags.project === undefined) {
+        throw new SynxError('SYNX_MISSING_INPUT', `missing --project for --target ${target}`);
+      }
+      const creds = await resolveCredentials({ host: flags.host, token: flags.token });
+      if (creds.token === undefined) {
+        throw new SynxError('SYNX_CONFIG', `no access token for ${creds.host}`, {
+          hint: 'give --token, set SYNAPSE_ACCESS_TOKEN, or run `synapse login` (writes ~/.synapse/config.json)',
+        });
+      }
+      source = {
+        kind: 'api',
+        host: creds.host,
+        token: creds.token,
+        auth: flags.auth as AuthScheme,
+        tenant: flags.tenant,
+        target,
+        project: idFlag(flags.project),
+        gtVersion: idFlag(flags['gt-version']),
+        ...(flags.filter === undefined ? {} : { filter: parseFilter(flags.filter) }),
+      };
+    }
+    const ac = new AbortController();
+    const onSigint = (): void => {
+      ac.abort(new SynxError('SYNX_ABORTED', 'interrupted'));
+    };
+    process.once('SIGINT', onSigint);
+    const request: ExportRequest = {
+      source,
+      format,
+      ...(entry === undefined
+        ? {}
+        : { formatPackage: { name: entry.plugin.name, version: entry.plugin.version } }),
+      formatOptions: parseOptionPairs(flags.option ?? []),
+      output: flags.output,
+      classMap:
+        flags['class-map'] === undefined ? undefined : await loadClassMap(flags['class-map']),
+      strict: flags.strict,
+      force: flags.force,
+      signal: ac.signal,
+      logger,
+      concurrency: flags.concurrency,
+      synxVersion: this.config.version,
+    };
+    try {
+      if (flags['dry-run']) {
+        const plan = await planExport(request);
+        if (!this.jsonEnabled()) {
+          this.log(renderPlan(plan));
+        }
+        return plan;
+      }
+      const tty = process.stderr.isTTY && !this.jsonEnabled();
+      const summary = await runExport({
+        ...request,
+        onProgress: tty
+          ? (p) => {
+              const total = p.total === undefined ? '' : `/${n(p.total)}`;
+              process.stderr.write(
+                p.phase === 'finish'
+                  ? '\r\u001b[K'
+                  : `\r\u001b[K${p.phase} ${n(p.items)}${total} items`,
+              );
+            }
+          : undefined,
+      });
+      if (!this.jsonEnabled()) {
+        const rel = relative(process.cwd(), summary.output) || '.';
+        this.log(renderSummary(summary, rel.startsWith('..') ? summary.output : `./${rel}`));
+      }
+      return summary;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import type { ExportPlan, ExportSummary, KindCounts } from '@synx/export';
+import type { SourceInfo } from '@synx/model';
+
+const nf = new Intl.NumberFormat('en-US');
+export const n = (v: number): string => nf.format(v);
+
+export function duration(ms: number): string {
+  return ms < 1000
+    ? `${Math.round(ms)} ms`
+    : ms < 60_000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${n(count)} ${count === 1 ? one : many}`;
+}
+
+export function describeSource(source: SourceInfo, project: ExportPlan['project']): string {
+  if (source.kind === 'synapse-folder') {
+    return `Synapse export folder ${source.path ?? ''}${project?.title === undefined ? '' : ` ("${project.title}")`}`;
+  }
+  const what =
+    source.target === 'ground_truth'
+      ? `ground-truth version ${String(source.gtVersionId ?? '?')}`
+      : `${source.target === 'task' ? 'tasks' : 'assignments'} of project ${String(source.projectId ?? '?')}`;
+  return `Synapse ${source.host ?? ''}, ${what}${project?.title === undefined ? '' : ` ("${project.title}")`}`;
+}
+
+function kindList(counts: Readonly<Record<string, number | undefined>>): string {
+  const parts = Object.entries(counts)
+    .filter(([, v]) => (v ?? 0) > 0)
+    .map(([k, v]) => `${k} ${n(v ?? 0)}`);
+  return parts.length === 0 ? 'none' : parts.join(' · ');
+}
+
+function classOrigin(origin: string): string {
+  return origin === 'project'
+    ? 'from the project configuration, in configured order'
+    : origin === 'class-map'
+      ? 'from your class map'
+      : 'found in the data, sorted (no project configuration: ids may change between exports)';
+}
+
+/** The `--dry-run` plan as text. */
+export function renderPlan(plan: ExportPlan): string {
+  const lines: string[] = [];
+  lines.push('Plan (dry run — nothing is written)');
+  lines.push(`  source       ${describeSource(plan.source, plan.project)}`);
+  lines.push(`  format       ${plan.format.title} (${plan.format.id}) → ${plan.output}`);
+  lines.push(
+    `  items        ${n(plan.items)} (${plural(plan.images, 'image')}, ${n(plan.emptyImages)} without objects${plan.orientedImages > 0 ? `, ${n(plan.orientedImages)} EXIF-rotated` : ''})`,
+  );
+  const media = Object.entries(plan.mediaKinds).filter(([k]) => k !== 'image');
+  if (media.length > 0) {
+    lines.push(`  other media  ${media.map(([k, v]) => `${k} ${n(v)}`).join(' · ')}`);
+  }
+  lines.push(
+    `  annotations  ${kindList(Object.fromEntries(Object.entries(plan.annotations).sort(([a], [b]) => (a < b ? -1 : 1))))}`,
+  );
+  const used = plan.classes.filter((c) => c.count > 0);
+  lines.push(
+    `  classes      ${n(plan.classes.length)} ${classOrigin(plan.classOrigin)}; ${n(used.length)} used`,
+  );
+  for (const c of plan.classes.slice(0, 30)) {
+    lines.push(
+      `    ${String(c.id ?? c.index).padStart(4)}  ${c.code}${c.name !== c.code ? ` (${c.name})` : ''}  ${n(c.count)}`,
+    );
+  }
+  if (plan.classes.length > 30) {
+    lines.push(`    … ${n(plan.classes.length - 30)} more`);
+  }
+  if (plan.unknownClasses.length > 0) {
+    lines.push(
+      `  not in the class map (no id; dropped from formats that need one): ${plan.unknownClasses.map((u) => `${u.code} ${n(u.count)}`).join(' · ')}`,
+    );
+  }
+  if (plan.losses.length === 0) {
+    lines.push(`  ${plan.format.title} holds everything the source has.`);
+  } else {
+    lines.push(`  what ${plan.format.title} cannot hold as is:`);
+    for (const l of plan.losses) {
+      const t = l.treatment;
+      lines.push(
+        `    - ${n(l.count)} ${l.feature}: ${t.action === 'convert' ? `converted to ${t.to} — ${t.note}` : t.action === 'drop' ? `dropped — ${t.reason}` : 'kept'}`,
+      );
+    }
+  }
+  lines.push('  output');
+  for (const l of plan.layout) {
+    lines.push(`    ${l}`);
+  }
+  lines.push('    synx-export.json (manifest), synx-issues.jsonl (when there are issues)');
+  for (const note of plan.notes) {
+    lines.push(`  note: ${note}`);
+  }
+  if (plan.issues.errors + plan.issues.warnings > 0) {
+    lines.push(
+      `  issues       ${plural(plan.issues.errors, 'error')}, ${plural(plan.issues.warnings, 'warning')}`,
+    );
+    for (const c of plan.issues.byCode.slice(0, 10)) {
+      lines.push(`    ${c.severity} ${c.code} ×${n(c.count)}: ${c.example}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function sum(counts: KindCounts): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+/** The final report of an export as text. */
+export function renderSummary(s: ExportSummary, relOutput: string): string {
+  const a = s.counts.annotations;
+  const lines: string[] = [];
+  lines.push(
+    `Exported ${plural(s.counts.items, 'item')} (${plural(s.counts.images, 'image')}, ${n(s.counts.emptyImages)} without objects) as ${s.format} to ${relOutput} in ${duration(s.durationMs)}`,
+  );
+  lines.push(`  source       ${describeSource(s.source, s.project)}`);
+  lines.push(`  annotations  ${n(sum(a.in))} in: ${kindList(a.in)}`);
+  lines.push(
+    `               ${n(sum(a.written))} written, ${n(sum(a.converted))} converted, ${n(sum(a.dropped))} dropped`,
+  );
+  for (const g of s.converted) {
+    lines.push(`    converted ${n(g.count)} ${g.kind}: ${g.reason}`);
+  }
+  for (const g of s.dropped) {
+    lines.push(
+      `    dropped   ${n(g.count)} ${g.kind}: ${g.reason} (e.g. item ${g.items.join(', ')})`,
+    );
+  }
+  lines.push(`  classes      ${n(s.classes.entries.length)} ${classOrigin(s.classes.origin)}`);
+  if (s.counts.orientedImages > 0) {
+    lines.push(
+      `  note         ${n(s.counts.orientedImages)} EXIF-rotated image(s): sizes and coordinates are as displayed`,
+    );
+  }
+  if (s.counts.unsizedImages > 0) {
+    lines.push(`  warning      ${n(s.counts.unsizedImages)} image(s) of unknown size`);
+  }
+  lines.push(
+    `  issues       ${plural(s.issues.errors, 'error')}, ${plural(s.issues.warnings, 'warning')}${s.issues.file === undefined ? '' : ` (all in ${relOutput}/${s.issues.file})`}`,
+  );
+  for (const c of s.issues.byCode.slice(0, 10)) {
+    lines.push(
+      `    ${c.severity} ${c.code} ×${n(c.count)}: ${c.example}${c.items.length > 0 ? ` (items ${c.items.join(', ')})` : ''}`,
+    );
+  }
+  lines.push(`  manifest     ${relOutput}/synx-export.json`);
+  return lines.join('\n');
+}

@@ -1,0 +1,491 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  realFixture,
+  startFakeSynapse,
+  writeFolderFromCoco,
+  type FakeSynapse,
+} from '@synx/fake-synapse';
+import { SynapseFolderWriter } from '@synx/synapse-folder';
+import { encodeJpeg } from '@synx/image-header';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, synx, tempDir, tree } from './helpers.js';
+
+const root = tempDir('cli');
+const TOKEN = 'syn_cli_secret_token_987654';
+const coco128 = join(root, 'coco128');
+let fake: FakeSynapse;
+
+interface Coco {
+  images: { id: number; file_name: string; width: number; height: number }[];
+  annotations: {
+    image_id: number;
+    category_id: number;
+    bbox: number[];
+    iscrowd: number;
+    segmentation: unknown;
+  }[];
+  categories: { id: number; name: string }[];
+}
+const original = JSON.parse(
+  readFileSync(realFixture('coco128', 'instances_train2017_subset.json'), 'utf8'),
+) as Coco;
+
+beforeAll(async () => {
+  await writeFolderFromCoco({
+    coco: realFixture('coco128', 'instances_train2017_subset.json'),
+    outDir: coco128,
+    media: 'placeholder',
+    projectId: 128,
+    title: 'COCO128 subset',
+  });
+  fake = await startFakeSynapse({ from: coco128, token: TOKEN });
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+describe('help and formats', () => {
+  it('documents every command, the export flags and the exit codes', async () => {
+    const top = await synx(['--help']);
+    expect(top.code).toBe(0);
+    for (const cmd of ['export', 'doctor', 'formats', 'plugins']) {
+      expect(top.stdout).toContain(cmd);
+    }
+    const help = await synx(['export', '--help']);
+    for (const flag of [
+      '--target',
+      '--project',
+      '--gt-version',
+      '--format',
+      '--output',
+      '--filter',
+      '--dry-run',
+      '--split',
+      '--save-original-files',
+      '--storage',
+      '--from',
+      '--host',
+      '--token',
+      '--json',
+      '--strict',
+      '--yes',
+      '--class-map',
+      '--option',
+    ]) {
+      expect(help.stdout, flag).toContain(flag);
+    }
+    expect(help.stdout).toContain('Exit codes: 0 ok, 2 invalid or missing input');
+    expect((await synx(['doctor', '--help'])).stdout).toContain('agents/');
+  });
+
+  it('lists the built-in formats from their plugin manifests', async () => {
+    const r = await synx(['formats', 'list', '--json']);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as { id: string; package: string; type: string }[];
+    expect(rows.map((x) => [x.id, x.package, x.type])).toEqual([
+      ['coco', '@synx/format-coco', 'core'],
+      ['json', '@synx/format-json', 'core'],
+    ]);
+  });
+});
+
+describe('synx export on the bundled demo', () => {
+  it('writes a COCO dataset and prints the final report', async () => {
+    const out = join(root, 'demo-coco');
+    const r = await synx(['export', '--from', DEMO, '--format', 'coco', '--output', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^Exported 30 items \(30 images, 1 without objects\) as coco to .* in \d+ (ms|s)/,
+    );
+    expect(r.stdout).toContain('annotations  198 in: bbox 89');
+    expect(r.stdout).toContain('classes      8 from the project configuration');
+    expect(r.stdout).toContain('dropped   6 polyline: COCO segmentation holds closed polygons');
+    expect(r.stdout).toContain(`manifest     ${out}/synx-export.json`);
+    const c = JSON.parse(
+      readFileSync(join(out, 'annotations', 'instances_default.json'), 'utf8'),
+    ) as Coco;
+    expect(c.images).toHaveLength(30);
+    expect(c.images.map((i) => i.file_name)).toContain('渋谷の交差点_café.jpg');
+    expect(c.categories.map((x) => x.name)).toEqual([
+      'person',
+      'car',
+      'bicycle',
+      'traffic_sign',
+      'dog',
+      'road',
+      'building',
+      'lane',
+    ]);
+  });
+
+  it('--dry-run prints the plan and writes nothing; --json gives the same as JSON', async () => {
+    const out = join(root, 'demo-dry');
+    const r = await synx([
+      'export',
+      '--from',
+      DEMO,
+      '--format',
+      'coco',
+      '--output',
+      out,
+      '--dry-run',
+    ]);
+    expect(r.code).toBe(0);
+    expect(existsSync(out)).toBe(false);
+    expect(r.stdout).toContain('Plan (dry run — nothing is written)');
+    expect(r.stdout).toContain(
+      '- 6 polyline: dropped — COCO segmentation holds closed polygons, not polylines',
+    );
+    expect(r.stdout).toContain('- 11 rotated-bbox: converted to axis-aligned bbox');
+    expect(r.stdout).toContain('annotations/instances_default.json');
+    const j = await synx([
+      'export',
+      '--from',
+      DEMO,
+      '--format',
+      'coco',
+      '--output',
+      out,
+      '--dry-run',
+      '--json',
+    ]);
+    const plan = JSON.parse(j.stdout) as {
+      items: number;
+      losses: { feature: string; count: number }[];
+    };
+    expect(plan.items).toBe(30);
+    expect(plan.losses.map((l) => [l.feature, l.count])).toContainEqual(['polyline', 6]);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('the API path against the fake backend', () => {
+  const apiOut = join(root, 'api-coco');
+  const dirOut = join(root, 'dir-coco');
+
+  it('synx export --host … --project … --target assignment --format coco matches the original COCO JSON', async () => {
+    const r = await synx([
+      'export',
+      '--host',
+      fake.url,
+      '--token',
+      TOKEN,
+      '--project',
+      '128',
+      '--target',
+      'assignment',
+      '--format',
+      'coco',
+      '--output',
+      apiOut,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(TOKEN);
+    const ours = JSON.parse(
+      readFileSync(join(apiOut, 'annotations', 'instances_default.json'), 'utf8'),
+    ) as Coco;
+    const catName = (c: Coco, id: number) => c.categories.find((x) => x.id === id)?.name;
+    const fileOf = (c: Coco, id: number) => c.images.find((x) => x.id === id)?.file_name;
+    expect(ours.images.map((i) => [i.file_name, i.width, i.height]).sort()).toEqual(
+      original.images.map((i) => [i.file_name, i.width, i.height]).sort(),
+    );
+    for (const a of original.annotations.filter((x) => x.iscrowd === 0)) {
+      const hit = ours.annotations.find(
+        (o) =>
+          fileOf(ours, o.image_id) === fileOf(original, a.image_id) &&
+          catName(ours, o.category_id) === catName(original, a.category_id) &&
+          o.bbox.every((v, i) => Math.abs(v - (a.bbox[i] ?? NaN)) <= 0.5),
+      );
+      expect(hit, `annotation of ${catName(original, a.category_id)}`).toBeDefined();
+      expect(hit?.segmentation).toEqual(a.segmentation);
+    }
+    const manifest = readFileSync(join(apiOut, 'synx-export.json'), 'utf8');
+    expect(manifest).not.toContain(TOKEN);
+  });
+
+  it("--from DIR gives byte-identical output (apart from the manifest's source and run fields)", async () => {
+    const r = await synx(['export', '--from', coco128, '--format', 'coco', '--output', dirOut]);
+    expect(r.code).toBe(0);
+    const a = tree(apiOut);
+    const b = tree(dirOut);
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [path, bytes] of a) {
+      if (path !== 'synx-export.json') {
+        expect(b.get(path)?.equals(bytes), path).toBe(true);
+      }
+    }
+    const strip = (p: string) => {
+      const m = JSON.parse(readFileSync(join(p, 'synx-export.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      delete m['source'];
+      delete m['run'];
+      return m;
+    };
+    expect(strip(apiOut)).toEqual(strip(dirOut));
+  });
+
+  it('--format json round-trips DM v1 byte-for-byte from the API', async () => {
+    const out = join(root, 'api-json');
+    const r = await synx([
+      'export',
+      '--host',
+      fake.url,
+      '--token',
+      TOKEN,
+      '--project',
+      '128',
+      '--format',
+      'json',
+      '--output',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    const src = tree(join(coco128, 'json'));
+    const got = tree(join(out, 'json'));
+    expect([...got.keys()]).toEqual([...src.keys()]);
+    for (const [path, bytes] of src) {
+      expect(got.get(path)?.equals(bytes), path).toBe(true);
+    }
+  });
+
+  it('gives distinct exit codes and readable messages for 401, 404 and a dropped connection, never the token', async () => {
+    const bad = await synx([
+      'export',
+      '--host',
+      fake.url,
+      '--token',
+      `${TOKEN}x`,
+      '--project',
+      '128',
+      '--format',
+      'coco',
+      '--output',
+      join(root, 'x1'),
+    ]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain(
+      `synx: Synapse at ${fake.url} rejected the access token (401: Invalid token.)`,
+    );
+    expect(bad.stderr).toContain('hint:');
+    const missing = await synx([
+      'export',
+      '--host',
+      fake.url,
+      '--token',
+      TOKEN,
+      '--project',
+      '999',
+      '--format',
+      'coco',
+      '--output',
+      join(root, 'x2'),
+    ]);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain(`project 999 was not found on ${fake.url}`);
+    fake.setFaults({ routes: { projects: { drop: 1, maxConsecutive: 1000 } } });
+    const dropped = await synx([
+      'export',
+      '--host',
+      fake.url,
+      '--token',
+      TOKEN,
+      '--project',
+      '128',
+      '--format',
+      'coco',
+      '--output',
+      join(root, 'x3'),
+    ]);
+    fake.setFaults({});
+    expect(dropped.code).toBe(5);
+    expect(dropped.stderr).toContain('the connection was dropped');
+    for (const r of [bad, missing, dropped]) {
+      expect(r.stdout + r.stderr).not.toContain(TOKEN);
+    }
+    expect(existsSync(join(root, 'x2'))).toBe(false);
+  }, 180_000);
+
+  it('--json errors are JSON with the code', async () => {
+    const r = await synx([
+      'export',
+      '--host',
+      fake.url,
+      '--token',
+      TOKEN,
+      '--project',
+      '999',
+      '--format',
+      'coco',
+      '--json',
+    ]);
+    expect(r.code).toBe(4);
+    const body = JSON.parse(r.stdout) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('SYNX_NOT_FOUND');
+  });
+});
+
+describe('bad input and --strict', () => {
+  const dir = join(root, 'malformed');
+
+  beforeAll(async () => {
+    const w = new SynapseFolderWriter(dir);
+    await w.writeProject({
+      id: 1,
+      title: 'bad',
+      configuration: {
+        classification: { bounding_box: { classification_schema: [{ code: 'car', name: 'Car' }] } },
+      },
+    });
+    const jpeg = encodeJpeg({ width: 32, height: 32 });
+    await w.write({
+      stem: 'good',
+      data: {
+        annotations: {
+          image_1: [{ id: 'G000000001', tool: 'bounding_box', classification: { class: 'car' } }],
+        },
+        annotationsData: {
+          image_1: [{ id: 'G000000001', coordinate: { x: 1, y: 1, width: 5, height: 5 } }],
+        },
+      },
+      media: { name: 'good.jpg', bytes: jpeg },
+    });
+    await w.write({
+      stem: 'broken',
+      data: {
+        annotations: {
+          image_1: [{ id: 'B000000001', tool: 'bounding_box', classification: { class: 'car' } }],
+        },
+        annotationsData: {
+          image_1: [{ id: 'B000000001', coordinate: { x: 1, y: 1, width: -5, height: 5 } }],
+        },
+      },
+      media: { name: 'broken.jpg', bytes: jpeg },
+    });
+  });
+
+  it('names the malformed item in the report and exports the rest (exit 0)', async () => {
+    const out = join(root, 'malformed-out');
+    const r = await synx(['export', '--from', dir, '--format', 'coco', '--output', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('1 error');
+    expect(r.stdout).toContain('SYNX_DM_INVALID_GEOMETRY');
+    expect(r.stdout).toContain('items broken');
+    const c = JSON.parse(
+      readFileSync(join(out, 'annotations', 'instances_default.json'), 'utf8'),
+    ) as Coco;
+    expect(c.annotations).toHaveLength(1);
+  });
+
+  it('--strict turns it into a failure with exit code 6', async () => {
+    const r = await synx([
+      'export',
+      '--from',
+      dir,
+      '--format',
+      'coco',
+      '--output',
+      join(root, 'strict-out'),
+      '--strict',
+    ]);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain('--strict');
+    expect(r.stderr).toContain('item broken');
+  });
+});
+
+describe('fails fast and clearly', () => {
+  it('names the missing flags when there is no terminal', async () => {
+    const r = await synx(['export', '--format', 'coco']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('missing --project (or --gt-version, or --from DIR)');
+    const none = await synx(['export']);
+    expect(none.stderr).toContain('--format (one of: coco, json)');
+  });
+
+  it('refuses reserved flags instead of ignoring them', async () => {
+    for (const args of [['--split', '0.8/0.2'], ['--storage', '3'], ['--save-original-files']]) {
+      const r = await synx([
+        'export',
+        '--from',
+        DEMO,
+        '--format',
+        'coco',
+        '--output',
+        join(root, 'never'),
+        ...args,
+      ]);
+      expect(r.code, args.join(' ')).toBe(7);
+      expect(r.stderr).toContain('is not supported yet');
+    }
+    expect(existsSync(join(root, 'never'))).toBe(false);
+  });
+
+  it('an unknown format lists the installed ones', async () => {
+    const r = await synx(['export', '--from', DEMO, '--format', 'kitti']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no format "kitti" is installed');
+    expect(r.stderr).toContain('installed formats: coco, json');
+  });
+});
+
+describe('synx doctor', () => {
+  it('checks the config file, the host and the token', async () => {
+    const home = join(root, 'home-ok');
+    mkdirSync(join(home, '.synapse'), { recursive: true });
+    writeFileSync(
+      join(home, '.synapse', 'config.json'),
+      JSON.stringify({ host: fake.url, access_token: TOKEN }),
+    );
+    chmodSync(join(home, '.synapse', 'config.json'), 0o600);
+    const ok = await synx(['doctor', '--json'], { home });
+    expect(ok.code).toBe(0);
+    const body = JSON.parse(ok.stdout) as {
+      ok: boolean;
+      checks: { check: string; status: string }[];
+    };
+    expect(body.checks.map((c) => [c.check, c.status])).toEqual([
+      ['config file', 'ok'],
+      ['host', 'ok'],
+      ['token', 'ok'],
+    ]);
+    chmodSync(join(home, '.synapse', 'config.json'), 0o644);
+    const loose = await synx(['doctor'], { home, env: { SYNAPSE_ACCESS_TOKEN: 'wrong-token' } });
+    expect(loose.code).toBe(1);
+    expect(loose.stdout).toContain('readable by others');
+    expect(loose.stdout).toContain('invalid or expired (401)');
+    expect(loose.stdout).not.toContain('wrong-token');
+  });
+});
+
+describe('third-party format plugins', () => {
+  it('a linked plugin shows in formats list and exports through the same contract', async () => {
+    const home = join(root, 'home-plugin');
+    mkdirSync(home, { recursive: true });
+    const plugin = join(import.meta.dirname, 'fixtures', 'synx-format-lines');
+    const link = await synx(['plugins', 'link', plugin, '--no-install'], { home });
+    expect(link.code, link.stderr).toBe(0);
+    const list = await synx(['formats', 'list', '--json'], { home });
+    const rows = JSON.parse(list.stdout) as { id: string; package: string; type: string }[];
+    expect(rows.map((r) => [r.id, r.package, r.type])).toContainEqual([
+      'lines',
+      'synx-format-lines',
+      'link',
+    ]);
+    const out = join(root, 'lines-out');
+    const r = await synx(['export', '--from', DEMO, '--format', 'lines', '--output', out], {
+      home,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(join(out, 'boxes.txt'), 'utf8').trim().split('\n');
+    expect(lines.length).toBe(89); // every box of the demo, rotated ones included
+    const manifest = JSON.parse(readFileSync(join(out, 'synx-export.json'), 'utf8')) as {
+      format: { id: string; package: string };
+    };
+    expect(manifest.format).toMatchObject({ id: 'lines', package: 'synx-format-lines' });
+  });
+});

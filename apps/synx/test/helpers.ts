@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll } from 'vitest';
+
+export const BIN = join(import.meta.dirname, '..', 'bin', 'run.js');
+export const DEMO = join(import.meta.dirname, '..', 'demo', 'synapse-demo');
+
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `synx-${prefix}-`));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI with an isolated HOME and oclif data/config/cache dirs. */
+export function synx(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; home?: string } = {},
+): Promise<RunResult> {
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'synx-home-'));
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      {
+        cwd: options.cwd ?? home,
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          HOME: home,
+          SYNX_DATA_DIR: join(home, 'data'),
+          SYNX_CONFIG_DIR: join(home, 'config'),
+          SYNX_CACHE_DIR: join(home, 'cache'),
+          NO_COLOR: '1',
+          ...options.env,
+        },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (err, stdout, stderr) => {
+        resolve({
+          code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1,
+          stdout,
+          stderr,
+        });
+      },
+    );
+  });
+}
+
+export function tree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) {
+        walk(p);
+      } else {
+        out.set(relative(dir, p), readFileSync(p));
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}

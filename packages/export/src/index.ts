@@ -1,0 +1,27 @@
+// Public surface of @synx/export.
+export {
+  defaultOutput,
+  openSource,
+  resolveClasses,
+  runExport,
+  type ExportProgress,
+  type ExportRequest,
+  type ExportSummary,
+  type SourceRequest,
+} from './run.js';
+export { planExport, type ExportPlan, type PlanClass, type PlanTreatment } from './plan.js';
+export { ISSUES_FILE, MANIFEST_FILE, writeManifest, type ExportManifest } from './manifest.js';
+export { ExportStats, type ExportCounts, type KindCounts, type OutcomeGroup } from './stats.js';
+export { NameAllocator } from './names.js';
+export { mapOrdered } from './concurrency.js';
+export { featureOf, groupedIds } from './features.js';
+export { openFolderSource, type FolderSourceOptions } from './sources/folder.js';
+export {
+  fileRefOf,
+  openApiSource,
+  type ApiSourceOptions,
+  type ExportTarget,
+} from './sources/api.js';
+export { fetchRange } from './sources/http-range.js';
+export { sizeImages } from './sources/media.js';
+export type { ItemReadOptions, Source, SourcedItem } from './sources/source.js';

@@ -1,0 +1,51 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ClassEntry, DatasetHeader, IssueSummary, JsonValue, SourceInfo } from '@synx/model';
+import type { ExportCounts, OutcomeGroup } from './stats.js';
+
+/** The file every export writes last; its `status` says whether the export finished. */
+export const MANIFEST_FILE = 'synx-export.json';
+/** Every issue of the export, one JSON object per line, in item order. */
+export const ISSUES_FILE = 'synx-issues.jsonl';
+
+/** `synx-export.json`: what was exported, how, and what happened to every annotation. */
+export interface ExportManifest {
+  synx: { version: string; manifestVersion: 1 };
+  status: 'complete' | 'failed';
+  error?: { code: string; message: string };
+  /** Where the data came from. Never holds a token. Differs between API and folder runs. */
+  source: SourceInfo;
+  project: DatasetHeader['project'];
+  format: {
+    id: string;
+    title: string;
+    package?: string;
+    version?: string;
+    options: Record<string, JsonValue>;
+  };
+  classes: { origin: string; entries: Pick<ClassEntry, 'index' | 'id' | 'code' | 'name'>[] };
+  keypointNames: string[];
+  split: JsonValue;
+  media: JsonValue;
+  counts: ExportCounts;
+  converted: OutcomeGroup[];
+  dropped: OutcomeGroup[];
+  issues: IssueSummary & { file?: string };
+  files: number;
+  /** Timings and dates. Differs between runs. */
+  run: {
+    startedAt: string;
+    finishedAt: string;
+    durationMs: number;
+    timingsMs: Record<string, number>;
+  };
+}
+
+/** Writes the manifest atomically (temp file + rename). */
+export async function writeManifest(dir: string, manifest: ExportManifest): Promise<string> {
+  const path = join(dir, MANIFEST_FILE);
+  const tmp = `${path}.partial`;
+  await writeFile(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
+  await rename(tmp, path);
+  return path;
+}

@@ -1,0 +1,449 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import {
+  INSTANCE_TOOLS,
+  IssueCollector,
+  isSynxError,
+  SynxError,
+  type ClassMap,
+  type DatasetHeader,
+  type Issue,
+  type JsonValue,
+  type MediaKind,
+} from '@synx/model';
+import {
+  parseFormatOptions,
+  PLUGIN_API_VERSION,
+  type ExportImage,
+  type ExportItem,
+  type Format,
+  type FormatContext,
+  type FormatDescription,
+  type Logger,
+} from '@synx/plugin-api';
+import { splitStem } from '@synx/synapse-folder';
+import { ISSUES_FILE, MANIFEST_FILE, writeManifest, type ExportManifest } from './manifest.js';
+import { NameAllocator } from './names.js';
+import { openApiSource, type ApiSourceOptions } from './sources/api.js';
+import { openFolderSource } from './sources/folder.js';
+import type { Source } from './sources/source.js';
+import { ExportStats, type ExportCounts, type OutcomeGroup } from './stats.js';
+
+/** Where to read from. */
+export type SourceRequest =
+  | ({ readonly kind: 'api' } & Omit<ApiSourceOptions, 'signal' | 'logger'>)
+  | { readonly kind: 'folder'; readonly dir: string };
+
+/** Everything `runExport` and `planExport` need. */
+export interface ExportRequest {
+  readonly source: SourceRequest;
+  /** The format, already resolved (e.g. from a `FormatRegistry`). */
+  readonly format: Format<unknown>;
+  /** The package that provides the format, for the manifest. */
+  readonly formatPackage?: { readonly name: string; readonly version: string } | undefined;
+  /** Raw format options (validated with the format's schema). */
+  readonly formatOptions?: Readonly<Record<string, unknown>> | undefined;
+  /** Output folder; created if missing. Default `./synapse_export_<project or folder name>`. */
+  readonly output?: string | undefined;
+  /** A user class map: fixes class ids instead of the project configuration. */
+  readonly classMap?: ClassMap | undefined;
+  /** Any error issue aborts the export (`SYNX_STRICT`). */
+  readonly strict?: boolean | undefined;
+  /** Write into a non-empty folder that is not a synx export. */
+  readonly force?: boolean | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly logger?: Logger | undefined;
+  readonly onProgress?: ((progress: ExportProgress) => void) | undefined;
+  /** Items read and sized in parallel. Default 16. */
+  readonly concurrency?: number | undefined;
+  /** synx's version, recorded in the manifest. */
+  readonly synxVersion?: string | undefined;
+}
+
+/** Progress events (the CLI renders them; libraries never print). */
+export interface ExportProgress {
+  readonly phase: 'open' | 'read' | 'write' | 'finish';
+  readonly items: number;
+  readonly total: number | undefined;
+}
+
+/** What `runExport` returns. */
+export interface ExportSummary {
+  readonly output: string;
+  readonly manifestPath: string;
+  readonly format: string;
+  readonly source: ExportManifest['source'];
+  readonly project: ExportManifest['project'];
+  readonly classes: ExportManifest['classes'];
+  readonly counts: ExportCounts;
+  readonly converted: OutcomeGroup[];
+  readonly dropped: OutcomeGroup[];
+  readonly issues: ExportManifest['issues'];
+  /** The first issues (up to 20), for display. */
+  readonly firstIssues: Issue[];
+  readonly files: number;
+  readonly durationMs: number;
+}
+
+const noopLogger: Logger = { debug: () => undefined };
+
+/** `synapse_export_<name>` with the name made safe for a folder (non-ASCII letters kept). */
+export function defaultOutput(name: string): string {
+  const safe =
+    name
+      .normalize('NFC')
+      .replace(/[^\p{L}\p{N}._-]+/gu, '_')
+      .replace(/^[._]+|_+$/g, '') || 'synapse';
+  return `synapse_export_${safe}`;
+}
+
+/** Opens the requested source. */
+export async function openSource(
+  request: Pick<ExportRequest, 'source' | 'signal' | 'logger' | 'concurrency'>,
+): Promise<Source> {
+  const { source } = request;
+  if (source.kind === 'folder') {
+    return openFolderSource({
+      dir: source.dir,
+      signal: request.signal,
+      ...(request.concurrency === undefined ? {} : { concurrency: request.concurrency }),
+    });
+  }
+  const { kind: _kind, ...api } = source;
+  return openApiSource({ ...api, signal: request.signal, logger: request.logger });
+}
+
+/** The object classes a format numbers, and the check applied to classes found in the data. */
+export function resolveClasses(
+  source: Source,
+  classMap: ClassMap | undefined,
+): {
+  classes: ClassMap;
+  isKnownClass: ((code: string, tool: string) => boolean) | undefined;
+} {
+  if (classMap !== undefined) {
+    const project = source.classes.origin === 'project' ? source.classes : undefined;
+    return {
+      classes: classMap,
+      isKnownClass: (code, tool) =>
+        INSTANCE_TOOLS.includes(tool)
+          ? classMap.has(code)
+          : project === undefined || project.has(code),
+    };
+  }
+  return {
+    classes: source.classes.objectClasses(),
+    isKnownClass:
+      source.classes.origin === 'project' ? (code) => source.classes.has(code) : undefined,
+  };
+}
+
+function mediaKindsOf(description: FormatDescription): ReadonlySet<MediaKind> | 'all' {
+  const kinds = description.mediaKinds ?? ['image'];
+  return kinds.includes('*') ? 'all' : new Set(kinds.filter((k): k is MediaKind => k !== '*'));
+}
+
+async function prepareOutput(
+  dir: string,
+  description: FormatDescription,
+  force: boolean,
+): Promise<void> {
+  let entries: string[] = [];
+  try {
+    entries = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new SynxError('SYNX_IO', `cannot read ${dir}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+  if (entries.length > 0 && !entries.includes(MANIFEST_FILE) && !force) {
+    throw new SynxError('SYNX_INVALID_INPUT', `${dir} is not empty and holds no synx export`, {
+      hint: 'choose another --output, or pass --force to write into it anyway',
+    });
+  }
+  await mkdir(dir, { recursive: true });
+  for (const owned of [...description.owns, ISSUES_FILE]) {
+    const target = resolve(dir, owned);
+    const rel = relative(dir, target);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+      throw new SynxError(
+        'SYNX_PLUGIN_INVALID',
+        `the format claims "${owned}", which is outside the output folder`,
+      );
+    }
+    await rm(target, { recursive: true, force: true });
+  }
+}
+
+/** Image file name for an image media: the original name, or the item stem plus an extension. */
+function preferredImageName(
+  item: ExportItem['item'],
+  media: ExportImage['media'],
+  multi: boolean,
+): string {
+  if (media.file?.name !== undefined && media.file.name !== '') {
+    return media.file.name;
+  }
+  const metaExt = item.dataUnit?.meta['origin_file_extension'];
+  const ext = typeof metaExt === 'string' && metaExt.startsWith('.') ? metaExt : '.jpg';
+  return `${item.stem}${multi ? `_${media.id}` : ''}${ext}`;
+}
+
+/**
+ * Runs an export: reads the source item by item, converts, names and hands items to the format's
+ * writer, and writes `synx-export.json` (and `synx-issues.jsonl` when there are issues). Memory
+ * stays flat: no stage holds the dataset. On failure the manifest records `status: "failed"`
+ * and the error; what was written stays, and a rerun into the same folder replaces it.
+ *
+ * @throws SynxError — `SYNX_STRICT` when `strict` and an error issue is met, source errors
+ * (`SYNX_NOT_FOUND`, `SYNX_AUTH`, …), `SYNX_INVALID_INPUT` for options or a non-empty folder.
+ */
+export async function runExport(request: ExportRequest): Promise<ExportSummary> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const timings: Record<string, number> = {};
+  const logger = request.logger ?? noopLogger;
+  const signal = request.signal ?? new AbortController().signal;
+  const format = request.format;
+  const progress = request.onProgress;
+  progress?.({ phase: 'open', items: 0, total: undefined });
+
+  const options = await parseFormatOptions(format, request.formatOptions ?? {});
+  const description = format.describe(options);
+  if (typeof format.write !== 'function') {
+    throw new SynxError('SYNX_NOT_SUPPORTED', `format ${format.id} cannot write`);
+  }
+  let t = Date.now();
+  const source = await openSource(request);
+  timings['open'] = Date.now() - t;
+  const output = resolve(request.output ?? defaultOutput(source.name));
+  const { classes, isKnownClass } = resolveClasses(source, request.classMap);
+  await prepareOutput(output, description, request.force === true);
+
+  let issuesStream: WriteStream | undefined;
+  const issues = new IssueCollector({
+    keep: 1000,
+    sink: (issue) => {
+      issuesStream ??= createWriteStream(join(output, ISSUES_FILE));
+      issuesStream.write(`${JSON.stringify(issue)}\n`);
+    },
+  });
+  const report = (issue: Issue): void => {
+    issues.report(issue);
+    if (request.strict === true && issue.severity === 'error') {
+      throw new SynxError(
+        'SYNX_STRICT',
+        `--strict: ${issue.message}${issue.itemId === undefined ? '' : ` (item ${issue.itemId})`}`,
+        {
+          details: { issue },
+        },
+      );
+    }
+  };
+  for (const note of source.notes) {
+    report(note);
+  }
+
+  const stats = new ExportStats();
+  const header: DatasetHeader = {
+    source: source.info,
+    ...(source.project === undefined ? {} : { project: source.project }),
+    classes: source.classes.toJSON(),
+    keypointNames: [...source.keypointNames],
+    mediaKinds: [],
+    ...(source.itemCount === undefined ? {} : { itemCount: source.itemCount }),
+  };
+  const ctx: FormatContext = {
+    apiVersion: PLUGIN_API_VERSION,
+    signal,
+    log: logger,
+    report,
+    account: (o) => {
+      stats.outcome(o.annotation.kind, o.outcome, o.reason, o.item.id);
+      if (o.outcome === 'dropped' && o.quiet !== true) {
+        report({
+          code: o.code ?? 'SYNX_FORMAT_DROPPED',
+          severity: 'warning',
+          message: `${o.annotation.kind} ${o.annotation.id} dropped: ${o.reason ?? 'not supported'}`,
+          itemId: o.item.id,
+          ...(o.media === undefined ? {} : { mediaId: o.media.id }),
+          annotationId: o.annotation.id,
+          action: 'dropped',
+        });
+      }
+    },
+  };
+  const kinds = mediaKindsOf(description);
+  const kindList = kinds === 'all' ? 'all' : [...kinds].join(', ');
+  const imageNames = new NameAllocator();
+  const itemStems = new NameAllocator();
+  let lastProgress = 0;
+
+  async function* exportItems(): AsyncGenerator<ExportItem> {
+    for await (const sourced of source.items({
+      signal,
+      isKnownClass,
+      concurrency: request.concurrency,
+    })) {
+      for (const issue of sourced.issues) {
+        report(issue);
+      }
+      const item = sourced.item;
+      if (item === undefined) {
+        continue;
+      }
+      stats.counts.items++;
+      const images: ExportImage[] = [];
+      const imageMedia = item.media.filter((m) => m.kind === 'image');
+      for (const media of item.media) {
+        const passes = kinds === 'all' || kinds.has(media.kind);
+        for (const a of media.annotations) {
+          stats.in(a.kind);
+          if (!passes) {
+            ctx.account({
+              item,
+              media,
+              annotation: a,
+              outcome: 'dropped',
+              reason: `${format.title} holds ${kindList} media only, not ${media.kind}`,
+            });
+          }
+        }
+        if (media.kind !== 'image') {
+          continue;
+        }
+        stats.counts.images++;
+        if (media.annotations.length === 0) {
+          stats.counts.emptyImages++;
+        }
+        if (media.orientation !== undefined && media.orientation !== 1) {
+          stats.counts.orientedImages++;
+        }
+        if (media.width === undefined || media.height === undefined) {
+          stats.counts.unsizedImages++;
+        }
+        const fileName = imageNames.allocate(
+          preferredImageName(item, media, imageMedia.length > 1),
+          `${item.id}${imageMedia.length > 1 ? `_${media.id}` : ''}`,
+        );
+        images.push({ media, fileName, stem: splitStem(fileName).stem });
+      }
+      const stem = itemStems.allocate(item.stem, item.id);
+      const now = Date.now();
+      if (progress !== undefined && now - lastProgress > 200) {
+        lastProgress = now;
+        progress({ phase: 'write', items: stats.counts.items, total: source.itemCount });
+      }
+      yield { item, split: undefined, images, stem };
+    }
+  }
+
+  let files = 0;
+  let failure: unknown;
+  t = Date.now();
+  try {
+    const result = await format.write(
+      {
+        header,
+        classes,
+        keypointNames: source.keypointNames,
+        items: exportItems(),
+        splits: undefined,
+      },
+      { dir: output },
+      options,
+      ctx,
+    );
+    files = result.files;
+    for (const { kind, missing } of stats.unaccounted()) {
+      report({
+        code: 'SYNX_FORMAT_ACCOUNTING',
+        severity: 'warning',
+        message: `format ${format.id} did not account for ${missing} ${kind} annotation(s); they may be missing from the output`,
+      });
+    }
+  } catch (err) {
+    failure = err;
+  } finally {
+    source.close();
+  }
+  timings['readAndWrite'] = Date.now() - t;
+  if (issuesStream !== undefined) {
+    const s = issuesStream;
+    await new Promise<void>((r) => s.end(r));
+  }
+  progress?.({ phase: 'finish', items: stats.counts.items, total: source.itemCount });
+
+  const finished = Date.now();
+  const groups = stats.groups();
+  const manifest: ExportManifest = {
+    synx: { version: request.synxVersion ?? '0.0.0', manifestVersion: 1 },
+    status: failure === undefined ? 'complete' : 'failed',
+    ...(failure === undefined
+      ? {}
+      : {
+          error: {
+            code: isSynxError(failure) ? failure.code : 'SYNX_INTERNAL',
+            message: (failure as Error).message,
+          },
+        }),
+    source: source.info,
+    project: source.project,
+    format: {
+      id: format.id,
+      title: format.title,
+      ...(request.formatPackage === undefined
+        ? {}
+        : { package: request.formatPackage.name, version: request.formatPackage.version }),
+      options: JSON.parse(JSON.stringify(options ?? {})) as Record<string, JsonValue>,
+    },
+    classes: {
+      origin: classes.origin,
+      entries: classes.entries.map((e) => ({
+        index: e.index,
+        ...(e.id === undefined ? {} : { id: e.id }),
+        code: e.code,
+        name: e.name,
+      })),
+    },
+    keypointNames: [...source.keypointNames],
+    split: null,
+    media: null,
+    counts: stats.snapshot(),
+    converted: groups.filter((g) => g.outcome === 'converted'),
+    dropped: groups.filter((g) => g.outcome === 'dropped'),
+    issues: { ...issues.summary(), ...(issues.total > 0 ? { file: ISSUES_FILE } : {}) },
+    files,
+    run: {
+      startedAt,
+      finishedAt: new Date(finished).toISOString(),
+      durationMs: finished - started,
+      timingsMs: timings,
+    },
+  };
+  const manifestPath = await writeManifest(output, manifest);
+  if (failure !== undefined) {
+    throw failure instanceof Error
+      ? failure
+      : new SynxError('SYNX_INTERNAL', 'the export failed', { cause: failure });
+  }
+  logger.debug('export finished', { output, items: stats.counts.items, ms: finished - started });
+  return {
+    output,
+    manifestPath,
+    format: format.id,
+    source: manifest.source,
+    project: manifest.project,
+    classes: manifest.classes,
+    counts: manifest.counts,
+    converted: manifest.converted,
+    dropped: manifest.dropped,
+    issues: manifest.issues,
+    firstIssues: issues.kept.slice(0, 20),
+    files,
+    durationMs: finished - started,
+  };
+}

@@ -1,0 +1,344 @@
+import {
+  rawMember,
+  SynapseClient,
+  type AuthScheme,
+  type ClientLogger,
+  type FileValue,
+  type PagedList,
+  type PageEntry,
+  type QueryParams,
+} from '@synx/client';
+import {
+  classMapFromProjectConfiguration,
+  convertDmV1,
+  SynxError,
+  type FileRef,
+  type Issue,
+  type Item,
+  type JsonValue,
+  type SourceKind,
+} from '@synx/model';
+import { splitStem } from '@synx/synapse-folder';
+import { mapOrdered } from '../concurrency.js';
+import { sizeImages } from './media.js';
+import type { ItemReadOptions, Source, SourcedItem } from './source.js';
+
+/** The three things Synapse can export. */
+export type ExportTarget = 'assignment' | 'task' | 'ground_truth';
+
+/** Options of {@link openApiSource}. */
+export interface ApiSourceOptions {
+  readonly host: string;
+  readonly token?: string | undefined;
+  readonly auth?: AuthScheme | undefined;
+  readonly tenant?: string | undefined;
+  readonly target: ExportTarget;
+  /** Required for `assignment` and `task`. */
+  readonly project?: number | string | undefined;
+  /** Required for `ground_truth`. */
+  readonly gtVersion?: number | string | undefined;
+  /** Extra list query parameters (`status`, `tags`, `category`, …), sent as given. */
+  readonly filter?: QueryParams | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly logger?: ClientLogger | undefined;
+  /** A client to use instead of building one (tests, custom transports). */
+  readonly client?: SynapseClient | undefined;
+}
+
+type Row = Record<string, unknown>;
+
+function isRecord(v: unknown): v is Row {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function idOf(v: unknown): string | number | undefined {
+  if (typeof v === 'number' || typeof v === 'string') {
+    return v;
+  }
+  if (isRecord(v) && (typeof v['id'] === 'number' || typeof v['id'] === 'string')) {
+    return v['id'];
+  }
+  return undefined;
+}
+
+function nameFromUrl(url: string): string | undefined {
+  try {
+    const last = new URL(url).pathname.split('/').filter(Boolean).pop();
+    return last === undefined ? undefined : decodeURIComponent(last);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A Synapse `files` value (URL string or object) as a canonical file reference. */
+export function fileRefOf(value: FileValue | null | undefined): FileRef | undefined {
+  if (value === null || value === undefined) {
+    return undefined;
+  }
+  if (typeof value === 'string') {
+    if (value.startsWith('data:')) {
+      return undefined;
+    }
+    const name = nameFromUrl(value);
+    return { url: value, ...(name === undefined ? {} : { name }) };
+  }
+  const url = typeof value.url === 'string' ? value.url : undefined;
+  const name = value.file_name_original ?? (url === undefined ? undefined : nameFromUrl(url));
+  const ref: FileRef = {};
+  if (url !== undefined) {
+    ref.url = url;
+  }
+  if (name !== undefined) {
+    ref.name = name;
+  }
+  if (typeof value.size === 'number') {
+    ref.size = value.size;
+  }
+  if (typeof value.checksum === 'string' && value.checksum !== '') {
+    ref.checksum = value.checksum;
+  }
+  if (typeof value.is_primary === 'boolean') {
+    ref.isPrimary = value.is_primary;
+  }
+  if (typeof value.file_type === 'string') {
+    ref.fileType = value.file_type;
+  }
+  return ref;
+}
+
+function filesOf(row: Row, target: ExportTarget): Record<string, FileRef> {
+  const out: Record<string, FileRef> = {};
+  const add = (dict: unknown): void => {
+    if (!isRecord(dict)) {
+      return;
+    }
+    for (const [spec, value] of Object.entries(dict)) {
+      const ref = fileRefOf(value as FileValue);
+      if (ref !== undefined && out[spec] === undefined) {
+        out[spec] = ref;
+      }
+    }
+  };
+  if (target === 'assignment') {
+    add(row['files']);
+    if (Object.keys(out).length === 0) {
+      const single = fileRefOf(row['file'] as FileValue | undefined);
+      if (single !== undefined) {
+        out['image_1'] = single;
+      }
+    }
+  } else if (target === 'ground_truth') {
+    add(row['files']);
+  }
+  const du = row['data_unit'];
+  if (isRecord(du)) {
+    add(du['files']);
+  }
+  return out;
+}
+
+/**
+ * Opens a live Synapse project (assignments or tasks) or ground-truth version as a source.
+ * Fails early — before anything is written — when the project or version does not exist or the
+ * token is rejected.
+ */
+export async function openApiSource(options: ApiSourceOptions): Promise<Source> {
+  const client =
+    options.client ??
+    new SynapseClient({
+      host: options.host,
+      token: options.token,
+      ...(options.auth === undefined ? {} : { auth: options.auth }),
+      ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    });
+  const call = { signal: options.signal };
+  let projectId = options.project;
+  let list: PagedList<Row>;
+  const notes: Issue[] = [];
+  const filter: QueryParams = options.filter ?? {};
+  if (options.target === 'ground_truth') {
+    if (options.gtVersion === undefined) {
+      throw new SynxError('SYNX_MISSING_INPUT', 'a ground-truth export needs a version', {
+        hint: 'give --gt-version',
+      });
+    }
+    const version = await client.getGroundTruthVersion(options.gtVersion, call);
+    list = client.listGroundTruthEvents({ version: options.gtVersion, ...filter }, call);
+    projectId ??= idOf((version as Row)['project']);
+    if (projectId === undefined) {
+      // The version does not name its project: peek at the first event, as Synapse's exporter does.
+      const first = client.listGroundTruthEvents(
+        { version: options.gtVersion, page_size: 1, ...filter },
+        call,
+      );
+      for await (const e of first) {
+        projectId = idOf((e as Row)['project']);
+        break;
+      }
+    }
+  } else {
+    if (options.project === undefined) {
+      throw new SynxError('SYNX_MISSING_INPUT', `an ${options.target} export needs a project`, {
+        hint: 'give --project',
+      });
+    }
+    list =
+      options.target === 'assignment'
+        ? client.listAssignments({ project: options.project, ...filter }, call)
+        : client.listTasks({ project: options.project, ...filter }, call);
+  }
+  const project = projectId === undefined ? undefined : await client.getProject(projectId, call);
+  if (project === undefined) {
+    notes.push({
+      code: 'SYNX_NO_PROJECT',
+      severity: 'warning',
+      message:
+        'the ground-truth version names no project: classes cannot be checked against a configuration',
+    });
+  }
+  const classes = classMapFromProjectConfiguration(project?.configuration);
+  const itemCount = await list.count();
+  const title = project?.title ?? undefined;
+  const target = options.target;
+  const sourceKind: SourceKind = target;
+
+  const toItem = async (entry: PageEntry<Row>, read: ItemReadOptions): Promise<SourcedItem> => {
+    const row = entry.value;
+    const id = String(idOf(row) ?? '');
+    const issues: Issue[] = [];
+    const raw = rawMember(entry.raw, 'data');
+    const data = row['data'];
+    if (raw === undefined || data === undefined || data === null) {
+      return {
+        item: undefined,
+        issues: [
+          {
+            code: 'SYNX_ITEM_NO_DATA',
+            severity: 'error',
+            message: `${target} ${id} has no annotation data; it is skipped (its image is not exported as an image without objects)`,
+            itemId: id,
+            field: 'data',
+            action: 'dropped',
+          },
+        ],
+      };
+    }
+    const files = filesOf(row, target);
+    const converted = convertDmV1(data, {
+      itemId: id,
+      reporter: { report: (i) => issues.push(i) },
+      files,
+      ...(read.isKnownClass === undefined ? {} : { isKnownClass: read.isKnownClass }),
+    });
+    const du = row['data_unit'];
+    const duId = idOf(du);
+    const meta =
+      isRecord(du) && isRecord(du['meta']) ? (du['meta'] as Record<string, JsonValue>) : undefined;
+    if (read.sizes !== false) {
+      await sizeImages(converted.media, meta, id, issues, read.signal);
+    }
+    const taskId = target === 'task' ? idOf(row) : idOf(row['task']);
+    const primaryName =
+      converted.media.find((m) => m.kind === 'image')?.file?.name ?? converted.media[0]?.file?.name;
+    const metaName = typeof meta?.['filename'] === 'string' ? meta['filename'] : undefined;
+    const stemSource = primaryName ?? metaName;
+    const stem =
+      stemSource === undefined
+        ? `${target}-${id}`
+        : splitStem(stemSource).stem || `${target}-${id}`;
+    const category = row['category'];
+    const item: Item = {
+      id,
+      sourceKind,
+      key:
+        duId !== undefined
+          ? `du-${duId}`
+          : taskId !== undefined
+            ? `task-${taskId}`
+            : `${target}-${id}`,
+      stem,
+      media: converted.media,
+      dmKeys: converted.dmKeys,
+      raw,
+      ...(duId === undefined && meta === undefined
+        ? {}
+        : { dataUnit: { ...(duId === undefined ? {} : { id: duId }), meta: meta ?? {} } }),
+      ...(taskId === undefined ? {} : { taskId }),
+      ...(projectId === undefined ? {} : { projectId }),
+      ...(typeof row['status'] === 'string' ? { status: row['status'] } : {}),
+      ...(Array.isArray(row['tags']) ? { tags: row['tags'] as JsonValue[] } : {}),
+      ...(category === 'train' || category === 'validation' || category === 'test'
+        ? { gtCategory: category }
+        : {}),
+      ...(converted.assignmentId === undefined ? {} : { assignmentId: converted.assignmentId }),
+      ...(converted.extra === undefined ? {} : { extra: converted.extra }),
+    };
+    return { item, issues };
+  };
+
+  let first = true;
+  return {
+    info: {
+      kind: 'synapse-api',
+      host: client.host,
+      target,
+      ...(projectId === undefined ? {} : { projectId }),
+      ...(options.gtVersion === undefined ? {} : { gtVersionId: options.gtVersion }),
+      ...(options.filter === undefined
+        ? {}
+        : { filter: options.filter as Record<string, JsonValue> }),
+    },
+    project: {
+      ...(project !== undefined
+        ? { id: project.id }
+        : projectId === undefined
+          ? {}
+          : { id: projectId }),
+      ...(title === undefined ? {} : { title }),
+      ...(project?.category === undefined || project.category === null
+        ? {}
+        : { category: project.category }),
+    },
+    classes,
+    keypointNames: classes.keypointNames(),
+    itemCount,
+    notes,
+    name:
+      title ??
+      (target === 'ground_truth'
+        ? `gt_${String(options.gtVersion)}`
+        : `project_${String(projectId)}`),
+    items: (read: ItemReadOptions) => {
+      // The first pass reuses the page `count()` fetched; later passes list again.
+      const pages = first
+        ? list
+        : ((target === 'ground_truth'
+            ? client.listGroundTruthEvents(
+                { version: options.gtVersion ?? '', ...filter },
+                { signal: read.signal },
+              )
+            : target === 'assignment'
+              ? client.listAssignments(
+                  { project: options.project ?? '', ...filter },
+                  { signal: read.signal },
+                )
+              : client.listTasks(
+                  { project: options.project ?? '', ...filter },
+                  { signal: read.signal },
+                )) as PagedList<Row>);
+      first = false;
+      return mapOrdered(
+        pages.entries(),
+        read.concurrency ?? 16,
+        (e) => toItem(e, read),
+        read.signal,
+      );
+    },
+    close: () => {
+      if (options.client === undefined) {
+        client.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { ClassMap, DatasetHeader, Issue, Item, SourceInfo } from '@synx/model';
+
+/** One item as a source yields it, with the issues met while reading it (reported in order). */
+export interface SourcedItem {
+  /** Undefined when the item could not be read at all (its issues say why). */
+  readonly item: Item | undefined;
+  readonly issues: readonly Issue[];
+}
+
+/** Options for reading items. */
+export interface ItemReadOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** Decides whether a class is known (see `knownClassPredicate`). */
+  readonly isKnownClass?: ((classCode: string, tool: string) => boolean) | undefined;
+  /** Image-size lookups (headers) in flight. Default 16. */
+  readonly concurrency?: number | undefined;
+  /** Read image headers for sizes (default true). A dry run without `--exact` may skip them. */
+  readonly sizes?: boolean | undefined;
+}
+
+/** An opened data source: the header facts plus a re-readable item stream. */
+export interface Source {
+  readonly info: SourceInfo;
+  readonly project: DatasetHeader['project'];
+  /** Classes from the project configuration, or discovered from the data. */
+  readonly classes: ClassMap;
+  readonly keypointNames: readonly string[];
+  /** Number of items when known up front. */
+  readonly itemCount: number | undefined;
+  /** Problems found while opening (not tied to one item), e.g. discovered classes. */
+  readonly notes: readonly Issue[];
+  /** A name for the default output folder (`synapse_export_<name>`). */
+  readonly name: string;
+  items(options: ItemReadOptions): AsyncIterable<SourcedItem>;
+  close(): void;
+}

@@ -1,0 +1,227 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { rleCountsFromString, rleToPixelIndices } from '@synx/geometry';
+import {
+  classMapFromList,
+  SynxError,
+  type Annotation,
+  type Dataset,
+  type Item,
+  type JsonObject,
+  type JsonValue,
+} from '@synx/model';
+import type { DatasetLocation, FormatContext } from '@synx/plugin-api';
+
+interface CocoFile {
+  images?: {
+    id: number;
+    file_name: string;
+    width?: number;
+    height?: number;
+    attributes?: { labels?: JsonValue[] };
+  }[];
+  annotations?: {
+    id: number;
+    image_id: number;
+    category_id: number;
+    bbox?: number[];
+    segmentation?: number[][] | { counts: number[] | string; size: [number, number] };
+    iscrowd?: number;
+    keypoints?: number[];
+    attributes?: JsonObject;
+  }[];
+  categories?: { id: number; name: string; keypoints?: string[] }[];
+}
+
+/** The COCO instance files of a folder: `annotations/instances_*.json`, else `*.json` at its root. */
+export async function cocoFiles(dir: string): Promise<string[]> {
+  const list = async (d: string): Promise<string[]> => {
+    try {
+      return (await readdir(d))
+        .filter((n) => n.endsWith('.json'))
+        .sort()
+        .map((n) => join(d, n));
+    } catch {
+      return [];
+    }
+  };
+  const inAnnotations = (await list(join(dir, 'annotations'))).filter((p) =>
+    /instances_[^/\\]*\.json$/.test(p),
+  );
+  return inAnnotations.length > 0
+    ? inAnnotations
+    : (await list(dir)).filter(
+        (p) => !p.endsWith('synx-export.json') && !p.endsWith('classes.json'),
+      );
+}
+
+/** Reads COCO instances files back into canonical items (one per image). */
+export async function readCoco(at: DatasetLocation, ctx: FormatContext): Promise<Dataset> {
+  const files = await cocoFiles(at.dir);
+  if (files.length === 0) {
+    throw new SynxError('SYNX_INVALID_INPUT', `${at.dir} holds no COCO annotation file`);
+  }
+  const parsed: { path: string; coco: CocoFile }[] = [];
+  for (const path of files) {
+    parsed.push({ path, coco: JSON.parse(await readFile(path, 'utf8')) as CocoFile });
+  }
+  const categories = new Map<number, { id: number; name: string; keypoints?: string[] }>();
+  for (const { coco } of parsed) {
+    for (const c of coco.categories ?? []) {
+      categories.set(c.id, c);
+    }
+  }
+  const classes = classMapFromList(
+    [...categories.values()].map((c) => ({ id: c.id, name: c.name })),
+  );
+  const keypointNames = [...new Set([...categories.values()].flatMap((c) => c.keypoints ?? []))];
+  // eslint-disable-next-line @typescript-eslint/require-await -- the files are parsed up front, for the categories
+  async function* items(): AsyncGenerator<Item> {
+    for (const { path, coco } of parsed) {
+      const byImage = new Map<number, NonNullable<CocoFile['annotations']>>();
+      for (const a of coco.annotations ?? []) {
+        const list = byImage.get(a.image_id) ?? [];
+        list.push(a);
+        byImage.set(a.image_id, list);
+      }
+      for (const image of coco.images ?? []) {
+        ctx.signal.throwIfAborted();
+        const anns: Annotation[] = [];
+        for (const label of image.attributes?.labels ?? []) {
+          const cls =
+            typeof label === 'object' && label !== null && !Array.isArray(label)
+              ? label['class']
+              : label;
+          const code =
+            typeof cls === 'string' || typeof cls === 'number' ? String(cls) : JSON.stringify(cls);
+          anns.push({
+            id: `label-${anns.length}`,
+            tool: 'classification',
+            kind: 'classification',
+            classCode: code,
+            attributes: {},
+          });
+        }
+        for (const a of byImage.get(image.id) ?? []) {
+          const cat = categories.get(a.category_id);
+          const cls = cat?.name ?? String(a.category_id);
+          const attributes: JsonObject = { ...(a.attributes ?? {}) };
+          const rotation = attributes['rotation'];
+          delete attributes['rotation'];
+          const parts: Annotation[] = [];
+          if (a.bbox?.length === 4) {
+            const [x = 0, y = 0, width = 0, height = 0] = a.bbox;
+            parts.push({
+              id: `${a.id}`,
+              tool: 'bounding_box',
+              kind: 'bbox',
+              classCode: cls,
+              attributes,
+              x,
+              y,
+              width,
+              height,
+              ...(typeof rotation === 'number' ? { rotation } : {}),
+            });
+          }
+          const seg = a.segmentation;
+          if (Array.isArray(seg)) {
+            seg.forEach((flat, k) => {
+              const points = [];
+              for (let i = 0; i + 1 < flat.length; i += 2) {
+                points.push({ x: flat[i] ?? 0, y: flat[i + 1] ?? 0 });
+              }
+              parts.push({
+                id: `${a.id}p${k}`,
+                tool: 'polygon',
+                kind: 'polygon',
+                classCode: cls,
+                attributes: {},
+                points,
+              });
+            });
+          } else if (seg !== undefined) {
+            const counts =
+              typeof seg.counts === 'string' ? rleCountsFromString(seg.counts) : seg.counts;
+            parts.push({
+              id: `${a.id}m`,
+              tool: 'segmentation',
+              kind: 'mask',
+              classCode: cls,
+              attributes: { iscrowd: a.iscrowd === 1 },
+              pixelIndices: rleToPixelIndices({ counts, size: seg.size }),
+            });
+          }
+          if (a.keypoints !== undefined && cat?.keypoints !== undefined) {
+            cat.keypoints.forEach((name, k) => {
+              const v = a.keypoints?.[k * 3 + 2] ?? 0;
+              if (v > 0) {
+                parts.push({
+                  id: `${a.id}k${k}`,
+                  tool: 'keypoint',
+                  kind: 'keypoint',
+                  classCode: name,
+                  attributes: { visibility: v },
+                  x: a.keypoints?.[k * 3] ?? 0,
+                  y: a.keypoints?.[k * 3 + 1] ?? 0,
+                });
+              }
+            });
+          }
+          anns.push(...parts);
+          if (parts.length > 1) {
+            anns.push({
+              id: `${a.id}g`,
+              tool: 'annotationGroup',
+              kind: 'group',
+              classCode: cls,
+              attributes: {},
+              members: parts.map((p) => ({ annotationId: p.id, children: [] })),
+            });
+          }
+        }
+        const stem = image.file_name.replace(/\.[^./\\]*$/, '');
+        yield {
+          id: `${image.id}`,
+          sourceKind: 'folder',
+          key: `${path}#${image.id}`,
+          stem,
+          media: [
+            {
+              id: 'image_1',
+              kind: 'image',
+              file: { name: image.file_name },
+              ...(image.width === undefined ? {} : { width: image.width }),
+              ...(image.height === undefined ? {} : { height: image.height }),
+              annotations: anns,
+            },
+          ],
+        };
+      }
+    }
+  }
+  return {
+    header: {
+      source: { kind: 'synapse-folder', path: at.dir },
+      classes: classes.toJSON(),
+      keypointNames,
+      mediaKinds: ['image'],
+    },
+    items: () => items(),
+  };
+}
+
+/** 95 when the folder holds COCO instance files, 0 otherwise. */
+export async function detectCoco(at: DatasetLocation): Promise<number> {
+  for (const path of await cocoFiles(at.dir)) {
+    try {
+      const head = (await readFile(path, 'utf8')).slice(0, 4096);
+      if (/"images"\s*:/.test(head) || /"info"\s*:/.test(head)) {
+        return 95;
+      }
+    } catch {
+      // unreadable: not ours
+    }
+  }
+  return 0;
+}

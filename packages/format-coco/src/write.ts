@@ -1,0 +1,500 @@
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import {
+  pixelIndicesToRle,
+  pointsExtent,
+  polygonArea,
+  rleArea,
+  rleBbox,
+  rotatedBoxHull,
+  type Box,
+} from '@synx/geometry';
+import {
+  instancesOf,
+  SynxError,
+  type Annotation,
+  type BBoxAnnotation,
+  type ClassEntry,
+  type Instance,
+  type Item,
+  type JsonValue,
+  type KeypointAnnotation,
+  type Media,
+} from '@synx/model';
+import {
+  TextFileWriter,
+  type ExportItem,
+  type FormatContext,
+  type WriteInput,
+  type WriteResult,
+} from '@synx/plugin-api';
+import type { CocoOptions } from './options.js';
+
+/** The COCO annotation file of one split (or of the whole set). */
+class SplitFile {
+  readonly name: string;
+  readonly finalPath: string;
+  readonly out: TextFileWriter;
+  readonly spool: TextFileWriter;
+  images = 0;
+  annotations = 0;
+
+  private constructor(name: string, finalPath: string, out: TextFileWriter, spool: TextFileWriter) {
+    this.name = name;
+    this.finalPath = finalPath;
+    this.out = out;
+    this.spool = spool;
+  }
+
+  static async open(dir: string, name: string, info: string): Promise<SplitFile> {
+    const finalPath = join(dir, 'annotations', `instances_${name}.json`);
+    const out = await TextFileWriter.open(`${finalPath}.partial`);
+    const spool = await TextFileWriter.open(
+      join(dir, 'annotations', `.instances_${name}.annotations.spool`),
+    );
+    await out.write(`{"info":${info},"licenses":[],"images":[`);
+    return new SplitFile(name, finalPath, out, spool);
+  }
+
+  async image(json: string): Promise<void> {
+    await this.out.write(this.images === 0 ? json : `,${json}`);
+    this.images++;
+  }
+
+  async annotation(json: string): Promise<void> {
+    await this.spool.write(this.annotations === 0 ? json : `,${json}`);
+    this.annotations++;
+  }
+
+  /** Stitches images, the spooled annotations and the categories into the final file. */
+  async finish(categories: string): Promise<void> {
+    await this.spool.close();
+    await this.out.write('],"annotations":[');
+    await this.out.flush();
+    for await (const chunk of createReadStream(this.spool.path, {
+      encoding: 'utf8',
+      highWaterMark: 1 << 20,
+    })) {
+      await this.out.write(chunk as string);
+    }
+    await this.out.write(`],"categories":${categories}}\n`);
+    await this.out.close();
+    await rm(this.spool.path, { force: true });
+    await rename(`${this.finalPath}.partial`, this.finalPath);
+  }
+
+  destroy(): void {
+    this.out.destroy();
+    this.spool.destroy();
+  }
+}
+
+/** For derived values only (areas, hulls); source coordinates are written exactly. */
+const round = (v: number): number => (Number.isInteger(v) ? v : Math.round(v * 1e6) / 1e6);
+
+function flat(points: readonly { x: number; y: number }[]): number[] {
+  const out: number[] = [];
+  for (const p of points) {
+    out.push(p.x, p.y);
+  }
+  return out;
+}
+
+function visibilityOf(a: Annotation): number {
+  const v = a.attributes['visibility'] ?? a.attributes['visible'];
+  if (v === 1 || v === '1' || v === false || v === 'occluded') {
+    return 1;
+  }
+  return 2;
+}
+
+function crowdOf(value: JsonValue | undefined): number | undefined {
+  if (value === true || value === 1 || value === '1' || value === 'true') {
+    return 1;
+  }
+  if (value === false || value === 0 || value === '0' || value === 'false') {
+    return 0;
+  }
+  return undefined;
+}
+
+/**
+ * Writes COCO instances files, streaming: image entries go straight to the output file and
+ * annotations to a spool file; at the end the two are stitched with the categories. Nothing is
+ * held per image beyond the image being written.
+ */
+export async function writeCoco(
+  input: WriteInput,
+  dir: string,
+  options: CocoOptions,
+  ctx: FormatContext,
+): Promise<WriteResult> {
+  const classes = input.classes;
+  if (options.categoryIds === 'map' && classes.entries.some((e) => e.id === undefined)) {
+    throw new SynxError(
+      'SYNX_INVALID_INPUT',
+      'categoryIds=map needs a class map that gives every class an id',
+      {
+        hint: 'pass --class-map with ids (e.g. a COCO categories file), or drop --option categoryIds=map',
+      },
+    );
+  }
+  const categoryId = (e: ClassEntry): number =>
+    options.categoryIds === 'map' ? (e.id ?? e.index + 1) : e.index + 1;
+  const keypointNames = input.keypointNames;
+  const keypointIndex = new Map(keypointNames.map((n, i) => [n, i]));
+  const withKeypoints = new Set<number>();
+  const label = (e: ClassEntry): string => (options.names === 'name' ? e.name : e.code);
+  const info = JSON.stringify({
+    description: `${input.header.project?.title ?? 'Synapse export'} (exported by synx)`,
+    version: '1.0',
+    contributor: 'synx',
+    url: '',
+  });
+  const files = new Map<string, SplitFile>();
+  const fileFor = async (split: string | undefined): Promise<SplitFile> => {
+    const name = split ?? options.setName;
+    let f = files.get(name);
+    if (f === undefined) {
+      f = await SplitFile.open(dir, name, info);
+      files.set(name, f);
+    }
+    return f;
+  };
+  // Every split gets a file, even an empty one (its absence would break a trainer's config).
+  for (const s of input.splits ?? []) {
+    await fileFor(s);
+  }
+
+  const writeImage = async (
+    exportItem: ExportItem,
+    media: Media,
+    fileName: string,
+  ): Promise<void> => {
+    const item: Item = exportItem.item;
+    const file = await fileFor(exportItem.split);
+    const imageId = file.images + 1;
+    const { instances, rest } = instancesOf(media);
+    const labels: JsonValue[] = [];
+    const drop = (a: Annotation, reason: string, quiet = false): void => {
+      ctx.account({ item, media, annotation: a, outcome: 'dropped', reason, quiet });
+    };
+    for (const a of rest) {
+      switch (a.kind) {
+        case 'classification':
+          if (a.classCode !== null) {
+            labels.push(
+              Object.keys(a.attributes).length === 0
+                ? a.classCode
+                : { class: a.classCode, ...a.attributes },
+            );
+            ctx.account({
+              item,
+              media,
+              annotation: a,
+              outcome: 'converted',
+              reason: 'image-level label written to images[].attributes.labels',
+            });
+          } else {
+            drop(a, 'classification without a class');
+          }
+          break;
+        case 'keypoint':
+          drop(
+            a,
+            'a keypoint outside an annotation group belongs to no instance; COCO keypoints need one',
+          );
+          break;
+        case 'group':
+          drop(a, 'a group without boxes, polygons, masks or keypoints has nothing to draw');
+          break;
+        case 'other':
+          drop(a, `not interpretable (${a.reason}); kept only in raw JSON`, true);
+          break;
+        default:
+          drop(a, `COCO instances cannot hold ${a.kind} annotations`);
+      }
+    }
+    const w = media.width;
+    const h = media.height;
+    const entry: Record<string, JsonValue> = { id: imageId, file_name: fileName };
+    if (w !== undefined && h !== undefined) {
+      entry['width'] = w;
+      entry['height'] = h;
+    }
+    if (labels.length > 0) {
+      entry['attributes'] = { labels };
+    }
+    await file.image(JSON.stringify(entry));
+
+    for (const inst of instances) {
+      await writeInstance(inst);
+    }
+
+    /** The common case, kept lean: one ungrouped, unrotated box of a known class. */
+    async function writePlainBox(box: BBoxAnnotation): Promise<boolean> {
+      const cls = box.classCode === null ? undefined : classes.get(box.classCode);
+      if (cls === undefined || box.width <= 0 || box.height <= 0 || 'iscrowd' in box.attributes) {
+        return false; // the general path reports why (or handles the crowd flag)
+      }
+      let attrs = '';
+      for (const _ in box.attributes) {
+        attrs = `,"attributes":${JSON.stringify(box.attributes)}`;
+        break;
+      }
+      // Template numbers print exactly as JSON.stringify prints them.
+      await file.annotation(
+        `{"id":${file.annotations + 1},"image_id":${imageId},"category_id":${categoryId(cls)},"segmentation":[],"area":${round(box.width * box.height)},"bbox":[${box.x},${box.y},${box.width},${box.height}],"iscrowd":0${attrs}}`,
+      );
+      ctx.account({ item, media, annotation: box, outcome: 'written' });
+      return true;
+    }
+
+    async function writeInstance(inst: Instance): Promise<void> {
+      const only = inst.group === undefined && inst.parts.length === 1 ? inst.boxes[0] : undefined;
+      if (
+        only !== undefined &&
+        (only.rotation === undefined || only.rotation === 0) &&
+        (await writePlainBox(only))
+      ) {
+        return;
+      }
+      const done = new Set<Annotation>();
+      const dropPart = (a: Annotation, reason: string, quiet = false): void => {
+        done.add(a);
+        drop(a, reason, quiet);
+      };
+      /** Drops every part not yet accounted for. */
+      const dropRest = (reason: string, quiet = false): void => {
+        for (const p of inst.parts) {
+          if (!done.has(p)) {
+            dropPart(p, reason, quiet);
+          }
+        }
+      };
+      const cls = inst.classCode === null ? undefined : classes.get(inst.classCode);
+      if (cls === undefined) {
+        if (inst.classCode === null) {
+          dropRest('the object has no class');
+        } else {
+          dropRest(`class "${inst.classCode}" is not in the class map`, true);
+        }
+        return;
+      }
+      // A second box in one group is a second object of the same class.
+      const [box, ...extraBoxes] = inst.boxes;
+      for (const extra of extraBoxes) {
+        done.add(extra);
+        await writeInstance({
+          ...inst,
+          group: undefined,
+          boxes: [extra],
+          polygons: [],
+          polylines: [],
+          masks: [],
+          keypoints: [],
+          parts: [extra],
+        });
+      }
+      const written: Annotation[] = [];
+      const converted: { a: Annotation; reason: string }[] = [];
+      let segmentation: JsonValue = [];
+      let area = 0;
+      let iscrowd = 0;
+      const extents: Box[] = [];
+      const polys = inst.polygons.filter((p) => {
+        if (p.points.length < 3) {
+          dropPart(p, 'a polygon needs at least 3 vertices');
+          return false;
+        }
+        return true;
+      });
+      for (const pl of inst.polylines) {
+        dropPart(pl, 'COCO segmentation holds closed polygons, not polylines');
+      }
+      if (polys.length > 0) {
+        segmentation = polys.map((p) => flat(p.points));
+        area = polys.reduce((sum, p) => sum + polygonArea(p.points), 0);
+        extents.push(...polys.map((p) => pointsExtent(p.points)));
+        written.push(...polys);
+        for (const m of inst.masks) {
+          dropPart(m, 'the object already has polygons; COCO allows one segmentation per object');
+        }
+      } else if (inst.masks.length > 0) {
+        const [mask, ...more] = inst.masks;
+        for (const m of more) {
+          dropPart(m, 'the object already has a mask; COCO allows one segmentation per object');
+        }
+        if (mask !== undefined) {
+          if (w === undefined || h === undefined) {
+            dropPart(mask, 'the image size is unknown, so the mask cannot be run-length encoded');
+          } else {
+            const rle = pixelIndicesToRle(mask.pixelIndices, w, h);
+            segmentation = rle;
+            area = rleArea(rle);
+            const [x, y, bw, bh] = rleBbox(rle);
+            extents.push({ x, y, width: bw, height: bh });
+            iscrowd = crowdOf(mask.attributes['iscrowd'] ?? inst.attributes['iscrowd']) ?? 1;
+            written.push(mask);
+          }
+        }
+      }
+      let bbox: Box | undefined;
+      if (box !== undefined) {
+        if (box.rotation !== undefined && box.rotation !== 0) {
+          const hull = rotatedBoxHull(box);
+          bbox = {
+            x: round(hull.x),
+            y: round(hull.y),
+            width: round(hull.width),
+            height: round(hull.height),
+          };
+          converted.push({
+            a: box,
+            reason:
+              'rotated box written as its axis-aligned hull; the angle (radians) is in attributes.rotation',
+          });
+        } else {
+          bbox = { x: box.x, y: box.y, width: box.width, height: box.height };
+          written.push(box);
+        }
+      }
+      let keypoints: number[] | undefined;
+      let numKeypoints = 0;
+      if (inst.keypoints.length > 0) {
+        if (keypointNames.length === 0) {
+          for (const k of inst.keypoints) {
+            dropPart(k, 'the project configures no keypoint classes, so keypoints have no order');
+          }
+        } else {
+          const kp = new Array<number>(keypointNames.length * 3).fill(0);
+          const placed: KeypointAnnotation[] = [];
+          for (const k of inst.keypoints) {
+            const i = k.classCode === null ? undefined : keypointIndex.get(k.classCode);
+            if (i === undefined) {
+              dropPart(k, `keypoint class "${k.classCode ?? ''}" is not a configured keypoint`);
+              continue;
+            }
+            if (kp[i * 3 + 2] !== 0) {
+              dropPart(k, `the instance already has a "${k.classCode ?? ''}" keypoint`);
+              continue;
+            }
+            kp[i * 3] = k.x;
+            kp[i * 3 + 1] = k.y;
+            kp[i * 3 + 2] = visibilityOf(k);
+            numKeypoints++;
+            placed.push(k);
+          }
+          if (numKeypoints > 0) {
+            keypoints = kp;
+            written.push(...placed);
+            extents.push(pointsExtent(placed));
+          }
+        }
+      }
+      if (bbox === undefined && extents.length > 0) {
+        bbox = pointsExtent(
+          extents.flatMap((e) => [
+            { x: e.x, y: e.y },
+            { x: e.x + e.width, y: e.y + e.height },
+          ]),
+        );
+      }
+      if (bbox === undefined) {
+        dropRest('the object has nothing COCO can draw');
+        return;
+      }
+      if (bbox.width <= 0 || bbox.height <= 0) {
+        dropRest('zero-area object (its width or height is 0)');
+        return;
+      }
+      if (area === 0) {
+        area = bbox.width * bbox.height;
+      }
+      const attributes: Record<string, JsonValue> = { ...inst.attributes };
+      delete attributes['iscrowd'];
+      if (box?.rotation !== undefined && box.rotation !== 0) {
+        attributes['rotation'] = box.rotation;
+      }
+      const ann: Record<string, JsonValue> = {
+        id: file.annotations + 1,
+        image_id: imageId,
+        category_id: categoryId(cls),
+        segmentation,
+        area: round(area),
+        bbox: [bbox.x, bbox.y, bbox.width, bbox.height],
+        iscrowd,
+      };
+      if (keypoints !== undefined) {
+        ann['keypoints'] = keypoints;
+        ann['num_keypoints'] = numKeypoints;
+        withKeypoints.add(cls.index);
+      }
+      if (Object.keys(attributes).length > 0) {
+        ann['attributes'] = attributes;
+      }
+      await file.annotation(JSON.stringify(ann));
+      for (const a of written) {
+        done.add(a);
+        ctx.account({ item, media, annotation: a, outcome: 'written' });
+      }
+      for (const c of converted) {
+        done.add(c.a);
+        ctx.account({ item, media, annotation: c.a, outcome: 'converted', reason: c.reason });
+      }
+      // The group (and nested groups) became the object itself.
+      for (const p of inst.parts) {
+        if (!done.has(p) && p.kind === 'group') {
+          done.add(p);
+          ctx.account({ item, media, annotation: p, outcome: 'written' });
+        }
+      }
+    }
+  };
+
+  try {
+    for await (const exportItem of input.items) {
+      ctx.signal.throwIfAborted();
+      for (const image of exportItem.images) {
+        await writeImage(exportItem, image.media, image.fileName);
+      }
+    }
+    if (files.size === 0) {
+      await fileFor(undefined);
+    }
+    const categories = JSON.stringify(
+      classes.entries.map((e) => ({
+        id: categoryId(e),
+        name: label(e),
+        supercategory: '',
+        ...(withKeypoints.has(e.index) ? { keypoints: [...keypointNames], skeleton: [] } : {}),
+      })),
+    );
+    for (const f of [...files.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      await f.finish(categories);
+    }
+  } catch (err) {
+    for (const f of files.values()) {
+      f.destroy();
+    }
+    throw err;
+  }
+  await writeFile(
+    join(dir, 'classes.json'),
+    `${JSON.stringify(
+      {
+        categories: classes.entries.map((e) => ({
+          id: categoryId(e),
+          index: e.index,
+          code: e.code,
+          name: e.name,
+        })),
+        keypoints: [...keypointNames],
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  return { files: files.size + 1 };
+}

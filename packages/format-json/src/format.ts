@@ -1,0 +1,170 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  ANNOTATION_KINDS,
+  classMapFromDiscovered,
+  convertDmV1,
+  parseDmJson,
+  toDmV1,
+  type Dataset,
+  type Item,
+  type Media,
+} from '@synx/model';
+import {
+  defineFormat,
+  type AnnotationFeature,
+  type DatasetLocation,
+  type ExportItem,
+  type Format,
+  type FormatContext,
+  type FormatDescription,
+  type KindTreatment,
+  type WriteInput,
+  type WriteResult,
+} from '@synx/plugin-api';
+import { mediaSpecForFile, openSynapseFolder } from '@synx/synapse-folder';
+
+const keepAll: Partial<Record<AnnotationFeature, KindTreatment>> = Object.fromEntries(
+  [...ANNOTATION_KINDS, 'rotated-bbox', 'ungrouped-keypoint'].map((k) => [
+    k,
+    { action: 'keep', note: 'written byte-for-byte as received' },
+  ]),
+);
+
+function jsonDir(split: string | undefined): string {
+  return split === undefined ? 'json' : join(split, 'json');
+}
+
+function describeJson(): FormatDescription {
+  return {
+    kinds: keepAll,
+    splits: true,
+    mediaKinds: ['*'],
+    mediaDir: (split) => (split === undefined ? 'origin_files' : join(split, 'origin_files')),
+    layout: (splits) =>
+      splits === undefined
+        ? [
+            'json/<stem>.json (one per item, DM v1 exactly as received)',
+            'origin_files/ (with --save-original-files)',
+          ]
+        : splits.flatMap((s) => [
+            `${s}/json/<stem>.json`,
+            `${s}/origin_files/ (with --save-original-files)`,
+          ]),
+    owns: ['json', 'train/json', 'val/json', 'test/json'],
+  };
+}
+
+function accountAll(item: Item, media: readonly Media[], ctx: FormatContext): void {
+  for (const m of media) {
+    for (const a of m.annotations) {
+      ctx.account({ item, media: m, annotation: a, outcome: 'written' });
+    }
+  }
+}
+
+async function writeJson(input: WriteInput, dir: string, ctx: FormatContext): Promise<WriteResult> {
+  let files = 0;
+  // One mkdir per folder, awaited by every write into it (writes run 16 at a time).
+  const made = new Map<string, Promise<unknown>>();
+  const pending: Promise<void>[] = [];
+  const writeOne = async (e: ExportItem): Promise<void> => {
+    const path = join(dir, jsonDir(e.split), `${e.stem}.json`);
+    const folder = dirname(path);
+    let ready = made.get(folder);
+    if (ready === undefined) {
+      ready = mkdir(folder, { recursive: true });
+      made.set(folder, ready);
+    }
+    await ready;
+    // The DM v1 data exactly as received; rebuilt from the model only if a source kept no text.
+    const text = e.item.raw ?? JSON.stringify(toDmV1(e.item), null, 4);
+    await writeFile(path, text);
+  };
+  for await (const e of input.items) {
+    ctx.signal.throwIfAborted();
+    pending.push(writeOne(e));
+    accountAll(e.item, e.item.media, ctx);
+    files++;
+    if (pending.length >= 16) {
+      await Promise.all(pending.splice(0));
+    }
+  }
+  await Promise.all(pending);
+  return { files };
+}
+
+async function readJson(at: DatasetLocation, ctx: FormatContext): Promise<Dataset> {
+  const folder = await openSynapseFolder(at.dir);
+  const convert = async (entry: (typeof folder.entries)[number]): Promise<Item> => {
+    const text = await folder.readJson(entry);
+    const converted = convertDmV1(parseDmJson(text, entry.jsonPath), {
+      itemId: entry.stem,
+      reporter: ctx,
+      ...(entry.mediaName === undefined
+        ? {}
+        : { files: { [mediaSpecForFile(entry.mediaName)]: { name: entry.mediaName } } }),
+    });
+    return {
+      id: entry.stem,
+      sourceKind: 'folder',
+      key: entry.stem,
+      stem: entry.stem,
+      media: converted.media,
+      dmKeys: converted.dmKeys,
+      raw: text,
+    };
+  };
+  // First pass: the classes found (a raw folder names no class order); second pass: the items.
+  const found = new Map<string, Set<string>>();
+  for (const entry of folder.entries) {
+    for (const m of (await convert(entry)).media) {
+      for (const a of m.annotations) {
+        if (a.classCode !== null) {
+          const tools = found.get(a.classCode) ?? new Set<string>();
+          tools.add(a.tool);
+          found.set(a.classCode, tools);
+        }
+      }
+    }
+  }
+  const classes = classMapFromDiscovered(found);
+  async function* items(): AsyncGenerator<Item> {
+    for (const entry of folder.entries) {
+      ctx.signal.throwIfAborted();
+      yield await convert(entry);
+    }
+  }
+  return {
+    header: {
+      source: { kind: 'synapse-folder', path: at.dir },
+      classes: classes.toJSON(),
+      keypointNames: classes.keypointNames(),
+      mediaKinds: ['image'],
+    },
+    items: () => items(),
+  };
+}
+
+/**
+ * Raw JSON: each item's Synapse DM v1 `data` written back byte-for-byte as received, as
+ * `json/<stem>.json` (the names Synapse's exporter uses; collisions get `__<item id>`), with the
+ * media in `origin_files/`. Lossless by definition.
+ */
+export const jsonFormat: Format<Record<string, never>> = defineFormat<Record<string, never>>({
+  apiVersion: 1,
+  id: 'json',
+  title: 'Raw JSON (DM v1)',
+  description: "Synapse's own annotation JSON, byte-for-byte, in the layout of Synapse's exporter",
+  describe: describeJson,
+  write: (input, to, _options, ctx) => writeJson(input, to.dir, ctx),
+  read: (at, _options, ctx) => readJson(at, ctx),
+  detect: async (at) => {
+    try {
+      const folder = await openSynapseFolder(at.dir);
+      return folder.entries.length > 0 ? 60 : 0;
+    } catch {
+      return 0;
+    }
+  },
+});

@@ -1,0 +1,2 @@
+// Public surface of @synx/format-json.
+export { jsonFormat } from './format.js';

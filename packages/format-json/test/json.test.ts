@@ -1,0 +1,117 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { classMapFromList, convertDmV1, IssueCollector, type Item } from '@synx/model';
+import type { AnnotationOutcome, ExportItem, FormatContext } from '@synx/plugin-api';
+import { afterAll, describe, expect, it } from 'vitest';
+import { jsonFormat } from '../src/index.js';
+
+const root = mkdtempSync(join(tmpdir(), 'synx-json-'));
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+const ctx = (outcomes: AnnotationOutcome[] = []): FormatContext => ({
+  apiVersion: 1,
+  signal: new AbortController().signal,
+  log: { debug: () => undefined },
+  report: () => undefined,
+  account: (o) => outcomes.push(o),
+});
+
+// Unusual but valid JSON text: Python-style indentation, unicode escapes, a trailing space.
+const RAW =
+  '{\n    "annotations": {\n        "image_1": [{"id": "A", "tool": "polyline", "classification": {"class": "l\\u00e4ne"}}]\n    },\n    "annotationsData": {"image_1": [{"id": "A", "coordinate": [{"x": 1.50, "y": 2}, {"x": 3e0, "y": 4}]}]}\n} ';
+
+function item(stem: string, raw: string): Item {
+  const { media, dmKeys } = convertDmV1(JSON.parse(raw), {
+    itemId: stem,
+    reporter: new IssueCollector(),
+  });
+  return { id: stem, sourceKind: 'folder', key: stem, stem, media, dmKeys, raw };
+}
+
+describe('raw JSON format', () => {
+  it("writes each item's DM v1 text byte-for-byte and accounts every annotation as written", async () => {
+    const dir = join(root, 'plain');
+    const outcomes: AnnotationOutcome[] = [];
+    const items = [item('a', RAW), item('b', '{}')];
+    async function* gen(): AsyncGenerator<ExportItem> {
+      for (const it of items) {
+        yield { item: it, split: undefined, images: [], stem: it.stem };
+      }
+    }
+    const cmap = classMapFromList([]);
+    const result = await jsonFormat.write!(
+      {
+        header: {
+          source: { kind: 'synapse-folder' },
+          classes: cmap.toJSON(),
+          keypointNames: [],
+          mediaKinds: [],
+        },
+        classes: cmap,
+        keypointNames: [],
+        items: gen(),
+        splits: undefined,
+      },
+      { dir },
+      {},
+      ctx(outcomes),
+    );
+    expect(result.files).toBe(2);
+    expect(readFileSync(join(dir, 'json', 'a.json'), 'utf8')).toBe(RAW);
+    expect(readFileSync(join(dir, 'json', 'b.json'), 'utf8')).toBe('{}');
+    expect(outcomes.map((o) => [o.annotation.kind, o.outcome])).toEqual([['polyline', 'written']]);
+  });
+
+  it("lays splits out as <split>/json/ like the SDK's categorised folders", async () => {
+    const dir = join(root, 'split');
+    async function* gen(): AsyncGenerator<ExportItem> {
+      yield { item: item('a', '{}'), split: 'train', images: [], stem: 'a' };
+      yield { item: item('b', '{}'), split: 'val', images: [], stem: 'b' };
+    }
+    const cmap = classMapFromList([]);
+    await jsonFormat.write!(
+      {
+        header: {
+          source: { kind: 'synapse-folder' },
+          classes: cmap.toJSON(),
+          keypointNames: [],
+          mediaKinds: [],
+        },
+        classes: cmap,
+        keypointNames: [],
+        items: gen(),
+        splits: ['train', 'val'],
+      },
+      { dir },
+      {},
+      ctx(),
+    );
+    expect(readFileSync(join(dir, 'train', 'json', 'a.json'), 'utf8')).toBe('{}');
+    expect(readFileSync(join(dir, 'val', 'json', 'b.json'), 'utf8')).toBe('{}');
+    expect(jsonFormat.describe({}).layout(['train', 'val'])).toContain('val/json/<stem>.json');
+  });
+
+  it('reads a raw folder back, with discovered classes', async () => {
+    const dir = join(root, 'read');
+    mkdirSync(join(dir, 'json'), { recursive: true });
+    writeFileSync(join(dir, 'json', 'a.json'), RAW);
+    expect(await jsonFormat.detect!({ dir }, ctx())).toBe(60);
+    const ds = await jsonFormat.read!({ dir }, {}, ctx());
+    expect(ds.header.classes.entries.map((e) => e.code)).toEqual(['läne']);
+    const got: Item[] = [];
+    for await (const it of ds.items()) {
+      got.push(it);
+    }
+    expect(got[0]?.raw).toBe(RAW);
+    expect(got[0]?.media[0]?.annotations[0]).toMatchObject({
+      kind: 'polyline',
+      points: [
+        { x: 1.5, y: 2 },
+        { x: 3, y: 4 },
+      ],
+    });
+  });
+});

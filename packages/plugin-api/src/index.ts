@@ -1,0 +1,29 @@
+// Public surface of @synx/plugin-api.
+export {
+  PLUGIN_API_VERSION,
+  SUPPORTED_API_VERSIONS,
+  defineFormat,
+  type AnnotationFeature,
+  type AnnotationOutcome,
+  type DatasetLocation,
+  type ExportImage,
+  type ExportItem,
+  type Format,
+  type FormatContext,
+  type FormatDescription,
+  type KindTreatment,
+  type Logger,
+  type SplitName,
+  type WriteInput,
+  type WriteResult,
+} from './format.js';
+export {
+  FormatManifestEntrySchema,
+  PluginManifestSchema,
+  type FormatManifestEntry,
+  type PluginManifest,
+} from './manifest.js';
+export { FormatRegistry, type FormatEntry, type PluginInfo, type PluginType } from './registry.js';
+export { parseFormatOptions, parseOptionPairs } from './options.js';
+export type { StandardSchemaV1 } from '@standard-schema/spec';
+export { TextFileWriter } from './text-writer.js';

@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// Benchmark: `synx export --from <synthetic folder> --format coco` against the floor (a plain
+// Node script that reads and parses the same JSON files and writes the same number of bytes), in
+// the same run. Sizes: 5,000 items / ~40,000 objects and 50,000 / ~400,000. Prints wall time and
+// peak RSS (median of --runs). Run after `npm run build`:
+//   node tools/bench/export-coco.mjs [--sizes 5000,50000] [--runs 3]
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeSyntheticFolder } from '@synx/fake-synapse';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '5000,50000' },
+    runs: { type: 'string', default: '3' },
+    keep: { type: 'boolean' },
+  },
+});
+const here = import.meta.dirname;
+const bin = join(here, '..', '..', 'apps', 'synx', 'bin', 'run.js');
+const runs = Number(values.runs);
+
+function run(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(here, 'measure.mjs'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', () => {
+      const last = err.trim().split('\n').pop();
+      try {
+        const m = JSON.parse(last);
+        if (m.code !== 0) reject(new Error(`exit ${m.code}: ${err}\n${out}`));
+        resolve(m);
+      } catch {
+        reject(new Error(err || out));
+      }
+    });
+  });
+}
+
+function bytesOf(dir) {
+  let total = 0;
+  const walk = (d) => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      const s = statSync(p);
+      if (s.isDirectory()) walk(p);
+      else total += s.size;
+    }
+  };
+  walk(dir);
+  return total;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows = [];
+for (const items of values.sizes.split(',').map(Number)) {
+  const src = join(tmpdir(), `synx-bench-folder-${items}-s7`);
+  if (!existsSync(join(src, 'project.json'))) {
+    process.stdout.write(`generating ${items} items… `);
+    const t0 = performance.now();
+    rmSync(src, { recursive: true, force: true });
+    const g = await writeSyntheticFolder({
+      outDir: src,
+      items,
+      objectsPerItem: 8,
+      polygonShare: 0.2,
+      seed: 7,
+    });
+    writeFileSync(join(src, 'generated.json'), JSON.stringify(g));
+    console.log(
+      `${g.objects} objects (${g.polygons} with polygons) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+  }
+  const work = mkdtempSync(join(tmpdir(), 'synx-bench-out-'));
+  const synx = [];
+  const floor = [];
+  let outBytes = 0;
+  for (let r = 0; r < runs; r++) {
+    const out = join(work, `synx-${r}`);
+    synx.push(await run([bin, 'export', '--from', src, '--format', 'coco', '--output', out]));
+    outBytes = bytesOf(out);
+    rmSync(out, { recursive: true, force: true });
+    floor.push(
+      await run([join(here, 'floor.mjs'), src, join(work, `floor-${r}.bin`), String(outBytes)]),
+    );
+    rmSync(join(work, `floor-${r}.bin`), { force: true });
+  }
+  rmSync(work, { recursive: true, force: true });
+  const s = {
+    wall: median(synx.map((m) => m.wallMs)),
+    rss: Math.max(...synx.map((m) => m.maxRssKb)) / 1024,
+  };
+  const f = {
+    wall: median(floor.map((m) => m.wallMs)),
+    rss: Math.max(...floor.map((m) => m.maxRssKb)) / 1024,
+  };
+  rows.push({ items, outMb: outBytes / 1e6, synx: s, floor: f });
+  console.log(
+    `${items} items: synx ${(s.wall / 1000).toFixed(2)} s / ${s.rss.toFixed(0)} MB peak RSS; floor ${(f.wall / 1000).toFixed(2)} s / ${f.rss.toFixed(0)} MB; ratio ${(s.wall / f.wall).toFixed(2)}x (target ≤ 1.5x, RSS < 150 MB); output ${(outBytes / 1e6).toFixed(1)} MB`,
+  );
+  if (!values.keep) {
+    // keep the generated folder for the next run (it is seeded); delete it by hand when done
+  }
+}
+console.log(
+  '\n| items | output | synx wall | synx peak RSS | floor wall | floor peak RSS | synx / floor |',
+);
+console.log('|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(
+    `| ${r.items} | ${r.outMb.toFixed(1)} MB | ${(r.synx.wall / 1000).toFixed(2)} s | ${r.synx.rss.toFixed(0)} MB | ${(r.floor.wall / 1000).toFixed(2)} s | ${r.floor.rss.toFixed(0)} MB | ${(r.synx.wall / r.floor.wall).toFixed(2)}x |`,
+  );
+}
