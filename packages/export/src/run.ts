@@ -25,7 +25,7 @@ import {
 import { splitStem } from '@synx/synapse-folder';
 import { ISSUES_FILE, MANIFEST_FILE, writeManifest, type ExportManifest } from './manifest.js';
 import { NameAllocator } from './names.js';
-import { openApiSource, type ApiSourceOptions } from './sources/api.js';
+import type { ApiSourceOptions } from './sources/api.js';
 import { openFolderSource } from './sources/folder.js';
 import type { Source } from './sources/source.js';
 import { ExportStats, type ExportCounts, type OutcomeGroup } from './stats.js';
@@ -111,6 +111,8 @@ export async function openSource(
     });
   }
   const { kind: _kind, ...api } = source;
+  // The API source (and the HTTP client with it) is loaded only when it is used.
+  const { openApiSource } = await import('./sources/api.js');
   return openApiSource({ ...api, signal: request.signal, logger: request.logger });
 }
 
@@ -333,7 +335,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       }
       const stem = itemStems.allocate(item.stem, item.id);
       const now = Date.now();
-      if (progress !== undefined && now - lastProgress > 200) {
+      if (progress !== undefined && now - lastProgress > 100) {
         lastProgress = now;
         progress({ phase: 'write', items: stats.counts.items, total: source.itemCount });
       }

@@ -24,8 +24,9 @@ export class TextFileWriter {
   /** Opens (creates or truncates) `path`, creating its folder. */
   static async open(path: string, options: { flushAt?: number } = {}): Promise<TextFileWriter> {
     await mkdir(dirname(path), { recursive: true });
-    const w = new TextFileWriter(path, options.flushAt ?? 64 * 1024);
-    w.#stream = createWriteStream(path);
+    const w = new TextFileWriter(path, options.flushAt ?? 256 * 1024);
+    // A write queue deep enough that compute goes on while the disk catches up (≤ 1 MB queued).
+    w.#stream = createWriteStream(path, { highWaterMark: 1024 * 1024 });
     await new Promise<void>((resolve, reject) => {
       w.#stream?.once('open', () => {
         resolve();

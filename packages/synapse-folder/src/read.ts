@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SynxError } from '@synx/model';
@@ -11,7 +11,7 @@ export interface FolderEntry {
   /** Absolute path of the DM v1 JSON file. */
   readonly jsonPath: string;
   /** Absolute path of the media file, when one pairs with the stem. */
-  readonly mediaPath?: string;
+  readonly mediaPath?: string | undefined;
   /** The media file's name (as written in `origin_files/`). */
   readonly mediaName?: string;
 }
@@ -43,6 +43,64 @@ export interface SynapseFolder {
 }
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** One buffer reused for every synchronous JSON read: no allocation (and no malloc churn) per file. */
+let readBuffer = Buffer.allocUnsafe(64 * 1024);
+
+function readTextSync(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (readBuffer.length < size) {
+      readBuffer = Buffer.allocUnsafe(Math.max(size, readBuffer.length * 2));
+    }
+    let have = 0;
+    while (have < size) {
+      const n = readSync(fd, readBuffer, have, size - have, have);
+      if (n === 0) {
+        break;
+      }
+      have += n;
+    }
+    return readBuffer.toString('utf8', 0, have);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The folders an entry's paths are built from (one shared object per opened folder). */
+interface Dirs {
+  readonly json: string;
+  readonly media: string | undefined;
+}
+
+/**
+ * An entry keeps only its stem and media name; paths are built when asked for. A million-entry
+ * folder then costs a few dozen MB, not hundreds (joined path strings are costly to keep).
+ */
+class Entry implements FolderEntry {
+  readonly stem: string;
+  readonly mediaName?: string;
+  readonly #dirs: Dirs;
+
+  constructor(dirs: Dirs, stem: string, mediaName: string | undefined) {
+    this.#dirs = dirs;
+    this.stem = stem;
+    if (mediaName !== undefined) {
+      this.mediaName = mediaName;
+    }
+  }
+
+  get jsonPath(): string {
+    return join(this.#dirs.json, `${this.stem}.json`);
+  }
+
+  get mediaPath(): string | undefined {
+    return this.mediaName === undefined || this.#dirs.media === undefined
+      ? undefined
+      : join(this.#dirs.media, this.mediaName);
+  }
+}
 
 /**
  * Opens a Synapse raw export folder: `json/<stem>.json` (DM v1 `data` per item),
@@ -104,19 +162,15 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
 
   const entries: FolderEntry[] = [];
   const paired = new Set<string>();
+  const dirs: Dirs = { json: jsonDir, media: mediaDir };
   for (const name of jsonNames) {
     const stem = name.slice(0, -'.json'.length);
     const mediaName = mediaByStem.get(stem);
     if (mediaName !== undefined && mediaDir !== undefined) {
       paired.add(stem);
-      entries.push({
-        stem,
-        jsonPath: join(jsonDir, name),
-        mediaPath: join(mediaDir, mediaName),
-        mediaName,
-      });
+      entries.push(new Entry(dirs, stem, mediaName));
     } else {
-      entries.push({ stem, jsonPath: join(jsonDir, name) });
+      entries.push(new Entry(dirs, stem, undefined));
       problems.push({
         code: 'SYNX_FOLDER_NO_MEDIA',
         stem,
@@ -176,7 +230,7 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
     },
     readJsonSync(entry: FolderEntry): string {
       try {
-        return readFileSync(entry.jsonPath, 'utf8');
+        return readTextSync(entry.jsonPath);
       } catch (err) {
         throw new SynxError('SYNX_IO', `cannot read ${entry.jsonPath}: ${(err as Error).message}`, {
           cause: err,

@@ -13,6 +13,7 @@ import { SynxError } from '@synx/model';
 import { parseOptionPairs } from '@synx/plugin-api';
 import { debugLogger, SynxCommand } from '../lib/base.js';
 import { loadClassMap } from '../lib/class-map.js';
+import { memoryGovernor } from '../lib/memory.js';
 import { loadFormatRegistry } from '../lib/registry.js';
 import { n, renderPlan, renderSummary } from '../lib/render.js';
 
@@ -248,18 +249,20 @@ Exit codes: 0 ok, 2 invalid or missing input, 3 auth, 4 not found, 5 network/ser
         return plan;
       }
       const tty = process.stderr.isTTY && !this.jsonEnabled();
+      const govern = memoryGovernor();
       const summary = await runExport({
         ...request,
-        onProgress: tty
-          ? (p) => {
-              const total = p.total === undefined ? '' : `/${n(p.total)}`;
-              process.stderr.write(
-                p.phase === 'finish'
-                  ? '\r\u001b[K'
-                  : `\r\u001b[K${p.phase} ${n(p.items)}${total} items`,
-              );
-            }
-          : undefined,
+        onProgress: (p) => {
+          govern();
+          if (tty) {
+            const total = p.total === undefined ? '' : `/${n(p.total)}`;
+            process.stderr.write(
+              p.phase === 'finish'
+                ? '\r\u001b[K'
+                : `\r\u001b[K${p.phase} ${n(p.items)}${total} items`,
+            );
+          }
+        },
       });
       if (!this.jsonEnabled()) {
         const rel = relative(process.cwd(), summary.output) || '.';

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { classMapFromJsonValue, parseClassMapFile, SynxError, type ClassMap } from '@synx/model';
-import { parse as parseYaml } from 'yaml';
 
 /** Reads a user class map: `.txt`/`.names`, `.json`, or `.yaml`/`.yml` (e.g. a YOLO `data.yaml`). */
 export async function loadClassMap(path: string): Promise<ClassMap> {
@@ -16,7 +15,9 @@ export async function loadClassMap(path: string): Promise<ClassMap> {
   if (/\.ya?ml$/i.test(path)) {
     let value: unknown;
     try {
-      value = parseYaml(text);
+      // Loaded only for YAML maps: it is not needed on the usual path.
+      const { parse } = await import('yaml');
+      value = parse(text);
     } catch (err) {
       throw new SynxError(
         'SYNX_INVALID_INPUT',
