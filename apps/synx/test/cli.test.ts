@@ -85,7 +85,10 @@ describe('help and formats', () => {
     const rows = JSON.parse(r.stdout) as { id: string; package: string; type: string }[];
     expect(rows.map((x) => [x.id, x.package, x.type])).toEqual([
       ['coco', '@synx/format-coco', 'core'],
+      ['csv', '@synx/format-csv', 'core'],
       ['json', '@synx/format-json', 'core'],
+      ['voc', '@synx/format-voc', 'core'],
+      ['yolo', '@synx/format-yolo', 'core'],
     ]);
   });
 });
@@ -159,6 +162,83 @@ describe('synx export on the bundled demo', () => {
     expect(plan.losses.map((l) => [l.feature, l.count])).toContainEqual(['polyline', 6]);
     expect(existsSync(out)).toBe(false);
   });
+
+  // The demo holds 78 boxes, 11 rotated boxes, 17 polygons, 6 polylines, 65 keypoints,
+  // 10 classifications, 10 groups and 1 relation: each format says what it cannot hold, with counts.
+  it.each([
+    [
+      'yolo',
+      [],
+      [
+        '- 10 classification: dropped',
+        '- 65 keypoint: dropped — keypoints need --yolo-task pose',
+        '- 17 polygon: converted to bbox',
+        '- 6 polyline: dropped',
+        '- 1 relation: dropped',
+        '- 11 rotated-bbox: converted to axis-aligned bbox',
+      ],
+    ],
+    [
+      'yolo',
+      ['--yolo-task', 'obb'],
+      ['- 17 polygon: converted to obb', '- 6 polyline: dropped', '- 65 keypoint: dropped'],
+    ],
+    [
+      'voc',
+      [],
+      [
+        '- 10 classification: dropped — VOC XML has no image-level labels',
+        '- 65 keypoint: converted to bbox',
+        '- 17 polygon: converted to bbox',
+        '- 6 polyline: dropped',
+        '- 1 relation: dropped',
+        '- 11 rotated-bbox: converted to axis-aligned bbox',
+      ],
+    ],
+    [
+      'csv',
+      [],
+      [
+        '- 10 group: converted to its members’ rows',
+        '- 1 relation: dropped — CSV rows hold image annotations with 2D geometry',
+      ],
+    ],
+    [
+      'csv',
+      ['--csv-preset', 'tfod'],
+      [
+        '- 10 classification: dropped',
+        '- 65 keypoint: dropped',
+        '- 6 polyline: dropped',
+        '- 17 polygon: converted to extent box',
+      ],
+    ],
+    ['json', [], []],
+  ])(
+    '--dry-run --format %s %j lists what the format cannot hold in the demo',
+    async (format, extra, lines) => {
+      const out = join(root, `dry-${format}-${extra.join('')}`);
+      const r = await synx([
+        'export',
+        '--from',
+        DEMO,
+        '--format',
+        format,
+        ...extra,
+        '--output',
+        out,
+        '--dry-run',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(existsSync(out)).toBe(false);
+      for (const line of lines) {
+        expect(r.stdout).toContain(line);
+      }
+      if (lines.length === 0) {
+        expect(r.stdout).not.toContain('cannot hold');
+      }
+    },
+  );
 });
 
 describe('the API path against the fake backend', () => {
@@ -404,7 +484,7 @@ describe('fails fast and clearly', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('missing --project (or --gt-version, or --from DIR)');
     const none = await synx(['export']);
-    expect(none.stderr).toContain('--format (one of: coco, json)');
+    expect(none.stderr).toContain('--format (one of: coco, csv, json, voc, yolo)');
   });
 
   it('refuses reserved flags instead of ignoring them', async () => {
@@ -429,7 +509,7 @@ describe('fails fast and clearly', () => {
     const r = await synx(['export', '--from', DEMO, '--format', 'kitti']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no format "kitti" is installed');
-    expect(r.stderr).toContain('installed formats: coco, json');
+    expect(r.stderr).toContain('installed formats: coco, csv, json, voc, yolo');
   });
 });
 

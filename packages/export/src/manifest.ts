@@ -22,6 +22,11 @@ export interface ExportManifest {
     package?: string;
     version?: string;
     options: Record<string, JsonValue>;
+    /**
+     * What the format did with each annotation feature for these options (keep / convert / drop,
+     * with its note or reason): states conventions such as VOC's coordinate origin.
+     */
+    treatments: Record<string, JsonValue>;
   };
   classes: { origin: string; entries: Pick<ClassEntry, 'index' | 'id' | 'code' | 'name'>[] };
   keypointNames: string[];

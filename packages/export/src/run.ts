@@ -401,6 +401,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
         ? {}
         : { package: request.formatPackage.name, version: request.formatPackage.version }),
       options: JSON.parse(JSON.stringify(options ?? {})) as Record<string, JsonValue>,
+      treatments: JSON.parse(JSON.stringify(description.kinds)) as Record<string, JsonValue>,
     },
     classes: {
       origin: classes.origin,

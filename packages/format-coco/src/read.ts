@@ -33,6 +33,30 @@ interface CocoFile {
   categories?: { id: number; name: string; keypoints?: string[] }[];
 }
 
+/**
+ * synx writes a rotated box as its axis-aligned hull plus `attributes.rotation`; the box itself
+ * follows from the hull and the angle (W = w|cos| + h|sin|, H = w|sin| + h|cos|), except at 45°.
+ */
+function unhull(
+  hull: { x: number; y: number; width: number; height: number },
+  rotation: JsonValue | undefined,
+): { x: number; y: number; width: number; height: number; rotation?: number } {
+  if (typeof rotation !== 'number' || rotation === 0) {
+    return hull;
+  }
+  const c = Math.abs(Math.cos(rotation));
+  const s = Math.abs(Math.sin(rotation));
+  const det = c * c - s * s;
+  if (Math.abs(det) < 1e-9) {
+    return hull;
+  }
+  const w = (hull.width * c - hull.height * s) / det;
+  const h = (hull.height * c - hull.width * s) / det;
+  const cx = hull.x + hull.width / 2;
+  const cy = hull.y + hull.height / 2;
+  return { x: cx - w / 2, y: cy - h / 2, width: w, height: h, rotation };
+}
+
 /** The COCO instance files of a folder: `annotations/instances_*.json`, else `*.json` at its root. */
 export async function cocoFiles(dir: string): Promise<string[]> {
   const list = async (d: string): Promise<string[]> => {
@@ -111,17 +135,17 @@ export async function readCoco(at: DatasetLocation, ctx: FormatContext): Promise
           const parts: Annotation[] = [];
           if (a.bbox?.length === 4) {
             const [x = 0, y = 0, width = 0, height = 0] = a.bbox;
+            const box = unhull({ x, y, width, height }, rotation);
+            if (typeof rotation === 'number' && box.rotation === undefined) {
+              attributes['rotation'] = rotation; // 45°: the box cannot be recovered, keep the angle
+            }
             parts.push({
               id: `${a.id}`,
               tool: 'bounding_box',
               kind: 'bbox',
               classCode: cls,
               attributes,
-              x,
-              y,
-              width,
-              height,
-              ...(typeof rotation === 'number' ? { rotation } : {}),
+              ...box,
             });
           }
           const seg = a.segmentation;

@@ -17,3 +17,4 @@ export {
   type Box,
   type Point,
 } from './polygon.js';
+export { bridgePolygons, traceContours, type Contour } from './contours.js';

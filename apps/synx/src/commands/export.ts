@@ -48,6 +48,40 @@ function parseFilter(text: string): QueryParams {
   return value as QueryParams;
 }
 
+/** `--option key=value` pairs plus the format flags, each checked against the chosen format. */
+function formatOptions(
+  formatId: string,
+  flags: {
+    option?: string[] | undefined;
+    'yolo-task'?: string | undefined;
+    'csv-preset'?: string | undefined;
+    'voc-attr'?: string[] | undefined;
+  },
+): Record<string, unknown> {
+  const options: Record<string, unknown> = parseOptionPairs(flags.option ?? []);
+  const only = (flag: string, format: string): void => {
+    if (formatId !== format) {
+      throw new SynxError(
+        'SYNX_INVALID_INPUT',
+        `--${flag} applies to --format ${format}, not ${formatId}`,
+      );
+    }
+  };
+  if (flags['yolo-task'] !== undefined) {
+    only('yolo-task', 'yolo');
+    options['task'] = flags['yolo-task'];
+  }
+  if (flags['csv-preset'] !== undefined) {
+    only('csv-preset', 'csv');
+    options['preset'] = flags['csv-preset'];
+  }
+  if (flags['voc-attr'] !== undefined) {
+    only('voc-attr', 'voc');
+    options['attr'] = flags['voc-attr'].map((pair) => pair.replace('=', ':'));
+  }
+  return options;
+}
+
 export default class Export extends SynxCommand {
   static override summary =
     'Export a Synapse project, task set or ground-truth version to a training format.';
@@ -115,6 +149,20 @@ Exit codes: 0 ok, 2 invalid or missing input, 3 auth, 4 not found, 5 network/ser
       char: 'O',
       multiple: true,
       description: 'Format option key=value (repeatable).',
+    }),
+    'yolo-task': Flags.string({
+      options: ['detect', 'segment', 'pose', 'obb'],
+      description: 'YOLO: the label kind for the whole export (default detect).',
+    }),
+    'csv-preset': Flags.string({
+      options: ['synx', 'tfod', 'openimages'],
+      description:
+        'CSV: column layout (default synx; tfod = TensorFlow Object Detection API; openimages = normalised).',
+    }),
+    'voc-attr': Flags.string({
+      multiple: true,
+      description:
+        'VOC: take a VOC field from another attribute, e.g. difficult=hard (repeatable).',
     }),
     strict: Flags.boolean({
       description: 'Fail (exit 6) at the first per-item error instead of reporting it.',
@@ -229,7 +277,7 @@ Exit codes: 0 ok, 2 invalid or missing input, 3 auth, 4 not found, 5 network/ser
       ...(entry === undefined
         ? {}
         : { formatPackage: { name: entry.plugin.name, version: entry.plugin.version } }),
-      formatOptions: parseOptionPairs(flags.option ?? []),
+      formatOptions: formatOptions(formatId, flags),
       output: flags.output,
       classMap:
         flags['class-map'] === undefined ? undefined : await loadClassMap(flags['class-map']),

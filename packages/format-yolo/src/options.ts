@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/** Options of the YOLO format (`--yolo-task`, `--option key=value`). */
+export const YoloOptionsSchema = z.object({
+  /** The label kind, chosen for the whole export (never inferred per object). */
+  task: z.enum(['detect', 'segment', 'pose', 'obb']).default('detect'),
+  /** `segment`: an object that only has a box becomes its 4 corners (`polygon`) or is skipped. */
+  boxes: z.enum(['polygon', 'skip']).default('polygon'),
+  /** `segment`: masks are traced to their outline (`trace`) or skipped. */
+  masks: z.enum(['trace', 'skip']).default('trace'),
+  /** Crowd regions (`iscrowd`): skipped as ultralytics does, or kept as ordinary objects. */
+  crowd: z.enum(['skip', 'keep']).default('skip'),
+  /** `data.yaml` `path`: the output folder's absolute path, or omitted (ultralytics then uses the yaml's folder). */
+  yamlPath: z.enum(['absolute', 'omit']).default('absolute'),
+});
+export type YoloOptions = z.infer<typeof YoloOptionsSchema>;
+export type YoloTask = YoloOptions['task'];
