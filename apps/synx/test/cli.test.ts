@@ -1,4 +1,11 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   realFixture,
@@ -488,7 +495,7 @@ describe('fails fast and clearly', () => {
   });
 
   it('refuses reserved flags instead of ignoring them', async () => {
-    for (const args of [['--split', '0.8/0.2'], ['--storage', '3'], ['--save-original-files']]) {
+    for (const args of [['--storage', '3']]) {
       const r = await synx([
         'export',
         '--from',
@@ -501,6 +508,54 @@ describe('fails fast and clearly', () => {
       ]);
       expect(r.code, args.join(' ')).toBe(7);
       expect(r.stderr).toContain('is not supported yet');
+    }
+    expect(existsSync(join(root, 'never'))).toBe(false);
+  });
+
+  it('--split: the plan shows items and classes per split; the export writes them; bad input exits 2', async () => {
+    const args = ['export', '--from', DEMO, '--format', 'yolo', '--split', '0.8/0.1/0.1'];
+    const plan = await synx([...args, '--seed', '3', '--stratify', '--dry-run', '--json']);
+    expect(plan.code, plan.stderr).toBe(0);
+    const p = JSON.parse(plan.stdout) as {
+      split: {
+        mode: string;
+        seed: number;
+        items: number[];
+        classes: { label: string; counts: number[] }[];
+      };
+    };
+    expect(p.split).toMatchObject({ mode: 'stratified', seed: 3, items: [24, 3, 3] });
+    expect(p.split.classes.find((c) => c.label === 'car')?.counts.reduce((a, b) => a + b)).toBe(30);
+    const text = await synx([...args, '--seed', '3', '--stratify', '--dry-run']);
+    expect(text.stdout).toMatch(/split {8}stratified, seed 3/);
+    expect(text.stdout).toMatch(/ {4}train +24 items \(80\.0% of 80\.0%\)/);
+    expect(text.stdout).toContain('largest deviation');
+    expect(text.stdout).toContain('labels/val/<image stem>.txt');
+
+    const out = join(root, 'demo-split');
+    const r = await synx([...args, '--seed', '3', '--stratify', '--output', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ {4}val +3 items/);
+    const sizes = ['train', 'val', 'test'].map((s) => readdirSync(join(out, 'labels', s)).length);
+    expect(sizes).toEqual([24, 3, 3]);
+
+    for (const [bad, message] of [
+      [['--split', '0.8/0.3'], 'the shares sum to 1.1, not 1'],
+      [['--split', '0.8/0.1/0.1', '--group-by', 'video'], 'none of the 30 items has "video"'],
+      [['--seed', '4'], '--split'],
+    ] as const) {
+      const e = await synx([
+        'export',
+        '--from',
+        DEMO,
+        '--format',
+        'coco',
+        '--output',
+        join(root, 'never'),
+        ...bad,
+      ]);
+      expect(e.code, bad.join(' ')).toBe(2);
+      expect(e.stderr).toContain(message);
     }
     expect(existsSync(join(root, 'never'))).toBe(false);
   });

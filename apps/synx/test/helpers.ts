@@ -21,6 +21,18 @@ export interface RunResult {
   stderr: string;
 }
 
+/** The environment of a CLI run: an isolated HOME and oclif data/config/cache dirs. */
+export function isolatedEnv(home: string): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '',
+    HOME: home,
+    SYNX_DATA_DIR: join(home, 'data'),
+    SYNX_CONFIG_DIR: join(home, 'config'),
+    SYNX_CACHE_DIR: join(home, 'cache'),
+    NO_COLOR: '1',
+  };
+}
+
 /** Runs the built CLI with an isolated HOME and oclif data/config/cache dirs. */
 export function synx(
   args: string[],
@@ -33,15 +45,7 @@ export function synx(
       [BIN, ...args],
       {
         cwd: options.cwd ?? home,
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          HOME: home,
-          SYNX_DATA_DIR: join(home, 'data'),
-          SYNX_CONFIG_DIR: join(home, 'config'),
-          SYNX_CACHE_DIR: join(home, 'cache'),
-          NO_COLOR: '1',
-          ...options.env,
-        },
+        env: { ...isolatedEnv(home), ...options.env },
         maxBuffer: 64 * 1024 * 1024,
       },
       (err, stdout, stderr) => {

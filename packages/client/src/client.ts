@@ -8,6 +8,7 @@ import { PagedList } from './paged-list.js';
 import {
   AgentSchema,
   AssignmentSchema,
+  DataUnitSchema,
   GroundTruthEventSchema,
   GroundTruthVersionSchema,
   ProjectSchema,
@@ -16,6 +17,7 @@ import {
   UserSchema,
   type Agent,
   type Assignment,
+  type DataUnit,
   type GroundTruthEvent,
   type GroundTruthVersion,
   type Project,
@@ -637,6 +639,14 @@ export class SynapseClient {
         ...options,
       },
     );
+  }
+
+  /** `GET data_units/{id}/` (fresh file URLs for one data unit). */
+  getDataUnit(id: number | string, options: CallOptions = {}): Promise<DataUnit> {
+    return this.get(`data_units/${encodeURIComponent(String(id))}/`, DataUnitSchema, undefined, {
+      what: `data unit ${id}`,
+      ...options,
+    });
   }
 
   /** `GET tasks/{id}/?expand=data_unit` (fresh file URLs for one task). */

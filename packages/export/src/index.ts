@@ -9,6 +9,15 @@ export {
   type ExportSummary,
   type SourceRequest,
 } from './run.js';
+export {
+  allMissing,
+  mediaJob,
+  mediaSummary,
+  type MediaRequest,
+  type MediaSummary,
+  type MissingMedia,
+} from './media.js';
+export { itemLabels, SplitPlanner, type SplitRequest, type SplitSummary } from './splits.js';
 export { planExport, type ExportPlan, type PlanClass, type PlanTreatment } from './plan.js';
 export { ISSUES_FILE, MANIFEST_FILE, writeManifest, type ExportManifest } from './manifest.js';
 export { ExportStats, type ExportCounts, type KindCounts, type OutcomeGroup } from './stats.js';

@@ -1,6 +1,8 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClassEntry, DatasetHeader, IssueSummary, JsonValue, SourceInfo } from '@synx/model';
+import type { MediaSummary } from './media.js';
+import type { SplitSummary } from './splits.js';
 import type { ExportCounts, OutcomeGroup } from './stats.js';
 
 /** The file every export writes last; its `status` says whether the export finished. */
@@ -11,7 +13,8 @@ export const ISSUES_FILE = 'synx-issues.jsonl';
 /** `synx-export.json`: what was exported, how, and what happened to every annotation. */
 export interface ExportManifest {
   synx: { version: string; manifestVersion: 1 };
-  status: 'complete' | 'failed';
+  /** `running` from the start of writing until the end: a killed export leaves `running`. */
+  status: 'running' | 'complete' | 'failed';
   error?: { code: string; message: string };
   /** Where the data came from. Never holds a token. Differs between API and folder runs. */
   source: SourceInfo;
@@ -30,8 +33,10 @@ export interface ExportManifest {
   };
   classes: { origin: string; entries: Pick<ClassEntry, 'index' | 'id' | 'code' | 'name'>[] };
   keypointNames: string[];
-  split: JsonValue;
-  media: JsonValue;
+  /** How items were split (mode, seed, ratios, items and classes per split); null when not split. */
+  split: SplitSummary | null;
+  /** What `--save-original-files` did (counts, files still missing); null without it. */
+  media: MediaSummary | null;
   counts: ExportCounts;
   converted: OutcomeGroup[];
   dropped: OutcomeGroup[];

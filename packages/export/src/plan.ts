@@ -2,6 +2,7 @@ import { IssueCollector, type ClassMap, type IssueSummary, type MediaKind } from
 import { parseFormatOptions, type AnnotationFeature, type KindTreatment } from '@synx/plugin-api';
 import { featureOf, groupedIds } from './features.js';
 import { defaultOutput, openSource, resolveClasses, type ExportRequest } from './run.js';
+import { SplitPlanner, type SplitSummary } from './splits.js';
 import { resolve } from 'node:path';
 
 /** One line of "what the format does with what the source holds". */
@@ -42,6 +43,8 @@ export interface ExportPlan {
   /** Features the format converts lossily or drops (a subset of `treatments`). */
   readonly losses: PlanTreatment[];
   readonly layout: string[];
+  /** How items would be split (per-split items and classes, empty splits); undefined if not split. */
+  readonly split: SplitSummary | undefined;
   readonly issues: IssueSummary;
   readonly notes: string[];
 }
@@ -58,6 +61,11 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
   const source = await openSource(request);
   try {
     const { classes, isKnownClass } = resolveClasses(source, request.classMap);
+    const splits = new SplitPlanner(
+      request.split,
+      source,
+      classes.entries.map((e) => e.code),
+    );
     const issues = new IssueCollector({ keep: 50 });
     for (const note of source.notes) {
       issues.report(note);
@@ -85,6 +93,7 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
         continue;
       }
       items++;
+      splits.observe(item);
       for (const media of item.media) {
         mediaKinds[media.kind] = (mediaKinds[media.kind] ?? 0) + 1;
         if (media.kind === 'image') {
@@ -134,6 +143,8 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
           reason: `${format.title} cannot hold ${feature} annotations`,
         },
       }));
+    splits.seal();
+    const split = splits.summary();
     const notes: string[] = [];
     if (!readSizes) {
       notes.push(
@@ -163,7 +174,8 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
         .map(([code, count]) => ({ code, count })),
       treatments,
       losses: treatments.filter((t) => t.treatment.action !== 'keep'),
-      layout: description.layout(undefined),
+      layout: description.layout(splits.names()),
+      split,
       issues: issues.summary(),
       notes,
     };

@@ -28,6 +28,17 @@ import { NameAllocator } from './names.js';
 import type { ApiSourceOptions } from './sources/api.js';
 import { openFolderSource } from './sources/folder.js';
 import type { Source } from './sources/source.js';
+import { MediaDownloader } from '@synx/media-downloader';
+import {
+  allMissing,
+  mediaJob,
+  mediaPath,
+  mediaSummary,
+  type MediaRequest,
+  type MediaSummary,
+  type MissingMedia,
+} from './media.js';
+import { SplitPlanner, type SplitRequest, type SplitSummary } from './splits.js';
 import { ExportStats, type ExportCounts, type OutcomeGroup } from './stats.js';
 
 /** Where to read from. */
@@ -48,6 +59,10 @@ export interface ExportRequest {
   readonly output?: string | undefined;
   /** A user class map: fixes class ids instead of the project configuration. */
   readonly classMap?: ClassMap | undefined;
+  /** Train/val/test split (`--split`, `--seed`, `--stratify`, `--group-by`). */
+  readonly split?: SplitRequest | undefined;
+  /** Save the original media beside the labels (`--save-original-files`). */
+  readonly media?: MediaRequest | undefined;
   /** Any error issue aborts the export (`SYNX_STRICT`). */
   readonly strict?: boolean | undefined;
   /** Write into a non-empty folder that is not a synx export. */
@@ -63,7 +78,7 @@ export interface ExportRequest {
 
 /** Progress events (the CLI renders them; libraries never print). */
 export interface ExportProgress {
-  readonly phase: 'open' | 'read' | 'write' | 'finish';
+  readonly phase: 'open' | 'split' | 'read' | 'write' | 'finish';
   readonly items: number;
   readonly total: number | undefined;
 }
@@ -83,6 +98,10 @@ export interface ExportSummary {
   /** The first issues (up to 20), for display. */
   readonly firstIssues: Issue[];
   readonly files: number;
+  /** How the items were split; undefined when not split. */
+  readonly split: SplitSummary | undefined;
+  /** What `--save-original-files` did; undefined without it. */
+  readonly media: MediaSummary | undefined;
   readonly durationMs: number;
 }
 
@@ -218,12 +237,121 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
   if (typeof format.write !== 'function') {
     throw new SynxError('SYNX_NOT_SUPPORTED', `format ${format.id} cannot write`);
   }
+  const mediaDir = description.mediaDir?.bind(description);
+  if (request.media !== undefined && mediaDir === undefined) {
+    throw new SynxError(
+      'SYNX_NOT_SUPPORTED',
+      `format ${format.id} has no folder for media: --save-original-files cannot be used with it`,
+    );
+  }
   let t = Date.now();
   const source = await openSource(request);
   timings['open'] = Date.now() - t;
   const output = resolve(request.output ?? defaultOutput(source.name));
   const { classes, isKnownClass } = resolveClasses(source, request.classMap);
+  const splits = new SplitPlanner(
+    request.split,
+    source,
+    classes.entries.map((e) => e.code),
+  );
+  if (splits.needsPass()) {
+    // Splits that depend on every item (stratified, grouped, GT categories, small datasets)
+    // are decided before anything is written, so an empty split stops the export here.
+    t = Date.now();
+    let seen = 0;
+    try {
+      for await (const sourced of source.items({
+        signal,
+        isKnownClass,
+        concurrency: request.concurrency,
+        sizes: false,
+      })) {
+        if (sourced.item !== undefined) {
+          splits.observe(sourced.item);
+          seen++;
+          if (progress !== undefined && seen % 1000 === 0) {
+            progress({ phase: 'split', items: seen, total: source.itemCount });
+          }
+        }
+      }
+      splits.seal();
+      splits.assertNoEmptySplit(seen);
+    } catch (err) {
+      source.close();
+      throw err;
+    }
+    timings['split'] = Date.now() - t;
+  }
   await prepareOutput(output, description, request.force === true);
+
+  // Original media: downloaded (or copied/linked from a folder) while the labels are written.
+  const media = request.media;
+  const localMode = media?.mode ?? 'copy';
+  const downloader =
+    media === undefined
+      ? undefined
+      : new MediaDownloader({
+          ...media.downloader,
+          root: output,
+          signal,
+          ...(media.onEvent === undefined ? {} : { onEvent: media.onEvent }),
+        });
+  const missingMedia: MissingMedia[] = [];
+  let mediaResult: MediaSummary | undefined;
+  let files = 0;
+  const manifestOf = (
+    status: ExportManifest['status'],
+    failure: unknown,
+    finished: number,
+  ): ExportManifest => {
+    const groups = stats.groups();
+    return {
+      synx: { version: request.synxVersion ?? '0.0.0', manifestVersion: 1 },
+      status,
+      ...(failure === undefined
+        ? {}
+        : {
+            error: {
+              code: isSynxError(failure) ? failure.code : 'SYNX_INTERNAL',
+              message: (failure as Error).message,
+            },
+          }),
+      source: source.info,
+      project: source.project,
+      format: {
+        id: format.id,
+        title: format.title,
+        ...(request.formatPackage === undefined
+          ? {}
+          : { package: request.formatPackage.name, version: request.formatPackage.version }),
+        options: JSON.parse(JSON.stringify(options ?? {})) as Record<string, JsonValue>,
+        treatments: JSON.parse(JSON.stringify(description.kinds)) as Record<string, JsonValue>,
+      },
+      classes: {
+        origin: classes.origin,
+        entries: classes.entries.map((e) => ({
+          index: e.index,
+          ...(e.id === undefined ? {} : { id: e.id }),
+          code: e.code,
+          name: e.name,
+        })),
+      },
+      keypointNames: [...source.keypointNames],
+      split: splits.summary() ?? null,
+      media: mediaResult ?? null,
+      counts: stats.snapshot(),
+      converted: groups.filter((g) => g.outcome === 'converted'),
+      dropped: groups.filter((g) => g.outcome === 'dropped'),
+      issues: { ...issues.summary(), ...(issues.total > 0 ? { file: ISSUES_FILE } : {}) },
+      files,
+      run: {
+        startedAt,
+        finishedAt: new Date(finished).toISOString(),
+        durationMs: finished - started,
+        timingsMs: timings,
+      },
+    };
+  };
 
   let issuesStream: WriteStream | undefined;
   const issues = new IssueCollector({
@@ -334,16 +462,46 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
         images.push({ media, fileName, stem: splitStem(fileName).stem });
       }
       const stem = itemStems.allocate(item.stem, item.id);
+      const split = splits.splitOf(item);
+      splits.record(item, split);
+      if (downloader !== undefined && mediaDir !== undefined) {
+        const dir = mediaDir(split);
+        for (const image of images) {
+          const job = mediaJob(
+            source,
+            item,
+            image.media,
+            mediaPath(output, dir, image.fileName),
+            localMode,
+            signal,
+          );
+          if ('missing' in job) {
+            missingMedia.push({
+              itemId: item.id,
+              mediaId: image.media.id,
+              file: join(dir, image.fileName),
+              code: 'no-source',
+              reason: job.missing,
+              attempts: 0,
+            });
+          } else {
+            // Waits while the download queue is full: labels never run far ahead of media.
+            await downloader.add(job);
+          }
+        }
+      }
       const now = Date.now();
       if (progress !== undefined && now - lastProgress > 100) {
         lastProgress = now;
         progress({ phase: 'write', items: stats.counts.items, total: source.itemCount });
       }
-      yield { item, split: undefined, images, stem };
+      yield { item, split, images, stem };
     }
   }
 
-  let files = 0;
+  // Marks the folder as a synx export from the start: a run that is killed can be rerun into it
+  // (finished files are skipped, partial downloads resumed).
+  await writeManifest(output, manifestOf('running', undefined, Date.now()));
   let failure: unknown;
   t = Date.now();
   try {
@@ -353,7 +511,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
         classes,
         keypointNames: source.keypointNames,
         items: exportItems(),
-        splits: undefined,
+        splits: splits.names(),
       },
       { dir: output },
       options,
@@ -372,7 +530,40 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
   } finally {
     source.close();
   }
+  if (downloader !== undefined) {
+    // Files in flight are finished (or left as .partial when aborted) so a rerun resumes them.
+    const tm = Date.now();
+    try {
+      const done = await downloader.finish();
+      const all = allMissing(missingMedia, done, (dest) => relative(output, dest));
+      mediaResult = mediaSummary(
+        request.source.kind === 'folder' ? localMode : 'download',
+        done,
+        all,
+      );
+      for (const f of all) {
+        report({
+          code: 'SYNX_MEDIA_MISSING',
+          severity: 'warning',
+          message: `${f.file}: not saved (${f.reason}); its labels were written — rerun to fetch it`,
+          itemId: f.itemId,
+          ...(f.mediaId === '' ? {} : { mediaId: f.mediaId }),
+        });
+      }
+    } catch (err) {
+      failure ??= err;
+    }
+    timings['media'] = Date.now() - tm;
+  }
   timings['readAndWrite'] = Date.now() - t;
+  const splitSummary = splits.summary();
+  if (failure === undefined && splitSummary !== undefined && splitSummary.empty.length > 0) {
+    report({
+      code: 'SYNX_SPLIT_EMPTY',
+      severity: 'warning',
+      message: `split ${splitSummary.empty.join(', ')} received no item: a trainer fails on an empty split`,
+    });
+  }
   if (issuesStream !== undefined) {
     const s = issuesStream;
     await new Promise<void>((r) => s.end(r));
@@ -380,53 +571,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
   progress?.({ phase: 'finish', items: stats.counts.items, total: source.itemCount });
 
   const finished = Date.now();
-  const groups = stats.groups();
-  const manifest: ExportManifest = {
-    synx: { version: request.synxVersion ?? '0.0.0', manifestVersion: 1 },
-    status: failure === undefined ? 'complete' : 'failed',
-    ...(failure === undefined
-      ? {}
-      : {
-          error: {
-            code: isSynxError(failure) ? failure.code : 'SYNX_INTERNAL',
-            message: (failure as Error).message,
-          },
-        }),
-    source: source.info,
-    project: source.project,
-    format: {
-      id: format.id,
-      title: format.title,
-      ...(request.formatPackage === undefined
-        ? {}
-        : { package: request.formatPackage.name, version: request.formatPackage.version }),
-      options: JSON.parse(JSON.stringify(options ?? {})) as Record<string, JsonValue>,
-      treatments: JSON.parse(JSON.stringify(description.kinds)) as Record<string, JsonValue>,
-    },
-    classes: {
-      origin: classes.origin,
-      entries: classes.entries.map((e) => ({
-        index: e.index,
-        ...(e.id === undefined ? {} : { id: e.id }),
-        code: e.code,
-        name: e.name,
-      })),
-    },
-    keypointNames: [...source.keypointNames],
-    split: null,
-    media: null,
-    counts: stats.snapshot(),
-    converted: groups.filter((g) => g.outcome === 'converted'),
-    dropped: groups.filter((g) => g.outcome === 'dropped'),
-    issues: { ...issues.summary(), ...(issues.total > 0 ? { file: ISSUES_FILE } : {}) },
-    files,
-    run: {
-      startedAt,
-      finishedAt: new Date(finished).toISOString(),
-      durationMs: finished - started,
-      timingsMs: timings,
-    },
-  };
+  const manifest = manifestOf(failure === undefined ? 'complete' : 'failed', failure, finished);
   const manifestPath = await writeManifest(output, manifest);
   if (failure !== undefined) {
     throw failure instanceof Error
@@ -447,6 +592,8 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
     issues: manifest.issues,
     firstIssues: issues.kept.slice(0, 20),
     files,
+    split: splitSummary,
+    media: mediaResult,
     durationMs: finished - started,
   };
 }

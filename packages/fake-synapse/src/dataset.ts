@@ -19,6 +19,11 @@ export interface FakeSidecar {
   readonly dataUnitMeta?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Assignment status per stem (default `completed`). */
   readonly status?: Readonly<Record<string, string>>;
+  /**
+   * `file_name_original` served per stem instead of the media file's name — to test names a
+   * server could send (`../../etc/passwd`, `a/b\\c.jpg`); the bytes are still the stem's file.
+   */
+  readonly fileNames?: Readonly<Record<string, string>>;
 }
 
 /** One data unit served by the fake: ids of its task, assignments and GT event. */
@@ -33,6 +38,8 @@ export interface FakeUnit {
   readonly gtCategory: 'train' | 'validation' | 'test';
   readonly meta: Record<string, unknown>;
   readonly status: string;
+  /** The `file_name_original` served (the media name unless the sidecar overrides it). */
+  readonly fileName: string | undefined;
 }
 
 /** File facts served in `files` objects; computed on first use and cached. */
@@ -131,6 +138,7 @@ export class FakeDataset {
           ...(sidecar.dataUnitMeta?.[entry.stem] ?? {}),
         },
         status: sidecar.status?.[entry.stem] ?? 'completed',
+        fileName: sidecar.fileNames?.[entry.stem] ?? mediaName,
       };
     });
     return new FakeDataset(root, projectId, project, units, apt);

@@ -37,6 +37,8 @@ export interface FaultSpec {
   readonly truncate?: number;
   /** Media only: answer 403 "Request has expired" even though the URL is still valid. */
   readonly expire?: number;
+  /** Media only: send bodies at this rate (bytes per second), like a slow link. */
+  readonly bytesPerSecond?: number;
   /** Media only: signed URLs handed out from now on expire after this many ms. */
   readonly urlTtlMs?: number;
   /** A request key never fails more than this many times in a row (default 3). Keeps faults bounded. */

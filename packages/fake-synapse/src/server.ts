@@ -214,7 +214,7 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
     const facts = await dataset.mediaFacts(unit);
     return {
       url,
-      file_name_original: unit.entry.mediaName,
+      file_name_original: unit.fileName,
       is_primary: true,
       file_type: dataset.specName(unit).replace(/_\d+$/, ''),
       ...(facts === undefined ? {} : { size: facts.size, checksum: facts.sha1 }),
@@ -707,12 +707,19 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
         const cut = decision.kind === 'truncate' ? Math.floor(length / 2) : length;
         let sent = 0;
         const stream = createReadStream(reply.path, {
+          highWaterMark: 16 * 1024,
           start: reply.start,
           end: reply.start + Math.max(0, cut) - 1,
         });
+        const bps = spec.bytesPerSecond ?? 0;
         stream.on('data', (chunk) => {
           sent += chunk.length;
           res.write(chunk);
+          if (bps > 0) {
+            // A slow link: pause for as long as this chunk takes at the given rate.
+            stream.pause();
+            setTimeout(() => stream.resume(), (chunk.length / bps) * 1000);
+          }
         });
         stream.on('end', () => {
           entry(reply.status, sent, decision.kind);

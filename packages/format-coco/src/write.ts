@@ -11,16 +11,18 @@ import {
   type Box,
 } from '@synx/geometry';
 import {
-  instancesOf,
-  SynxError,
   type Annotation,
   type BBoxAnnotation,
+  boxOnlyInstance,
   type ClassEntry,
   type Instance,
+  instancesOf,
   type Item,
   type JsonValue,
   type KeypointAnnotation,
   type Media,
+  SynxError,
+  unknownClassReason,
 } from '@synx/model';
 import {
   TextFileWriter,
@@ -278,7 +280,7 @@ export async function writeCoco(
         if (inst.classCode === null) {
           dropRest('the object has no class');
         } else {
-          dropRest(`class "${inst.classCode}" is not in the class map`, true);
+          dropRest(unknownClassReason(inst.classCode), true);
         }
         return;
       }
@@ -286,16 +288,7 @@ export async function writeCoco(
       const [box, ...extraBoxes] = inst.boxes;
       for (const extra of extraBoxes) {
         done.add(extra);
-        await writeInstance({
-          ...inst,
-          group: undefined,
-          boxes: [extra],
-          polygons: [],
-          polylines: [],
-          masks: [],
-          keypoints: [],
-          parts: [extra],
-        });
+        await writeInstance(boxOnlyInstance(inst, extra));
       }
       const written: Annotation[] = [];
       const converted: { a: Annotation; reason: string }[] = [];

@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import { stringify, type Options as StringifyOptions } from 'csv-stringify/sync';
 import { pixelIndicesToRle, rleBbox, rotatedBoxHull } from '@synx/geometry';
 import {
-  instancesOf,
   type Annotation,
   type ClassEntry,
   type ClassMap,
   type Instance,
+  instancesOf,
   type JsonValue,
   type MaskAnnotation,
   type Media,
+  unknownClassReason,
   type Vertex,
 } from '@synx/model';
 import {
@@ -199,7 +200,7 @@ function* synxRows(ctx: ImageContext): Generator<string[]> {
     }
     const entry = a.classCode === null ? undefined : classes.get(a.classCode);
     if (entry === undefined && a.classCode !== null && OBJECT_KINDS.has(a.kind)) {
-      account(a, 'dropped', `class "${a.classCode}" is not in the class map`, true);
+      account(a, 'dropped', unknownClassReason(a.classCode), true);
       continue;
     }
     const cls = classCells(entry, a.classCode);
@@ -405,7 +406,7 @@ function* boxRows(ctx: ImageContext, preset: Exclude<CsvPreset, 'synx'>): Genera
     }
     const entry = classes.get(inst.classCode);
     if (entry === undefined) {
-      dropAll(`class "${inst.classCode}" is not in the class map`, true);
+      dropAll(unknownClassReason(inst.classCode), true);
       continue;
     }
     if (w === undefined || h === undefined) {

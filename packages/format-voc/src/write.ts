@@ -2,13 +2,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pixelIndicesToRle, pointsExtent, rleBbox, rotatedBoxHull, type Box } from '@synx/geometry';
 import {
-  instancesOf,
   type Annotation,
+  boxOnlyInstance,
   type ClassEntry,
   type ClassMap,
   type Instance,
+  instancesOf,
   type Item,
   type Media,
+  unknownClassReason,
 } from '@synx/model';
 import {
   TextFileWriter,
@@ -104,7 +106,7 @@ class ImageObjects {
         if (inst.classCode === null) {
           this.#drop(p, VOC_REASONS.noClass);
         } else {
-          this.#drop(p, `class "${inst.classCode}" is not in the class map`, true);
+          this.#drop(p, unknownClassReason(inst.classCode), true);
         }
       }
       return;
@@ -112,16 +114,7 @@ class ImageObjects {
     // A second box in one group is a second object of the same class (as in COCO).
     const [first, ...extraBoxes] = inst.boxes;
     for (const extra of extraBoxes) {
-      this.#object(cls, {
-        ...inst,
-        group: undefined,
-        boxes: [extra],
-        polygons: [],
-        polylines: [],
-        masks: [],
-        keypoints: [],
-        parts: [extra],
-      });
+      this.#object(cls, boxOnlyInstance(inst, extra));
     }
     this.#object(
       cls,

@@ -12,13 +12,15 @@ import {
   type Point,
 } from '@synx/geometry';
 import {
-  instancesOf,
-  SynxError,
   type Annotation,
+  boxOnlyInstance,
   type Instance,
+  instancesOf,
   type Item,
   type JsonValue,
   type Media,
+  SynxError,
+  unknownClassReason,
 } from '@synx/model';
 import type { FormatContext, WriteInput, WriteResult } from '@synx/plugin-api';
 import { Document, isSeq } from 'yaml';
@@ -251,7 +253,7 @@ export async function writeYolo(
         if (inst.classCode === null) {
           dropRest('the object has no class');
         } else {
-          dropRest(`class "${inst.classCode}" is not in the class map`, true);
+          dropRest(unknownClassReason(inst.classCode), true);
         }
         return undefined;
       }
@@ -262,16 +264,7 @@ export async function writeYolo(
       const [box, ...extraBoxes] = inst.boxes;
       for (const extra of extraBoxes) {
         done.add(extra);
-        const l = instanceLine({
-          ...inst,
-          group: undefined,
-          boxes: [extra],
-          polygons: [],
-          polylines: [],
-          masks: [],
-          keypoints: [],
-          parts: [extra],
-        });
+        const l = instanceLine(boxOnlyInstance(inst, extra));
         if (l !== undefined) {
           lines.push(l);
         }

@@ -40,4 +40,10 @@ export {
 } from './dm-v1.js';
 export { parseDmJson, quoteNonFiniteTokens } from './dm-json.js';
 export { buildJsonSchema } from './json-schema.js';
-export { instancesOf, type Instance, type InstanceSplit } from './instances.js';
+export {
+  boxOnlyInstance,
+  instancesOf,
+  unknownClassReason,
+  type Instance,
+  type InstanceSplit,
+} from './instances.js';

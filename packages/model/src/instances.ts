@@ -193,3 +193,25 @@ export function instancesOf(media: Media): InstanceSplit {
   }
   return { instances, rest };
 }
+
+/**
+ * The instance made of one box of `inst` alone: how formats that hold one box per object write
+ * the second and later boxes of a group (each becomes an object of the group's class).
+ */
+export function boxOnlyInstance(inst: Instance, box: BBoxAnnotation): Instance {
+  return {
+    ...inst,
+    group: undefined,
+    boxes: [box],
+    polygons: [],
+    polylines: [],
+    masks: [],
+    keypoints: [],
+    parts: [box],
+  };
+}
+
+/** The reason formats give when an object's class is not in the class map. */
+export function unknownClassReason(code: string): string {
+  return `class "${code}" is not in the class map`;
+}

@@ -10,12 +10,14 @@ import {
   type SourceRequest,
 } from '@synx/export';
 import { SynxError } from '@synx/model';
+import { parseSplitRatios } from '@synx/split';
 import { parseOptionPairs } from '@synx/plugin-api';
 import { debugLogger, SynxCommand } from '../lib/base.js';
 import { loadClassMap } from '../lib/class-map.js';
 import { memoryGovernor } from '../lib/memory.js';
 import { loadFormatRegistry } from '../lib/registry.js';
-import { n, renderPlan, renderSummary } from '../lib/render.js';
+import { EXIT_MEDIA_INCOMPLETE } from '../lib/exit-codes.js';
+import { n, renderMediaProgress, renderPlan, renderSummary } from '../lib/render.js';
 
 /** Numeric ids as numbers (as Synapse sends them), other ids as given. */
 function idFlag(value: string | undefined): string | number | undefined {
@@ -118,9 +120,39 @@ Exit codes: 0 ok, 2 invalid or missing input, 3 auth, 4 not found, 5 network/ser
         'JSON object of extra list filters sent to Synapse, e.g. {"status":"completed"}.',
     }),
     'dry-run': Flags.boolean({ description: 'Print the plan and write nothing.' }),
-    split: Flags.string({ description: 'Split into train/val[/test], e.g. 0.8/0.1/0.1.' }),
+    split: Flags.string({
+      description:
+        'Split into train/val[/test] by shares, e.g. 0.8/0.1/0.1 (or 80/10/10). Each item’s split is a seeded hash of its data unit: stable when the project grows.',
+    }),
+    seed: Flags.integer({
+      min: 0,
+      description: 'Seed of --split (default 0). Same seed and data, same split.',
+      dependsOn: ['split'],
+    }),
+    stratify: Flags.boolean({
+      description:
+        'With --split: balance class frequencies across splits (iterative stratification; reads the source once more).',
+      dependsOn: ['split'],
+    }),
+    'group-by': Flags.string({
+      description:
+        'With --split: keep items with the same data-unit meta value together (e.g. a video, sequence or source key).',
+      dependsOn: ['split'],
+    }),
     'save-original-files': Flags.boolean({
-      description: 'Download the original media into the format’s image folder.',
+      description:
+        'Save the original media into the format’s image folder: downloaded (resumable, verified) from the API, or copied/linked from --from. A rerun fetches only what is missing.',
+    }),
+    'media-mode': Flags.string({
+      options: ['copy', 'hardlink', 'symlink'],
+      description: 'With --from and --save-original-files: how files are placed (default copy).',
+      dependsOn: ['save-original-files'],
+    }),
+    'media-concurrency': Flags.integer({
+      min: 1,
+      max: 256,
+      description: 'With --save-original-files: files downloaded at once (default 16).',
+      dependsOn: ['save-original-files'],
     }),
     storage: Flags.string({ description: 'Write to a Synapse storage instead of a local folder.' }),
     from: Flags.directory({
@@ -185,17 +217,25 @@ Exit codes: 0 ok, 2 invalid or missing input, 3 auth, 4 not found, 5 network/ser
 
   async run(): Promise<ExportSummary | ExportPlan> {
     const { flags } = await this.parse(Export);
-    for (const f of ['split', 'storage'] as const) {
-      if (flags[f] !== undefined) {
-        throw new SynxError('SYNX_NOT_SUPPORTED', `--${f} is not supported yet`, {
-          hint: 'run without it; the flag is reserved and will not be ignored silently',
-        });
-      }
-    }
-    if (flags['save-original-files']) {
-      throw new SynxError('SYNX_NOT_SUPPORTED', '--save-original-files is not supported yet', {
+    if (flags.storage !== undefined) {
+      throw new SynxError('SYNX_NOT_SUPPORTED', '--storage is not supported yet', {
         hint: 'run without it; the flag is reserved and will not be ignored silently',
       });
+    }
+    const split =
+      flags.split === undefined
+        ? undefined
+        : {
+            ratios: parseSplitRatios(flags.split),
+            seed: flags.seed ?? 0,
+            stratify: flags.stratify,
+            groupBy: flags['group-by'],
+          };
+    if (flags['media-mode'] !== undefined && flags.from === undefined) {
+      throw new SynxError(
+        'SYNX_INVALID_INPUT',
+        '--media-mode applies to --from folders; media from the API are always downloaded',
+      );
     }
     const registry = loadFormatRegistry(this.config, (issue) => {
       this.warn(issue.message);
@@ -281,6 +321,17 @@ Exit codes: 0 ok, 2 invalid or missing input, 3 auth, 4 not found, 5 network/ser
       output: flags.output,
       classMap:
         flags['class-map'] === undefined ? undefined : await loadClassMap(flags['class-map']),
+      split,
+      ...(flags['save-original-files']
+        ? {
+            media: {
+              mode: (flags['media-mode'] ?? 'copy') as 'copy' | 'hardlink' | 'symlink',
+              ...(flags['media-concurrency'] === undefined
+                ? {}
+                : { downloader: { concurrency: flags['media-concurrency'] } }),
+            },
+          }
+        : {}),
       strict: flags.strict,
       force: flags.force,
       signal: ac.signal,
@@ -298,23 +349,53 @@ Exit codes: 0 ok, 2 invalid or missing input, 3 auth, 4 not found, 5 network/ser
       }
       const tty = process.stderr.isTTY && !this.jsonEnabled();
       const govern = memoryGovernor();
+      // One status line on a terminal: items, then media when they are being saved.
+      let itemsLine = '';
+      let mediaLine = '';
+      const draw = (): void => {
+        if (tty) {
+          process.stderr.write(
+            `\r\u001b[K${itemsLine}${mediaLine === '' ? '' : ` · ${mediaLine}`}`,
+          );
+        }
+      };
       const summary = await runExport({
         ...request,
+        ...(request.media === undefined
+          ? {}
+          : {
+              media: {
+                ...request.media,
+                onEvent: (e) => {
+                  if (e.type === 'progress') {
+                    mediaLine = renderMediaProgress(e);
+                    draw();
+                  }
+                },
+              },
+            }),
         onProgress: (p) => {
           govern();
-          if (tty) {
-            const total = p.total === undefined ? '' : `/${n(p.total)}`;
-            process.stderr.write(
-              p.phase === 'finish'
-                ? '\r\u001b[K'
-                : `\r\u001b[K${p.phase} ${n(p.items)}${total} items`,
-            );
+          if (p.phase === 'finish') {
+            itemsLine = '';
+            mediaLine = '';
+            if (tty) {
+              process.stderr.write('\r\u001b[K');
+            }
+            return;
           }
+          const total = p.total === undefined ? '' : `/${n(p.total)}`;
+          itemsLine = `${p.phase === 'split' ? 'splitting' : p.phase} ${n(p.items)}${total} items`;
+          draw();
         },
       });
       if (!this.jsonEnabled()) {
         const rel = relative(process.cwd(), summary.output) || '.';
         this.log(renderSummary(summary, rel.startsWith('..') ? summary.output : `./${rel}`));
+      }
+      if ((summary.media?.failedCount ?? 0) > 0) {
+        // The labels are complete; some media are not on disk. A rerun fetches only those.
+        process.exitCode = EXIT_MEDIA_INCOMPLETE;
       }
       return summary;
     } finally {

@@ -27,3 +27,9 @@ export const EXIT_CODES: Readonly<Record<SynxErrorCode, number>> = {
   SYNX_ABORTED: 130,
   SYNX_INTERNAL: 1,
 };
+
+/**
+ * The export finished and its labels are complete, but some original media could not be saved
+ * (listed in the report, `synx-export.json` and `synx-issues.jsonl`); a rerun fetches only those.
+ */
+export const EXIT_MEDIA_INCOMPLETE = 10;

@@ -1,4 +1,5 @@
-import type { ExportPlan, ExportSummary, KindCounts } from '@synx/export';
+import type { ExportPlan, ExportSummary, KindCounts, SplitSummary } from '@synx/export';
+import type { DownloadProgress } from '@synx/media-downloader';
 import type { SourceInfo } from '@synx/model';
 
 const nf = new Intl.NumberFormat('en-US');
@@ -40,6 +41,65 @@ function classOrigin(origin: string): string {
     : origin === 'class-map'
       ? 'from your class map'
       : 'found in the data, sorted (no project configuration: ids may change between exports)';
+}
+
+/** Bytes as B, kB, MB, GB (decimal). */
+export function bytes(v: number): string {
+  return v < 1000
+    ? `${Math.round(v)} B`
+    : v < 1e6
+      ? `${(v / 1e3).toFixed(1)} kB`
+      : v < 1e9
+        ? `${(v / 1e6).toFixed(1)} MB`
+        : `${(v / 1e9).toFixed(2)} GB`;
+}
+
+/** The media part of the status line: files, bytes, rate, ETA. */
+export function renderMediaProgress(p: DownloadProgress): string {
+  return `media ${n(p.filesDone)}/${n(p.filesTotal)} files · ${bytes(p.bytesDone)}${p.bytesTotal > 0 ? ` of ${bytes(p.bytesTotal)}` : ''} · ${bytes(p.rate)}/s${p.etaS === undefined ? '' : ` · ETA ${duration(p.etaS * 1000)}`}`;
+}
+
+const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+
+/**
+ * The split lines of a plan or report: items per split against the target, then per class the
+ * count in each split and the largest deviation from the target share.
+ */
+export function renderSplit(split: SplitSummary, indent = '  '): string[] {
+  const lines: string[] = [];
+  const how =
+    split.mode === 'ground-truth'
+      ? "the ground-truth version's categories"
+      : `${split.mode === 'stratified' ? 'stratified' : 'seeded hash'}, seed ${String(split.seed ?? 0)}${split.groupBy === undefined ? '' : `, grouped by ${split.groupBy} (${n(split.groups ?? 0)} groups)`}`;
+  lines.push(`${indent}split        ${how}`);
+  split.names.forEach((name, j) => {
+    const items = split.items[j] ?? 0;
+    const total = split.items.reduce((a, b) => a + b, 0);
+    const target = split.ratios?.[j];
+    lines.push(
+      `${indent}  ${name.padEnd(6)} ${n(items).padStart(9)} items${total > 0 ? ` (${pct(items / total)}${target === undefined ? '' : ` of ${pct(target)}`})` : ''}${items === 0 ? '  ← EMPTY: a trainer fails on an empty split' : ''}`,
+    );
+  });
+  if (split.classes.length > 0) {
+    lines.push(`${indent}  per class (${split.names.join(' / ')}; largest deviation from target):`);
+    for (const c of split.classes.slice(0, 30)) {
+      lines.push(
+        `${indent}    ${c.label.padEnd(16)} ${c.counts.map((v) => n(v)).join(' / ')}${split.mode === 'ground-truth' ? '' : `  ±${(c.maxDeviation * 100).toFixed(1)} pt${c.floor >= 0.0005 ? ` (best possible ±${(c.floor * 100).toFixed(1)})` : ''}`}`,
+      );
+    }
+    if (split.classes.length > 30) {
+      lines.push(`${indent}    … ${n(split.classes.length - 30)} more`);
+    }
+  }
+  if (split.maxDeviation !== undefined) {
+    lines.push(
+      `${indent}  largest deviation ${(split.maxDeviation.value * 100).toFixed(1)} pt (${split.maxDeviation.label} in ${split.maxDeviation.split})`,
+    );
+  }
+  for (const note of split.notes) {
+    lines.push(`${indent}  note: ${note}`);
+  }
+  return lines;
 }
 
 /** The `--dry-run` plan as text. */
@@ -86,6 +146,9 @@ export function renderPlan(plan: ExportPlan): string {
       );
     }
   }
+  if (plan.split !== undefined) {
+    lines.push(...renderSplit(plan.split));
+  }
   lines.push('  output');
   for (const l of plan.layout) {
     lines.push(`    ${l}`);
@@ -130,6 +193,9 @@ export function renderSummary(s: ExportSummary, relOutput: string): string {
     );
   }
   lines.push(`  classes      ${n(s.classes.entries.length)} ${classOrigin(s.classes.origin)}`);
+  if (s.split !== undefined) {
+    lines.push(...renderSplit(s.split));
+  }
   if (s.counts.orientedImages > 0) {
     lines.push(
       `  note         ${n(s.counts.orientedImages)} EXIF-rotated image(s): sizes and coordinates are as displayed`,
@@ -145,6 +211,21 @@ export function renderSummary(s: ExportSummary, relOutput: string): string {
     lines.push(
       `    ${c.severity} ${c.code} ×${n(c.count)}: ${c.example}${c.items.length > 0 ? ` (items ${c.items.join(', ')})` : ''}`,
     );
+  }
+  if (s.media !== undefined) {
+    const m = s.media;
+    const how = m.mode === 'download' ? 'downloaded' : m.mode === 'copy' ? 'copied' : 'linked';
+    lines.push(
+      `  media        ${n(m.files)} files: ${n(m.mode === 'download' ? m.downloaded : m.mode === 'copy' ? m.copied : m.linked + m.copied)} ${how}${m.resumed > 0 ? ` (${n(m.resumed)} resumed)` : ''}, ${n(m.skipped)} already there, ${n(m.failedCount)} missing · ${bytes(m.bytes)} in ${duration(m.durationMs)}${m.retries + m.refreshes > 0 ? ` · ${n(m.retries)} retries, ${n(m.refreshes)} expired URLs refreshed` : ''}`,
+    );
+    for (const f of m.failed.slice(0, 10)) {
+      lines.push(`    missing ${f.file} (item ${f.itemId}): ${f.reason}`);
+    }
+    if (m.failedCount > 0) {
+      lines.push(
+        `    the labels are complete; run the same command again to fetch only the ${n(m.failedCount)} missing file(s) (exit code 10)`,
+      );
+    }
   }
   lines.push(`  manifest     ${relOutput}/synx-export.json`);
   return lines.join('\n');

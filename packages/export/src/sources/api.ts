@@ -335,6 +335,22 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
         read.signal,
       );
     },
+    refreshFile: async (item, media, signal) => {
+      const call = signal === undefined ? {} : { signal };
+      let files: Record<string, FileRef> = {};
+      const du = item.dataUnit?.id;
+      if (du !== undefined) {
+        const unit = await client.getDataUnit(du, call);
+        files = filesOf({ data_unit: unit }, target);
+      } else if (target === 'assignment') {
+        files = filesOf(await client.getAssignment(item.id, call), target);
+      } else if (target === 'task') {
+        files = filesOf(await client.getTask(item.id, call), target);
+      }
+      return (
+        files[media.id] ?? (Object.keys(files).length === 1 ? Object.values(files)[0] : undefined)
+      );
+    },
     close: () => {
       if (options.client === undefined) {
         client.close();

@@ -1,4 +1,4 @@
-import type { ClassMap, DatasetHeader, Issue, Item, SourceInfo } from '@synx/model';
+import type { ClassMap, DatasetHeader, FileRef, Issue, Item, Media, SourceInfo } from '@synx/model';
 
 /** One item as a source yields it, with the issues met while reading it (reported in order). */
 export interface SourcedItem {
@@ -32,5 +32,10 @@ export interface Source {
   /** A name for the default output folder (`synapse_export_<name>`). */
   readonly name: string;
   items(options: ItemReadOptions): AsyncIterable<SourcedItem>;
+  /**
+   * A fresh reference (newly signed URL) to a media file whose URL expired, or undefined when
+   * the source cannot give one. API sources only.
+   */
+  refreshFile?(item: Item, media: Media, signal?: AbortSignal): Promise<FileRef | undefined>;
   close(): void;
 }

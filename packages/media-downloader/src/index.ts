@@ -1,0 +1,25 @@
+// Public surface of @synx/media-downloader.
+export { MediaDownloader, downloadAll } from './downloader.js';
+export { decodeDataUri, type DataUri } from './data-uri.js';
+export {
+  backoffDelay,
+  normalizeChecksum,
+  parseRetryAfter,
+  redactUrl,
+  resolveInside,
+  scrub,
+} from './util.js';
+export type {
+  ChecksumAlgorithm,
+  DoneHow,
+  DownloadEvent,
+  DownloadJob,
+  DownloadProgress,
+  DownloadReport,
+  FailedFile,
+  LocalJob,
+  LocalMode,
+  MediaDownloaderOptions,
+  MediaJob,
+  VerifyExisting,
+} from './types.js';
