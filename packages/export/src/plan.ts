@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { IssueCollector, type ClassMap, type IssueSummary, type MediaKind } from '@synx/model';
 import { parseFormatOptions, type AnnotationFeature, type KindTreatment } from '@synx/plugin-api';
 import { featureOf, groupedIds } from './features.js';
@@ -58,6 +59,10 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
   const format = request.format;
   const options = await parseFormatOptions(format, request.formatOptions ?? {});
   const description = format.describe(options);
+  if (request.signal !== undefined) {
+    // Every request in flight (items, header reads) listens to this one signal.
+    setMaxListeners(1000, request.signal);
+  }
   const source = await openSource(request);
   try {
     const { classes, isKnownClass } = resolveClasses(source, request.classMap);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -228,6 +229,8 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
   const timings: Record<string, number> = {};
   const logger = request.logger ?? noopLogger;
   const signal = request.signal ?? new AbortController().signal;
+  // Every request in flight (items, header reads, downloads) listens to this one signal.
+  setMaxListeners(1000, signal);
   const format = request.format;
   const progress = request.onProgress;
   progress?.({ phase: 'open', items: 0, total: undefined });

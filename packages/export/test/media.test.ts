@@ -80,6 +80,47 @@ describe('--save-original-files from a folder', () => {
   );
 });
 
+describe('image sizes from the API when URLs expire', () => {
+  it('re-signs an expired URL to read the header: no image loses its size', async () => {
+    // `src` has no sizes in its data-unit meta: every size comes from a header read, and 20% of
+    // media requests are refused as expired.
+    const fake = await startFakeSynapse({
+      from: src,
+      token: TOKEN,
+      seed: 3,
+      faults: { routes: { media: { expire: 0.2 } } },
+    });
+    try {
+      const out = join(root, 'sizes-expired');
+      const summary = await runExport({
+        source: {
+          kind: 'api',
+          host: fake.url,
+          token: TOKEN,
+          target: 'assignment',
+          project: fake.projectId,
+        },
+        format: coco,
+        output: out,
+      });
+      expect(summary.counts.unsizedImages).toBe(0);
+      expect(summary.issues.byCode.map((c) => c.code)).not.toContain('SYNX_IMAGE_UNREADABLE');
+      expect(
+        fake.log.filter((e) => e.route === 'media' && e.status === 403).length,
+      ).toBeGreaterThan(5);
+      expect(fake.log.some((e) => e.route === 'data-units')).toBe(true);
+      const data = JSON.parse(
+        readFileSync(join(out, 'annotations', 'instances_default.json'), 'utf8'),
+      ) as {
+        images: { width: number; height: number }[];
+      };
+      expect(data.images.every((i) => i.width > 0 && i.height > 0)).toBe(true);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe('--save-original-files from the API', () => {
   let fake: FakeSynapse;
   const apiSrc = join(root, 'api-src');

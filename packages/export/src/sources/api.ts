@@ -13,6 +13,7 @@ import {
   convertDmV1,
   SynxError,
   type FileRef,
+  type Media,
   type Issue,
   type Item,
   type JsonValue,
@@ -203,6 +204,27 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
   const target = options.target;
   const sourceKind: SourceKind = target;
 
+  /** Freshly signed file references of one object (its data unit, or else itself). */
+  const freshFiles = async (
+    dataUnitId: string | number | undefined,
+    id: string,
+    signal: AbortSignal | undefined,
+  ): Promise<Record<string, FileRef>> => {
+    const call = signal === undefined ? {} : { signal };
+    if (dataUnitId !== undefined) {
+      return filesOf({ data_unit: await client.getDataUnit(dataUnitId, call) }, target);
+    }
+    if (target === 'assignment') {
+      return filesOf(await client.getAssignment(id, call), target);
+    }
+    if (target === 'task') {
+      return filesOf(await client.getTask(id, call), target);
+    }
+    return {};
+  };
+  const pick = (files: Record<string, FileRef>, media: Media): FileRef | undefined =>
+    files[media.id] ?? (Object.keys(files).length === 1 ? Object.values(files)[0] : undefined);
+
   const toItem = async (entry: PageEntry<Row>, read: ItemReadOptions): Promise<SourcedItem> => {
     const row = entry.value;
     const id = String(idOf(row) ?? '');
@@ -236,7 +258,15 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
     const meta =
       isRecord(du) && isRecord(du['meta']) ? (du['meta'] as Record<string, JsonValue>) : undefined;
     if (read.sizes !== false) {
-      await sizeImages(converted.media, meta, id, issues, read.signal);
+      // A URL that expired before its header was read is signed again (sizes must not be lost).
+      await sizeImages(
+        converted.media,
+        meta,
+        id,
+        issues,
+        read.signal,
+        async (m) => pick(await freshFiles(duId, id, read.signal), m)?.url,
+      );
     }
     const taskId = target === 'task' ? idOf(row) : idOf(row['task']);
     const primaryName =
@@ -335,22 +365,8 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
         read.signal,
       );
     },
-    refreshFile: async (item, media, signal) => {
-      const call = signal === undefined ? {} : { signal };
-      let files: Record<string, FileRef> = {};
-      const du = item.dataUnit?.id;
-      if (du !== undefined) {
-        const unit = await client.getDataUnit(du, call);
-        files = filesOf({ data_unit: unit }, target);
-      } else if (target === 'assignment') {
-        files = filesOf(await client.getAssignment(item.id, call), target);
-      } else if (target === 'task') {
-        files = filesOf(await client.getTask(item.id, call), target);
-      }
-      return (
-        files[media.id] ?? (Object.keys(files).length === 1 ? Object.values(files)[0] : undefined)
-      );
-    },
+    refreshFile: async (item, media, signal) =>
+      pick(await freshFiles(item.dataUnit?.id, item.id, signal), media),
     close: () => {
       if (options.client === undefined) {
         client.close();

@@ -1,6 +1,44 @@
 import { readImageHeader, readImageHeaderFromFileSync, type ImageHeader } from '@synx/image-header';
 import { isSynxError, type Issue, type JsonValue, type Media } from '@synx/model';
-import { fetchRange } from './http-range.js';
+import { ExpiredUrlError, fetchRange } from './http-range.js';
+
+/** Refreshes of an expired URL tried per image before its size is given up. */
+const MAX_REFRESHES = 3;
+
+/**
+ * The header of a remote image. When the signed URL has expired, a fresh one is asked for (and
+ * kept on the media, so the download uses it too) and the read is tried again.
+ */
+async function headerOverHttp(
+  file: NonNullable<Media['file']>,
+  m: Media,
+  signal: AbortSignal | undefined,
+  refresh: ((media: Media) => Promise<string | undefined>) | undefined,
+): Promise<ImageHeader> {
+  for (let refreshes = 0; ; refreshes++) {
+    const url = file.url ?? '';
+    try {
+      return await readImageHeader((offset, length) => fetchRange(url, offset, length, signal), {
+        what: file.name ?? m.id,
+        firstReadBytes: 16 * 1024,
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } catch (err) {
+      if (
+        !(err instanceof ExpiredUrlError) ||
+        refresh === undefined ||
+        refreshes >= MAX_REFRESHES
+      ) {
+        throw err;
+      }
+      const fresh = await refresh(m);
+      if (fresh === undefined || fresh === url) {
+        throw err;
+      }
+      file.url = fresh;
+    }
+  }
+}
 
 function positiveInt(v: JsonValue | undefined): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
@@ -18,6 +56,7 @@ export async function sizeImages(
   itemId: string,
   issues: Issue[],
   signal: AbortSignal | undefined,
+  refresh?: (media: Media) => Promise<string | undefined>,
 ): Promise<void> {
   const images = media.filter((m) => m.kind === 'image');
   const first = images[0];
@@ -49,15 +88,7 @@ export async function sizeImages(
         // Local files: one small synchronous read (see readImageHeaderFromFileSync).
         header = readImageHeaderFromFileSync(file.path);
       } else {
-        const url = file.url ?? '';
-        header = await readImageHeader(
-          (offset, length) => fetchRange(url, offset, length, signal),
-          {
-            what: file.name ?? m.id,
-            firstReadBytes: 16 * 1024,
-            ...(signal === undefined ? {} : { signal }),
-          },
-        );
+        header = await headerOverHttp(file, m, signal, refresh);
       }
     } catch (err) {
       if (isSynxError(err) && err.code === 'SYNX_ABORTED') {
