@@ -26,6 +26,9 @@ import {
   type User,
 } from './schemas.js';
 
+/** Detail requests that need fresh file URLs expand the data unit. */
+const EXPAND_DATA_UNIT: QueryParams = { expand: ['data_unit'] };
+
 /** How the access token is sent. */
 export type AuthScheme =
   /** `Synapse-Access-Token: Token <t>` (the Python SDK; default). */
@@ -167,7 +170,8 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  *
  * @example
  * const client = new SynapseClient({ host, token });
- * for await (const a of client.listAssignments({ project: 12 })) console.log(a.id);
+ * const ids: (string | number | undefined)[] = [];
+ * for await (const a of client.listAssignments({ project: 12 })) ids.push(a.id);
  */
 export class SynapseClient {
   readonly host: string;
@@ -413,6 +417,21 @@ export class SynapseClient {
     this.#logger.debug(message, clean);
   }
 
+  /** `GET <resource>/<id>/`: one object by id, validated with `schema`. */
+  #getOne<S extends z.ZodType>(
+    resource: string,
+    id: number | string,
+    schema: S,
+    what: string,
+    params: QueryParams | undefined,
+    options: CallOptions,
+  ): Promise<z.infer<S>> {
+    return this.get(`${resource}/${encodeURIComponent(String(id))}/`, schema, params, {
+      what,
+      ...options,
+    });
+  }
+
   /** GET a path and validate the body with `schema`. */
   async get<S extends z.ZodType>(
     path: string,
@@ -485,10 +504,7 @@ export class SynapseClient {
 
   /** `GET projects/{id}/`. */
   getProject(id: number | string, options: CallOptions = {}): Promise<Project> {
-    return this.get(`projects/${encodeURIComponent(String(id))}/`, ProjectSchema, undefined, {
-      what: `project ${id}`,
-      ...options,
-    });
+    return this.#getOne('projects', id, ProjectSchema, `project ${id}`, undefined, options);
   }
 
   /**
@@ -596,14 +612,13 @@ export class SynapseClient {
     id: number | string,
     options: CallOptions = {},
   ): Promise<GroundTruthVersion> {
-    return this.get(
-      `ground_truth_dataset_versions/${encodeURIComponent(String(id))}/`,
+    return this.#getOne(
+      'ground_truth_dataset_versions',
+      id,
       GroundTruthVersionSchema,
+      `ground-truth version ${id}`,
       undefined,
-      {
-        what: `ground-truth version ${id}`,
-        ...options,
-      },
+      options,
     );
   }
 
@@ -622,43 +637,28 @@ export class SynapseClient {
 
   /** `GET storages/{id}/`. */
   getStorage(id: number | string, options: CallOptions = {}): Promise<Storage> {
-    return this.get(`storages/${encodeURIComponent(String(id))}/`, StorageSchema, undefined, {
-      what: `storage ${id}`,
-      ...options,
-    });
+    return this.#getOne('storages', id, StorageSchema, `storage ${id}`, undefined, options);
   }
 
   /** `GET assignments/{id}/` (fresh file URLs for one assignment). */
   getAssignment(id: number | string, options: CallOptions = {}): Promise<Assignment> {
-    return this.get(
-      `assignments/${encodeURIComponent(String(id))}/`,
+    return this.#getOne(
+      'assignments',
+      id,
       AssignmentSchema,
-      { expand: ['data_unit'] },
-      {
-        what: `assignment ${id}`,
-        ...options,
-      },
+      `assignment ${id}`,
+      EXPAND_DATA_UNIT,
+      options,
     );
   }
 
   /** `GET data_units/{id}/` (fresh file URLs for one data unit). */
   getDataUnit(id: number | string, options: CallOptions = {}): Promise<DataUnit> {
-    return this.get(`data_units/${encodeURIComponent(String(id))}/`, DataUnitSchema, undefined, {
-      what: `data unit ${id}`,
-      ...options,
-    });
+    return this.#getOne('data_units', id, DataUnitSchema, `data unit ${id}`, undefined, options);
   }
 
   /** `GET tasks/{id}/?expand=data_unit` (fresh file URLs for one task). */
   getTask(id: number | string, options: CallOptions = {}): Promise<Task> {
-    return this.get(
-      `tasks/${encodeURIComponent(String(id))}/`,
-      TaskSchema,
-      { expand: ['data_unit'] },
-      {
-        what: `task ${id}`,
-        ...options,
-      },
-    );
+    return this.#getOne('tasks', id, TaskSchema, `task ${id}`, EXPAND_DATA_UNIT, options);
   }
 }

@@ -43,6 +43,12 @@ export interface HttpRequestOptions {
   /** Longest silence while waiting for the response or between body chunks. */
   readonly readTimeoutMs: number;
   readonly agent?: http.Agent | undefined;
+  /**
+   * Stop after this many body bytes: the response is destroyed (its connection is not reused)
+   * and what was read is returned. For reads of a prefix, e.g. an image header, where a server
+   * that ignores Range would otherwise send the whole file. Send `accept-encoding: identity`.
+   */
+  readonly maxBodyBytes?: number | undefined;
 }
 
 function classify(err: NodeJS.ErrnoException): TransportFailure {
@@ -64,7 +70,8 @@ function classify(err: NodeJS.ErrnoException): TransportFailure {
 
 /**
  * Performs one HTTP request with separate connect and read timeouts and an AbortSignal, and
- * reads the whole body (decompressing gzip/deflate). Never retries; never logs.
+ * reads the whole body (decompressing gzip/deflate), or its first `maxBodyBytes`. Never retries;
+ * never logs.
  */
 export function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> {
   const { url } = options;
@@ -136,6 +143,15 @@ export function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> 
       res.on('data', (chunk: Buffer) => {
         chunks.push(chunk);
         received += chunk.length;
+        if (options.maxBodyBytes !== undefined && received >= options.maxBodyBytes) {
+          // Settle first: destroying the response emits 'aborted' at once.
+          done(undefined, {
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          });
+          res.destroy();
+        }
       });
       res.on('aborted', () => {
         done(

@@ -13,7 +13,13 @@ export {
 } from './client.js';
 export { PagedList, type PageEntry } from './paged-list.js';
 export { SynapseApiError, parseErrorBody, redact, type SynapseApiErrorDetails } from './errors.js';
-export { TransportError, type TransportFailure } from './http.js';
+export {
+  httpRequest,
+  TransportError,
+  type HttpRequestOptions,
+  type HttpResponse,
+  type TransportFailure,
+} from './http.js';
 export {
   DEFAULT_SYNAPSE_HOST,
   defaultConfigPath,

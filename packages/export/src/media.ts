@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Item, Media } from '@synx/model';
 import type {
   DownloadReport,
@@ -136,9 +135,4 @@ export function mediaSummary(
 function splitJobId(id: string): [string, string] {
   const at = id.lastIndexOf('/');
   return at < 0 ? [id, ''] : [id.slice(0, at), id.slice(at + 1)];
-}
-
-/** Where a split's media go, inside the output folder. */
-export function mediaPath(output: string, dir: string, fileName: string): string {
-  return join(output, dir, fileName);
 }

@@ -33,7 +33,6 @@ import { MediaDownloader } from '@synx/media-downloader';
 import {
   allMissing,
   mediaJob,
-  mediaPath,
   mediaSummary,
   type MediaRequest,
   type MediaSummary,
@@ -474,7 +473,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
             source,
             item,
             image.media,
-            mediaPath(output, dir, image.fileName),
+            join(output, dir, image.fileName),
             localMode,
             signal,
           );

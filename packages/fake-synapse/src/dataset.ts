@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDmJson } from '@synx/model';
+import { hash32, parseDmJson } from '@synx/model';
 import {
   mediaSpecForFile,
   openSynapseFolder,
   splitStem,
   type FolderEntry,
 } from '@synx/synapse-folder';
-import { hash32 } from './faults.js';
 
 /** Optional `synapse-fake.json` beside `json/`: extra facts a raw export folder does not hold. */
 export interface FakeSidecar {

@@ -1,3 +1,5 @@
+import { hash32 } from '@synx/model';
+
 /** Routes of the fake backend; faults can be set per route. */
 export const ROUTES = [
   'health',
@@ -58,21 +60,6 @@ export type FaultDecision =
   | { readonly kind: 'rate-limit'; readonly retryAfterS: number }
   | { readonly kind: 'server-error'; readonly status: number }
   | { readonly kind: 'expire' };
-
-/** FNV-1a 32-bit, then a murmur finaliser: a fast, well-mixed, seeded hash. */
-export function hash32(text: string, seed = 0): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 interface KeyState {
   attempts: number;

@@ -242,33 +242,48 @@ export async function writeFolderFromCoco(options: CocoFixtureOptions): Promise<
       }
       annotations += members.length;
     }
-    const data = {
+    const placed = await writeImageItem(
+      writer,
+      image.file_name,
+      image.width,
+      image.height,
+      anns,
+      datas,
+      options,
+    );
+    copied += placed.copied;
+    placeholders += placed.placeholders;
+  }
+  return { items: images.length, annotations, copied, placeholders };
+}
+
+/** Writes one single-image item (DM v1 `image_1`) with its media; says how the media was made. */
+async function writeImageItem(
+  writer: SynapseFolderWriter,
+  fileName: string,
+  width: number,
+  height: number,
+  anns: unknown[],
+  datas: unknown[],
+  options: { readonly imagesDir?: string | undefined; readonly media?: FixtureMedia | undefined },
+): Promise<{ copied: number; placeholders: number }> {
+  const media = await mediaFor(fileName, width, height, options.imagesDir, options.media ?? 'copy');
+  await writer.write({
+    stem: splitStem(fileName).stem,
+    data: {
       extra: { image_1: {} },
       annotations: { image_1: anns },
       annotationsData: { image_1: datas },
       relations: {},
       annotationGroups: {},
       assignmentId: null,
-    };
-    const media = await mediaFor(
-      image.file_name,
-      image.width,
-      image.height,
-      options.imagesDir,
-      options.media ?? 'copy',
-    );
-    if (media?.copyFrom !== undefined) {
-      copied++;
-    } else if (media !== undefined) {
-      placeholders++;
-    }
-    await writer.write({
-      stem: splitStem(image.file_name).stem,
-      data,
-      ...(media === undefined ? {} : { media }),
-    });
-  }
-  return { items: images.length, annotations, copied, placeholders };
+    },
+    ...(media === undefined ? {} : { media }),
+  });
+  return {
+    copied: media?.copyFrom !== undefined ? 1 : 0,
+    placeholders: media !== undefined && media.copyFrom === undefined ? 1 : 0,
+  };
 }
 
 async function mediaFor(
@@ -473,30 +488,17 @@ export async function writeFolderFromVoc(options: VocFixtureOptions): Promise<Fi
       });
       annotations++;
     });
-    const media = await mediaFor(
+    const placed = await writeImageItem(
+      writer,
       file.filename,
       file.width,
       file.height,
-      options.imagesDir,
-      options.media ?? 'copy',
+      anns,
+      datas,
+      options,
     );
-    if (media?.copyFrom !== undefined) {
-      copied++;
-    } else if (media !== undefined) {
-      placeholders++;
-    }
-    await writer.write({
-      stem: splitStem(file.filename).stem,
-      data: {
-        extra: { image_1: {} },
-        annotations: { image_1: anns },
-        annotationsData: { image_1: datas },
-        relations: {},
-        annotationGroups: {},
-        assignmentId: null,
-      },
-      ...(media === undefined ? {} : { media }),
-    });
+    copied += placed.copied;
+    placeholders += placed.placeholders;
   }
   return { items: files.length, annotations, copied, placeholders };
 }

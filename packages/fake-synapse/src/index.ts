@@ -8,7 +8,6 @@ export {
 export {
   FaultEngine,
   ROUTES,
-  hash32,
   type FaultConfig,
   type FaultDecision,
   type FaultSpec,
@@ -32,3 +31,6 @@ export {
 } from './fixtures.js';
 export { main as fakeSynapseMain } from './cli.js';
 export { mulberry32, writeSyntheticFolder, type SyntheticOptions } from './synthetic.js';
+
+/** The seeded hash behind fault decisions (from `@synx/model`). */
+export { hash32 } from '@synx/model';

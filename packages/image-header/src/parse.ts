@@ -15,7 +15,7 @@ import type { ParseResult } from './types.js';
  *
  * @example
  * const r = parseImageHeader(firstBytes);
- * if (r.kind === 'ok') console.log(r.header.width, r.header.height);
+ * const size = r.kind === 'ok' ? [r.header.width, r.header.height] : undefined;
  */
 export function parseImageHeader(bytes: Uint8Array): ParseResult {
   const r = parseCore(prefixSource(bytes));

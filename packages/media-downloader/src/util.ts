@@ -1,20 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { hash32 } from '@synx/model';
 import type { ChecksumAlgorithm } from './types.js';
-
-/** FNV-1a 32-bit with a murmur finaliser: a fast, well-mixed, seeded string hash. */
-export function hash32(text: string, seed = 0): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /**
  * Exponential backoff with "equal jitter" derived from (key, failure): the step doubles from

@@ -47,3 +47,4 @@ export {
   type Instance,
   type InstanceSplit,
 } from './instances.js';
+export { hash32 } from './hash.js';

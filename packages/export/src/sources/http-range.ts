@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { httpRequest, TransportError } from '@synx/client';
 import { SynxError } from '@synx/model';
 
 /** Keep-alive agents per protocol, shared by every header read of the process. */
@@ -15,75 +16,13 @@ export class ExpiredUrlError extends SynxError {
   }
 }
 
-interface Answer {
-  readonly status: number;
-  readonly bytes: Buffer;
-}
-
-/**
- * One GET with a Range header. Reads at most `want` bytes of the body, then destroys the
- * response if anything is left (a connection is never held while a server streams a body
- * nobody reads, e.g. one that ignores Range).
- */
-function rangeRequest(
-  url: URL,
-  range: string,
-  want: number,
-  signal: AbortSignal | undefined,
-  timeoutMs: number,
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const lib = url.protocol === 'https:' ? https : http;
-    const agent = url.protocol === 'https:' ? agents['https:'] : agents['http:'];
-    const req = lib.request(url, { method: 'GET', headers: { range }, agent, signal });
-    const fail = (err: Error): void => {
-      req.destroy();
-      reject(err);
-    };
-    req.setTimeout(timeoutMs, () => {
-      fail(new Error(`no answer for ${timeoutMs} ms`));
-    });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      const status = res.statusCode ?? 0;
-      if (status !== 200 && status !== 206) {
-        res.resume();
-        resolve({ status, bytes: Buffer.alloc(0) });
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let got = 0;
-      res.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        got += chunk.length;
-        if (got >= want) {
-          res.destroy();
-          resolve({ status, bytes: Buffer.concat(chunks) });
-        }
-      });
-      res.on('end', () => {
-        resolve({ status, bytes: Buffer.concat(chunks) });
-      });
-      res.on('error', (err) => {
-        if (got >= want) {
-          return;
-        }
-        reject(err);
-      });
-      res.on('close', () => {
-        resolve({ status, bytes: Buffer.concat(chunks) });
-      });
-    });
-    req.end();
-  });
-}
-
 /**
  * Reads `length` bytes at `offset` of a media URL with an HTTP Range request (no auth header:
- * Synapse media URLs are signed). A server that ignores Range is read only as far as needed.
- * Each attempt gives up after `timeoutMs` without an answer (a header is a few KB: a slow
- * answer is a stuck one). Retries twice on 5xx and network errors; a 401/403/410 (expired URL) throws
- * {@link ExpiredUrlError} at once, so the caller can refresh the URL.
+ * Synapse media URLs are signed). A server that ignores Range is read only as far as needed,
+ * and its connection is then dropped. Each attempt gives up after `timeoutMs` without data (a
+ * header is a few KB: a slow answer is a stuck one). Retries twice on 5xx, 429 and network
+ * errors; a 401/403/410 (expired URL) throws {@link ExpiredUrlError} at once, so the caller can
+ * refresh the URL.
  */
 export async function fetchRange(
   url: string,
@@ -98,14 +37,20 @@ export async function fetchRange(
   }
   let lastError: unknown;
   for (let attempt = 1; attempt <= 3; attempt++) {
+    if (signal?.aborted === true) {
+      throw new SynxError('SYNX_ABORTED', 'the operation was cancelled');
+    }
     try {
-      const { status, bytes } = await rangeRequest(
-        target,
-        `bytes=${offset}-${offset + length - 1}`,
-        offset + length,
+      const { status, body } = await httpRequest({
+        method: 'GET',
+        url: target,
+        headers: { range: `bytes=${offset}-${offset + length - 1}`, 'accept-encoding': 'identity' },
         signal,
-        timeoutMs,
-      );
+        connectTimeoutMs: timeoutMs,
+        readTimeoutMs: timeoutMs,
+        agent: target.protocol === 'https:' ? agents['https:'] : agents['http:'],
+        maxBodyBytes: offset + length,
+      });
       if (status === 416) {
         return new Uint8Array(0);
       }
@@ -118,13 +63,13 @@ export async function fetchRange(
         throw new SynxError('SYNX_HTTP', `media URL answered ${status}`);
       } else {
         const skip = status === 200 ? offset : 0;
-        return bytes.subarray(skip, Math.min(bytes.length, skip + length));
+        return body.subarray(skip, Math.min(body.length, skip + length));
       }
     } catch (err) {
       if (err instanceof SynxError) {
         throw err;
       }
-      if (signal?.aborted === true) {
+      if (err instanceof TransportError && err.failure === 'aborted') {
         throw new SynxError('SYNX_ABORTED', 'the operation was cancelled');
       }
       lastError = err;
