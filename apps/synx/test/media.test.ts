@@ -48,7 +48,11 @@ function listing(dir: string): { complete: string[]; partial: Map<string, number
   }
   for (const n of names) {
     if (n.endsWith('.partial')) {
-      partial.set(n.slice(0, -'.partial'.length), statSync(join(dir, n)).size);
+      // While the export runs, a .partial file may be renamed between readdir and stat.
+      const size = statSync(join(dir, n), { throwIfNoEntry: false })?.size;
+      if (size !== undefined) {
+        partial.set(n.slice(0, -'.partial'.length), size);
+      }
     } else {
       complete.push(n);
     }
