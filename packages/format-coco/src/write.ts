@@ -1,5 +1,4 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import {
   pixelIndicesToRle,
@@ -55,31 +54,31 @@ class SplitFile {
     const spool = await TextFileWriter.open(
       join(dir, 'annotations', `.instances_${name}.annotations.spool`),
     );
-    await out.write(`{"info":${info},"licenses":[],"images":[`);
+    out.append(`{"info":${info},"licenses":[],"images":[`);
     return new SplitFile(name, finalPath, out, spool);
   }
 
-  async image(json: string): Promise<void> {
-    await this.out.write(this.images === 0 ? json : `,${json}`);
+  image(json: string): void {
+    if (this.images > 0) {
+      this.out.append(',');
+    }
+    this.out.append(json);
     this.images++;
   }
 
-  async annotation(json: string): Promise<void> {
-    await this.spool.write(this.annotations === 0 ? json : `,${json}`);
+  annotation(json: string): void {
+    if (this.annotations > 0) {
+      this.spool.append(',');
+    }
+    this.spool.append(json);
     this.annotations++;
   }
 
   /** Stitches images, the spooled annotations and the categories into the final file. */
   async finish(categories: string): Promise<void> {
     await this.spool.close();
-    await this.out.write('],"annotations":[');
-    await this.out.flush();
-    for await (const chunk of createReadStream(this.spool.path, {
-      encoding: 'utf8',
-      highWaterMark: 1 << 20,
-    })) {
-      await this.out.write(chunk as string);
-    }
+    this.out.append('],"annotations":[');
+    this.out.appendFile(this.spool.path);
     await this.out.write(`],"categories":${categories}}\n`);
     await this.out.close();
     await rm(this.spool.path, { force: true });
@@ -228,14 +227,14 @@ export async function writeCoco(
     if (labels.length > 0) {
       entry['attributes'] = { labels };
     }
-    await file.image(JSON.stringify(entry));
+    file.image(JSON.stringify(entry));
 
     for (const inst of instances) {
-      await writeInstance(inst);
+      writeInstance(inst);
     }
 
     /** The common case, kept lean: one ungrouped, unrotated box of a known class. */
-    async function writePlainBox(box: BBoxAnnotation): Promise<boolean> {
+    function writePlainBox(box: BBoxAnnotation): boolean {
       const cls = box.classCode === null ? undefined : classes.get(box.classCode);
       if (cls === undefined || box.width <= 0 || box.height <= 0 || 'iscrowd' in box.attributes) {
         return false; // the general path reports why (or handles the crowd flag)
@@ -246,19 +245,19 @@ export async function writeCoco(
         break;
       }
       // Template numbers print exactly as JSON.stringify prints them.
-      await file.annotation(
+      file.annotation(
         `{"id":${file.annotations + 1},"image_id":${imageId},"category_id":${categoryId(cls)},"segmentation":[],"area":${round(box.width * box.height)},"bbox":[${box.x},${box.y},${box.width},${box.height}],"iscrowd":0${attrs}}`,
       );
       ctx.account({ item, media, annotation: box, outcome: 'written' });
       return true;
     }
 
-    async function writeInstance(inst: Instance): Promise<void> {
+    function writeInstance(inst: Instance): void {
       const only = inst.group === undefined && inst.parts.length === 1 ? inst.boxes[0] : undefined;
       if (
         only !== undefined &&
         (only.rotation === undefined || only.rotation === 0) &&
-        (await writePlainBox(only))
+        writePlainBox(only)
       ) {
         return;
       }
@@ -288,7 +287,7 @@ export async function writeCoco(
       const [box, ...extraBoxes] = inst.boxes;
       for (const extra of extraBoxes) {
         done.add(extra);
-        await writeInstance(boxOnlyInstance(inst, extra));
+        writeInstance(boxOnlyInstance(inst, extra));
       }
       const written: Annotation[] = [];
       const converted: { a: Annotation; reason: string }[] = [];
@@ -427,7 +426,7 @@ export async function writeCoco(
       if (Object.keys(attributes).length > 0) {
         ann['attributes'] = attributes;
       }
-      await file.annotation(JSON.stringify(ann));
+      file.annotation(JSON.stringify(ann));
       for (const a of written) {
         done.add(a);
         ctx.account({ item, media, annotation: a, outcome: 'written' });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Listing 20,000 assignments through the fake backend with 50 ms latency per page and 100-item
 // pages: prefetch on (8 pages in flight) versus off. Prints both times and the speed-up.
-// Run after `npm run build`: node tools/bench/client-prefetch.mjs [--items N] [--latency MS]
+// Run after `npm run build`: node bench/client-prefetch.mjs [--items N] [--latency MS]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -4,7 +4,7 @@
 // after warming the page cache and both clients. Prints files, MB, seconds and MB/s per run and
 // the median ratio synx/aria2c (target ≥ 0.9).
 // Run after `npm run build`:
-//   node tools/bench/download.mjs [--files N] [--runs N] [--concurrency N] [--verify sha1|size]
+//   node bench/download.mjs [--files N] [--runs N] [--concurrency N] [--verify sha1|size]
 import { spawn, spawnSync } from 'node:child_process';
 import {
   mkdirSync,

@@ -3,7 +3,7 @@
 // Node script that reads and parses the same JSON files and writes the same number of bytes), in
 // the same run. Sizes: 5,000 items / ~40,000 objects and 50,000 / ~400,000. Prints wall time and
 // peak RSS (median of --runs). Run after `npm run build`:
-//   node tools/bench/export-coco.mjs [--sizes 5000,50000] [--runs 3]
+//   node bench/export-coco.mjs [--sizes 5000,50000] [--runs 3]
 import { spawn } from 'node:child_process';
 import {
   existsSync,
@@ -27,14 +27,25 @@ const { values } = parseArgs({
   },
 });
 const here = import.meta.dirname;
-const bin = join(here, '..', '..', 'apps', 'synx', 'bin', 'run.js');
+const bin = join(here, '..', 'apps', 'synx', 'bin', 'run.js');
 const runs = Number(values.runs);
+
+/** Node flags from an entry's `#!/usr/bin/env -S node …` line: the bin runs with them. */
+function shebangFlags(entry) {
+  const first = readFileSync(entry, 'utf8').split('\n', 1)[0];
+  const m = /^#!\/usr\/bin\/env -S node (.*)$/.exec(first);
+  return m === null ? [] : m[1].trim().split(/\s+/);
+}
 
 function run(args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(here, 'measure.mjs'), ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...shebangFlags(args[0]), join(here, 'measure.mjs'), ...args],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let err = '';
     let out = '';
     child.stdout.on('data', (d) => (out += d));

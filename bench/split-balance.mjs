@@ -18,7 +18,7 @@ import { cocoFormat } from '@synx/format-coco';
 import { parseSplitRatios } from '@synx/split';
 
 const root = mkdtempSync(join(tmpdir(), 'synx-bench-split-'));
-const demo = join(import.meta.dirname, '..', '..', 'apps', 'synx', 'demo', 'synapse-demo');
+const demo = join(import.meta.dirname, '..', 'apps', 'synx', 'demo', 'synapse-demo');
 try {
   const coco128 = join(root, 'coco128');
   await writeFolderFromCoco({
