@@ -1,19 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { afterAll } from 'vitest';
+import { join } from 'node:path';
+export { tempDir, tree } from '@synx/format-testkit';
 
 export const BIN = join(import.meta.dirname, '..', 'bin', 'run.js');
 export const DEMO = join(import.meta.dirname, '..', 'demo', 'synapse-demo');
-
-export function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `synx-${prefix}-`));
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return dir;
-}
 
 export interface RunResult {
   code: number;
@@ -57,20 +49,4 @@ export function synx(
       },
     );
   });
-}
-
-export function tree(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) {
-        walk(p);
-      } else {
-        out.set(relative(dir, p), readFileSync(p));
-      }
-    }
-  };
-  walk(dir);
-  return out;
 }

@@ -29,7 +29,7 @@ import { NameAllocator } from './names.js';
 import type { ApiSourceOptions } from './sources/api.js';
 import { openFolderSource } from './sources/folder.js';
 import type { Source } from './sources/source.js';
-import { MediaDownloader } from '@synx/media-downloader';
+import type { MediaDownloader } from '@synx/media-downloader';
 import {
   allMissing,
   mediaJob,
@@ -119,15 +119,11 @@ export function defaultOutput(name: string): string {
 
 /** Opens the requested source. */
 export async function openSource(
-  request: Pick<ExportRequest, 'source' | 'signal' | 'logger' | 'concurrency'>,
+  request: Pick<ExportRequest, 'source' | 'signal' | 'logger'>,
 ): Promise<Source> {
   const { source } = request;
   if (source.kind === 'folder') {
-    return openFolderSource({
-      dir: source.dir,
-      signal: request.signal,
-      ...(request.concurrency === undefined ? {} : { concurrency: request.concurrency }),
-    });
+    return openFolderSource({ dir: source.dir, signal: request.signal });
   }
   const { kind: _kind, ...api } = source;
   // The API source (and the HTTP client with it) is loaded only when it is used.
@@ -289,10 +285,11 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
   // Original media: downloaded (or copied/linked from a folder) while the labels are written.
   const media = request.media;
   const localMode = media?.mode ?? 'copy';
-  const downloader =
+  // The downloader is loaded only when media are saved: a labels-only export starts faster.
+  const downloader: MediaDownloader | undefined =
     media === undefined
       ? undefined
-      : new MediaDownloader({
+      : new (await import('@synx/media-downloader')).MediaDownloader({
           ...media.downloader,
           root: output,
           signal,

@@ -98,44 +98,40 @@ function boxKinds(title: string): Kinds {
   };
 }
 
+const imagesDir = (split: string | undefined): string =>
+  split === undefined ? 'images' : `images/${split}`;
+
+/** A box preset: one row per object box, one file per split. */
+function boxPreset(options: CsvOptions, title: string, columns: string): FormatDescription {
+  return {
+    kinds: boxKinds(title),
+    splits: true,
+    mediaDir: imagesDir,
+    layout: (splits) => [...presetFiles(options, splits, columns), ...imageLines(splits)],
+    owns: presetOwns(options.file),
+  };
+}
+
 function describeCsv(options: CsvOptions): FormatDescription {
   const file = options.file;
   switch (options.preset) {
     case 'tfod':
-      return {
-        kinds: boxKinds('TensorFlow Object Detection CSV rows'),
-        splits: true,
-        mediaDir: (split) => (split === undefined ? 'images' : `images/${split}`),
-        layout: (splits) => [
-          ...presetFiles(
-            options,
-            splits,
-            'filename,width,height,class,xmin,ymin,xmax,ymax; absolute pixels; one row per object box',
-          ),
-          ...imageLines(splits),
-        ],
-        owns: presetOwns(file),
-      };
+      return boxPreset(
+        options,
+        'TensorFlow Object Detection CSV rows',
+        'filename,width,height,class,xmin,ymin,xmax,ymax; absolute pixels; one row per object box',
+      );
     case 'openimages':
-      return {
-        kinds: boxKinds('Open Images CSV rows'),
-        splits: true,
-        mediaDir: (split) => (split === undefined ? 'images' : `images/${split}`),
-        layout: (splits) => [
-          ...presetFiles(
-            options,
-            splits,
-            'ImageID,Source,LabelName,Confidence,XMin,XMax,YMin,YMax,IsOccluded,IsTruncated,IsGroupOf,IsDepiction,IsInside; coordinates normalised to 0..1; one row per object box',
-          ),
-          ...imageLines(splits),
-        ],
-        owns: presetOwns(file),
-      };
+      return boxPreset(
+        options,
+        'Open Images CSV rows',
+        'ImageID,Source,LabelName,Confidence,XMin,XMax,YMin,YMax,IsOccluded,IsTruncated,IsGroupOf,IsDepiction,IsInside; coordinates normalised to 0..1; one row per object box',
+      );
     default:
       return {
         kinds: SYNX_KINDS,
         splits: true,
-        mediaDir: (split) => (split === undefined ? 'images' : `images/${split}`),
+        mediaDir: imagesDir,
         layout: (splits) => [
           `${file} (one row per annotation, one for each image without any; ${splits === undefined ? 'split column empty' : 'the split column names the split'})`,
           ...imageLines(splits),

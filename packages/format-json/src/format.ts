@@ -1,15 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import {
-  ANNOTATION_KINDS,
-  classMapFromDiscovered,
-  convertDmV1,
-  parseDmJson,
-  toDmV1,
-  type Dataset,
-  type Item,
-  type Media,
-} from '@synx/model';
+import { ANNOTATION_KINDS, toDmV1, type Dataset, type Item, type Media } from '@synx/model';
 import {
   defineFormat,
   type AnnotationFeature,
@@ -22,7 +13,7 @@ import {
   type WriteInput,
   type WriteResult,
 } from '@synx/plugin-api';
-import { mediaSpecForFile, openSynapseFolder } from '@synx/synapse-folder';
+import { folderClasses, folderItem, openSynapseFolder } from '@synx/synapse-folder';
 
 const keepAll: Partial<Record<AnnotationFeature, KindTreatment>> = Object.fromEntries(
   [...ANNOTATION_KINDS, 'rotated-bbox', 'ungrouped-keypoint'].map((k) => [
@@ -96,43 +87,11 @@ async function writeJson(input: WriteInput, dir: string, ctx: FormatContext): Pr
 
 async function readJson(at: DatasetLocation, ctx: FormatContext): Promise<Dataset> {
   const folder = await openSynapseFolder(at.dir);
-  const convert = async (entry: (typeof folder.entries)[number]): Promise<Item> => {
-    const text = await folder.readJson(entry);
-    const converted = convertDmV1(parseDmJson(text, entry.jsonPath), {
-      itemId: entry.stem,
-      reporter: ctx,
-      ...(entry.mediaName === undefined
-        ? {}
-        : { files: { [mediaSpecForFile(entry.mediaName)]: { name: entry.mediaName } } }),
-    });
-    return {
-      id: entry.stem,
-      sourceKind: 'folder',
-      key: entry.stem,
-      stem: entry.stem,
-      media: converted.media,
-      dmKeys: converted.dmKeys,
-      raw: text,
-    };
-  };
-  // First pass: the classes found (a raw folder names no class order); second pass: the items.
-  const found = new Map<string, Set<string>>();
-  for (const entry of folder.entries) {
-    for (const m of (await convert(entry)).media) {
-      for (const a of m.annotations) {
-        if (a.classCode !== null) {
-          const tools = found.get(a.classCode) ?? new Set<string>();
-          tools.add(a.tool);
-          found.set(a.classCode, tools);
-        }
-      }
-    }
-  }
-  const classes = classMapFromDiscovered(found);
+  const { classes } = folderClasses(folder, ctx.signal);
   async function* items(): AsyncGenerator<Item> {
     for (const entry of folder.entries) {
       ctx.signal.throwIfAborted();
-      yield await convert(entry);
+      yield folderItem(entry, await folder.readJson(entry), { reporter: ctx });
     }
   }
   return {

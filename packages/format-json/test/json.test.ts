@@ -114,4 +114,44 @@ describe('raw JSON format', () => {
       ],
     });
   });
+
+  it("reads classes in project.json's configured order and reports each item's issues once", async () => {
+    const dir = join(root, 'read-project');
+    mkdirSync(join(dir, 'json'), { recursive: true });
+    writeFileSync(
+      join(dir, 'project.json'),
+      JSON.stringify({
+        id: 7,
+        configuration: {
+          classification: {
+            polyline: {
+              classification_schema: [
+                { code: 'zebra', name: 'Zebra' },
+                { code: 'läne', name: 'Lane' },
+              ],
+            },
+          },
+        },
+      }),
+    );
+    // An annotation without geometry: one SYNX_DM_MISSING_DATA issue.
+    writeFileSync(
+      join(dir, 'json', 'a.json'),
+      '{"annotations": {"image_1": [{"id": "A", "tool": "polyline", "classification": {"class": "läne"}}]}}',
+    );
+    const reported: string[] = [];
+    const c: FormatContext = {
+      ...ctx(),
+      report: (i) => reported.push(`${i.code} ${i.itemId ?? ''}`),
+    };
+    const ds = await jsonFormat.read!({ dir }, {}, c);
+    expect(ds.header.classes.origin).toBe('project');
+    expect(ds.header.classes.entries.map((e) => e.code)).toEqual(['zebra', 'läne']);
+    const got: Item[] = [];
+    for await (const it of ds.items()) {
+      got.push(it);
+    }
+    expect(got.map((i) => i.id)).toEqual(['a']);
+    expect(reported).toEqual(['SYNX_DM_MISSING_DATA a']);
+  });
 });

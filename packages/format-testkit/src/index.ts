@@ -351,7 +351,16 @@ export async function readBack(
   return out;
 }
 
-/** Every file under `dir` with its bytes. */
+/** A fresh temporary folder, removed after the test file's tests. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `synx-${prefix}-`));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+/** Every file under `dir` with its bytes, keyed by relative path (for byte-level comparisons). */
 export function tree(dir: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   const walk = (d: string): void => {

@@ -1,3 +1,5 @@
+// mulberry32 seeds the test data (the library itself uses no randomness).
+import { mulberry32 } from '@synx/fake-synapse';
 import { describe, expect, it, vi } from 'vitest';
 import {
   describeRatios,
@@ -11,18 +13,6 @@ import {
   type SplitName,
   type SplitRatios,
 } from '../src/index.js';
-
-/** A small seeded generator for test data (the library itself uses no randomness). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const THREE = parseSplitRatios('0.8/0.1/0.1');
 

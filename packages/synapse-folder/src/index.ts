@@ -5,6 +5,14 @@ export {
   type FolderProblem,
   type SynapseFolder,
 } from './read.js';
+export {
+  collectClassCodes,
+  folderClasses,
+  folderItem,
+  unreadableEntryIssue,
+  type FolderClasses,
+  type FolderItemOptions,
+} from './items.js';
 export { SynapseFolderWriter, type FolderWriteItem } from './write.js';
 export {
   splitStem,
