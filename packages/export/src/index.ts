@@ -25,12 +25,8 @@ export { NameAllocator } from './names.js';
 export { mapOrdered } from './concurrency.js';
 export { featureOf, groupedIds } from './features.js';
 export { openFolderSource, type FolderSourceOptions } from './sources/folder.js';
-export {
-  fileRefOf,
-  openApiSource,
-  type ApiSourceOptions,
-  type ExportTarget,
-} from './sources/api.js';
-export { fetchRange } from './sources/http-range.js';
+// The live-API pieces load the HTTP client: they are at `@synx/export/api`, so exporting a
+// local folder (and every CLI start) does not load it.
+export type { ApiSourceOptions, ExportTarget } from './sources/api.js';
 export { sizeImages } from './sources/media.js';
 export type { ItemReadOptions, Source, SourcedItem } from './sources/source.js';

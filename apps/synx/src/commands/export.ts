@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { Flags } from '@oclif/core';
-import { resolveCredentials, type AuthScheme, type QueryParams } from '@synx/client';
+import type { AuthScheme, QueryParams } from '@synx/client';
 import {
   planExport,
   runExport,
@@ -288,6 +288,8 @@ Exit codes: 0 ok, 2 invalid or missing input, 3 auth, 4 not found, 5 network/ser
       if (target !== 'ground_truth' && flags.project === undefined) {
         throw new SynxError('SYNX_MISSING_INPUT', `missing --project for --target ${target}`);
       }
+      // The client is loaded only for the live API: a folder export starts without it.
+      const { resolveCredentials } = await import('@synx/client');
       const creds = await resolveCredentials({ host: flags.host, token: flags.token });
       if (creds.token === undefined) {
         throw new SynxError('SYNX_CONFIG', `no access token for ${creds.host}`, {

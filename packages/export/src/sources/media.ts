@@ -1,6 +1,5 @@
 import { readImageHeader, readImageHeaderFromFileSync, type ImageHeader } from '@synx/image-header';
 import { isSynxError, type Issue, type JsonValue, type Media } from '@synx/model';
-import { ExpiredUrlError, fetchRange } from './http-range.js';
 
 /** Refreshes of an expired URL tried per image before its size is given up. */
 const MAX_REFRESHES = 3;
@@ -15,6 +14,8 @@ async function headerOverHttp(
   signal: AbortSignal | undefined,
   refresh: ((media: Media) => Promise<string | undefined>) | undefined,
 ): Promise<ImageHeader> {
+  // Loaded on first use: exporting a local folder never needs the HTTP client.
+  const { ExpiredUrlError, fetchRange } = await import('./http-range.js');
   for (let refreshes = 0; ; refreshes++) {
     const url = file.url ?? '';
     try {
