@@ -2,8 +2,9 @@
 // Benchmark: `synx export --from <synthetic folder> --format coco` against the floor (a plain
 // Node script that reads and parses the same JSON files and writes the same number of bytes), in
 // the same run. Sizes: 5,000 items / ~40,000 objects and 50,000 / ~400,000. Prints wall time and
-// peak RSS (median of --runs). Run after `npm run build`:
-//   node bench/export-coco.mjs [--sizes 5000,50000] [--runs 3]
+// peak RSS (median and range of --runs; single runs on a shared host vary by ±15 %, so the
+// contenders alternate and the ratio is taken between medians). Run after `npm run build`:
+//   node bench/export-coco.mjs [--sizes 5000,50000] [--runs 5]
 import { spawn } from 'node:child_process';
 import {
   existsSync,
@@ -22,8 +23,7 @@ import { writeSyntheticFolder } from '@synx/fake-synapse';
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '5000,50000' },
-    runs: { type: 'string', default: '3' },
-    keep: { type: 'boolean' },
+    runs: { type: 'string', default: '5' },
   },
 });
 const here = import.meta.dirname;
@@ -119,28 +119,29 @@ for (const items of values.sizes.split(',').map(Number)) {
     rmSync(join(work, `floor-${r}.bin`), { force: true });
   }
   rmSync(work, { recursive: true, force: true });
+  const range = (ms) =>
+    `${(Math.min(...ms) / 1000).toFixed(2)}–${(Math.max(...ms) / 1000).toFixed(2)} s`;
   const s = {
+    spread: range(synx.map((m) => m.wallMs)),
     wall: median(synx.map((m) => m.wallMs)),
     rss: Math.max(...synx.map((m) => m.maxRssKb)) / 1024,
   };
   const f = {
+    spread: range(floor.map((m) => m.wallMs)),
     wall: median(floor.map((m) => m.wallMs)),
     rss: Math.max(...floor.map((m) => m.maxRssKb)) / 1024,
   };
   rows.push({ items, outMb: outBytes / 1e6, synx: s, floor: f });
   console.log(
-    `${items} items: synx ${(s.wall / 1000).toFixed(2)} s / ${s.rss.toFixed(0)} MB peak RSS; floor ${(f.wall / 1000).toFixed(2)} s / ${f.rss.toFixed(0)} MB; ratio ${(s.wall / f.wall).toFixed(2)}x (target ≤ 1.5x, RSS < 150 MB); output ${(outBytes / 1e6).toFixed(1)} MB`,
+    `${items} items: synx ${(s.wall / 1000).toFixed(2)} s (${s.spread}) / ${s.rss.toFixed(0)} MB peak RSS; floor ${(f.wall / 1000).toFixed(2)} s (${f.spread}) / ${f.rss.toFixed(0)} MB; ratio ${(s.wall / f.wall).toFixed(2)}x (target ≤ 1.5x, RSS < 150 MB); output ${(outBytes / 1e6).toFixed(1)} MB`,
   );
-  if (!values.keep) {
-    // keep the generated folder for the next run (it is seeded); delete it by hand when done
-  }
 }
 console.log(
-  '\n| items | output | synx wall | synx peak RSS | floor wall | floor peak RSS | synx / floor |',
+  '\n| items | output | synx wall (range) | synx peak RSS | floor wall (range) | floor peak RSS | synx / floor |',
 );
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(
-    `| ${r.items} | ${r.outMb.toFixed(1)} MB | ${(r.synx.wall / 1000).toFixed(2)} s | ${r.synx.rss.toFixed(0)} MB | ${(r.floor.wall / 1000).toFixed(2)} s | ${r.floor.rss.toFixed(0)} MB | ${(r.synx.wall / r.floor.wall).toFixed(2)}x |`,
+    `| ${r.items} | ${r.outMb.toFixed(1)} MB | ${(r.synx.wall / 1000).toFixed(2)} s (${r.synx.spread}) | ${r.synx.rss.toFixed(0)} MB | ${(r.floor.wall / 1000).toFixed(2)} s (${r.floor.spread}) | ${r.floor.rss.toFixed(0)} MB | ${(r.synx.wall / r.floor.wall).toFixed(2)}x |`,
   );
 }
