@@ -8,6 +8,7 @@ import { yoloFormat } from '@synx/format-yolo';
 import type { Format } from '@synx/plugin-api';
 import { parseSplitRatios } from '@synx/split';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchRange, openApiSource } from '@synx/export/api';
 import { runExport, type ExportManifest } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
@@ -280,5 +281,47 @@ describe('--save-original-files from the API', () => {
     expect(third.media).toMatchObject({ failedCount: 0, downloaded: 0, skipped: 150 });
     // not one media request
     expect(fake.log.filter((e) => e.route === 'media')).toEqual([]);
+  });
+});
+
+describe('the @synx/export/api entry point', () => {
+  const small = join(root, 'api-entry');
+  beforeAll(async () => {
+    await writeSyntheticFolder({ outDir: small, items: 6, objectsPerItem: 1, seed: 21 });
+  });
+
+  it('opens the live API as a source and reads image bytes by HTTP Range', async () => {
+    const fake = await startFakeSynapse({ from: small, token: TOKEN });
+    try {
+      const source = await openApiSource({
+        host: fake.url,
+        token: TOKEN,
+        target: 'assignment',
+        project: fake.projectId,
+      });
+      const names: string[] = [];
+      let first: { url: string; name: string } | undefined;
+      try {
+        for await (const { item } of source.items({ sizes: false })) {
+          const file = item?.media[0]?.file;
+          if (file?.name !== undefined && file.url !== undefined) {
+            names.push(file.name);
+            first ??= { url: file.url, name: file.name };
+          }
+        }
+      } finally {
+        source.close();
+      }
+      expect(names.sort()).toEqual(readdirSync(join(small, 'origin_files')).sort());
+      if (first === undefined) {
+        throw new Error('no media URL');
+      }
+      const head = await fetchRange(first.url, 3, 40);
+      expect(Buffer.from(head)).toEqual(
+        readFileSync(join(small, 'origin_files', first.name)).subarray(3, 43),
+      );
+    } finally {
+      await fake.close();
+    }
   });
 });
