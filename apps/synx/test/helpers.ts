@@ -28,13 +28,19 @@ export function isolatedEnv(home: string): Record<string, string> {
 /** Runs the built CLI with an isolated HOME and oclif data/config/cache dirs. */
 export function synx(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; home?: string } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    home?: string;
+    /** Node options before the bin (e.g. `--import` of a module hook). */
+    nodeArgs?: string[];
+  } = {},
 ): Promise<RunResult> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'synx-home-'));
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [BIN, ...args],
+      [...(options.nodeArgs ?? []), BIN, ...args],
       {
         cwd: options.cwd ?? home,
         env: { ...isolatedEnv(home), ...options.env },

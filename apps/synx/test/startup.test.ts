@@ -1,15 +1,14 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BIN, DEMO, isolatedEnv, tempDir } from './helpers.js';
+import { DEMO, synx, tempDir } from './helpers.js';
 
 /**
  * Runs the CLI under a module-resolution hook that records every module it loads (ESM), so
  * start-up regressions — a heavy package imported at the top of the export path — fail here.
  */
-function loadedModules(args: string[]): Promise<{ code: number; loaded: string[] }> {
+async function loadedModules(args: string[]): Promise<{ code: number; loaded: string[] }> {
   const dir = tempDir('startup');
   const log = join(dir, 'loaded.txt');
   writeFileSync(log, '');
@@ -31,19 +30,12 @@ export async function resolve(specifier, context, next) {
 register(${JSON.stringify(pathToFileURL(hooks).href)});
 `,
   );
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', pathToFileURL(register).href, BIN, ...args],
-      { cwd: dir, env: isolatedEnv(dir) },
-      (err) => {
-        resolve({
-          code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1,
-          loaded: readFileSync(log, 'utf8').split('\n').filter(Boolean),
-        });
-      },
-    );
+  const r = await synx(args, {
+    cwd: dir,
+    home: dir,
+    nodeArgs: ['--import', pathToFileURL(register).href],
   });
+  return { code: r.code, loaded: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
 const fromPackage = (loaded: string[], name: string): string[] =>
@@ -52,16 +44,8 @@ const fromPackage = (loaded: string[], name: string): string[] =>
 describe('start-up of a folder export (ADR 0016)', () => {
   it('loads the format and the pipeline, but not the HTTP client or the media downloader', async () => {
     const out = join(tempDir('startup-out'), 'out');
-    const { code, loaded } = await loadedModules([
-      'export',
-      '--from',
-      DEMO,
-      '--format',
-      'coco',
-      '--output',
-      out,
-      '--json',
-    ]);
+    const args = ['export', '--from', DEMO, '--format', 'coco', '--output', out, '--json'];
+    const { code, loaded } = await loadedModules(args);
     expect(code).toBe(0);
     // The hook saw the export path (so an empty list below means something).
     expect(fromPackage(loaded, 'export').length).toBeGreaterThan(0);
