@@ -10,7 +10,7 @@ import {
   type JsonObject,
   type JsonValue,
 } from '@synx/model';
-import type { DatasetLocation, FormatContext } from '@synx/plugin-api';
+import { readFileHead, type DatasetLocation, type FormatContext } from '@synx/plugin-api';
 
 interface CocoFile {
   images?: {
@@ -239,7 +239,7 @@ export async function readCoco(at: DatasetLocation, ctx: FormatContext): Promise
 export async function detectCoco(at: DatasetLocation): Promise<number> {
   for (const path of await cocoFiles(at.dir)) {
     try {
-      const head = (await readFile(path, 'utf8')).slice(0, 4096);
+      const head = await readFileHead(path, 4096);
       if (/"images"\s*:/.test(head) || /"info"\s*:/.test(head)) {
         return 95;
       }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
@@ -15,7 +15,7 @@ import {
   type JsonValue,
   type Vertex,
 } from '@synx/model';
-import type { DatasetLocation, FormatContext } from '@synx/plugin-api';
+import { readFileHead, type DatasetLocation, type FormatContext } from '@synx/plugin-api';
 import { restoreText, SYNX_COLUMNS, TFOD_COLUMNS, OPENIMAGES_COLUMNS } from './cells.js';
 
 /** The column layout of a CSV file, from its header. */
@@ -59,14 +59,7 @@ export function layoutOf(header: readonly string[]): CsvLayout | undefined {
 async function headerOf(path: string): Promise<string[] | undefined> {
   let text: string;
   try {
-    const handle = await open(path, 'r');
-    try {
-      const buffer = Buffer.alloc(64 * 1024);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      text = buffer.subarray(0, bytesRead).toString('utf8');
-    } finally {
-      await handle.close();
-    }
+    text = await readFileHead(path, 64 * 1024);
   } catch {
     return undefined;
   }

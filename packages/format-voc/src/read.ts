@@ -1,4 +1,4 @@
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
   ClassMap,
@@ -11,7 +11,7 @@ import {
   type JsonValue,
   type Media,
 } from '@synx/model';
-import type { DatasetLocation, FormatContext } from '@synx/plugin-api';
+import { readFileHead, type DatasetLocation, type FormatContext } from '@synx/plugin-api';
 import { fromVocBox } from './coordinates.js';
 import { VOC_FIELDS } from './options.js';
 import type { VocOptions } from './options.js';
@@ -384,20 +384,11 @@ export async function detectVoc(at: DatasetLocation): Promise<number> {
   for (const s of await vocSources(at.dir)) {
     for (const file of (await xmlFiles(s.annotations)).slice(0, 3)) {
       try {
-        const handle = await open(join(s.annotations, file), 'r');
-        try {
-          const buf = Buffer.alloc(4096);
-          const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-          const head = buf.subarray(0, bytesRead).toString('utf8');
-          if (
-            /^(?:\uFEFF)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<annotation[\s>]/.test(
-              head,
-            )
-          ) {
-            return 90;
-          }
-        } finally {
-          await handle.close();
+        const head = await readFileHead(join(s.annotations, file), 4096);
+        if (
+          /^(?:\uFEFF)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<annotation[\s>]/.test(head)
+        ) {
+          return 90;
         }
       } catch {
         // unreadable: not ours

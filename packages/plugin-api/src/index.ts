@@ -27,3 +27,4 @@ export { FormatRegistry, type FormatEntry, type PluginInfo, type PluginType } fr
 export { parseFormatOptions, parseOptionPairs } from './options.js';
 export type { StandardSchemaV1 } from '@standard-schema/spec';
 export { TextFileWriter } from './text-writer.js';
+export { readFileHead } from './file-head.js';
