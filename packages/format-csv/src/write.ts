@@ -1,7 +1,7 @@
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify, type Options as StringifyOptions } from 'csv-stringify/sync';
-import { pixelIndicesToRle, rleBbox, rotatedBoxHull } from '@synx/geometry';
+import { pixelIndicesBbox, rotatedBoxHull } from '@synx/geometry';
 import {
   type Annotation,
   type ClassEntry,
@@ -87,7 +87,7 @@ function maskExtent(mask: MaskAnnotation, media: Media): Extent | string {
   if (w === undefined || h === undefined) {
     return "the image size is unknown, so the mask's extent cannot be computed";
   }
-  const [x, y, bw, bh] = rleBbox(pixelIndicesToRle(mask.pixelIndices, w, h));
+  const [x, y, bw, bh] = pixelIndicesBbox(mask.pixelIndices, w, h);
   if (bw === 0 || bh === 0) {
     return 'the mask is empty, so it has no extent';
   }

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pixelIndicesToRle, pointsExtent, rleBbox, rotatedBoxHull, type Box } from '@synx/geometry';
+import { pixelIndicesBbox, pointsExtent, rotatedBoxHull, type Box } from '@synx/geometry';
 import {
   type Annotation,
   boxOnlyInstance,
@@ -184,7 +184,7 @@ class ImageObjects {
       } else {
         const corners: { x: number; y: number }[] = [];
         for (const m of inst.masks) {
-          const [x, y, bw, bh] = rleBbox(pixelIndicesToRle(m.pixelIndices, w, h));
+          const [x, y, bw, bh] = pixelIndicesBbox(m.pixelIndices, w, h);
           if (bw > 0 && bh > 0) {
             corners.push({ x, y }, { x: x + bw, y: y + bh });
           }

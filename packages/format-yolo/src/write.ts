@@ -2,9 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   bridgePolygons,
-  pixelIndicesToRle,
+  pixelIndicesBbox,
   pointsExtent,
-  rleBbox,
   rotatedBoxCorners,
   rotatedBoxHull,
   traceContours,
@@ -142,7 +141,7 @@ function extentOf(boxes: readonly Box[]): Box {
 }
 
 function maskExtent(indices: readonly number[], w: number, h: number): Box {
-  const [x, y, bw, bh] = rleBbox(pixelIndicesToRle(indices, w, h));
+  const [x, y, bw, bh] = pixelIndicesBbox(indices, w, h);
   return { x, y, width: bw, height: bh };
 }
 

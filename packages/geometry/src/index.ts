@@ -3,6 +3,7 @@ export {
   pixelIndicesToRle,
   rleArea,
   rleBbox,
+  pixelIndicesBbox,
   rleCountsFromString,
   rleCountsToString,
   rleToPixelIndices,

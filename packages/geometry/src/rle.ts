@@ -140,6 +140,38 @@ export function pixelIndicesToRle(
   return { counts, size: [height, width] };
 }
 
+/**
+ * The tight box `[x, y, width, height]` of mask pixels given as row-major indices (`y * width + x`),
+ * in one pass: the same as `rleBbox(pixelIndicesToRle(indices, width, height))` without sorting.
+ * Indices outside the image or not integers are ignored, as `pixelIndicesToRle` does; no pixel
+ * gives `[0, 0, 0, 0]`.
+ */
+export function pixelIndicesBbox(
+  indices: readonly number[],
+  width: number,
+  height: number,
+): [number, number, number, number] {
+  const total = width * height;
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const idx of indices) {
+    if (idx >= 0 && idx < total && Number.isInteger(idx)) {
+      const y = Math.floor(idx / width);
+      const x = idx - y * width;
+      minX = Math.min(minX, x);
+      maxX = Math.max(maxX, x);
+      minY = Math.min(minY, y);
+      maxY = Math.max(maxY, y);
+    }
+  }
+  if (minX === Infinity) {
+    return [0, 0, 0, 0];
+  }
+  return [minX, minY, maxX - minX + 1, maxY - minY + 1];
+}
+
 /** Number of foreground pixels of an RLE. */
 export function rleArea(rle: CocoRle): number {
   return runsOf(rle).reduce((sum, n, i) => (i % 2 === 1 ? sum + n : sum), 0);

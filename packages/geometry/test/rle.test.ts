@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  pixelIndicesBbox,
   pixelIndicesToRle,
   rleArea,
   rleBbox,
@@ -69,4 +70,38 @@ describe('COCO RLE', () => {
       }
     },
   );
+});
+
+describe('pixelIndicesBbox', () => {
+  it('equals the box of the RLE of the same pixels, on random masks with stray indices', () => {
+    let seed = 11;
+    const rand = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let trial = 0; trial < 300; trial++) {
+      const w = 1 + Math.floor(rand() * 40);
+      const h = 1 + Math.floor(rand() * 40);
+      const indices: number[] = [];
+      const n = Math.floor(rand() * 60);
+      for (let i = 0; i < n; i++) {
+        const r = rand();
+        // mostly valid pixels; some duplicates, out-of-range and non-integer indices
+        indices.push(
+          r < 0.05 ? -3 : r < 0.1 ? w * h + 2 : r < 0.15 ? 1.5 : Math.floor(rand() * w * h),
+        );
+        if (r > 0.9 && indices.length > 0) {
+          indices.push(indices[0] ?? 0);
+        }
+      }
+      expect(pixelIndicesBbox(indices, w, h), `${w}x${h} ${indices.join(',')}`).toEqual(
+        rleBbox(pixelIndicesToRle(indices, w, h)),
+      );
+    }
+  });
+
+  it('is [0, 0, 0, 0] without a pixel inside the image', () => {
+    expect(pixelIndicesBbox([], 4, 4)).toEqual([0, 0, 0, 0]);
+    expect(pixelIndicesBbox([-1, 16, 2.5], 4, 4)).toEqual([0, 0, 0, 0]);
+  });
 });
