@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
   ClassMap,
+  classMapFromDiscovered,
   SynxError,
   type Annotation,
   type ClassEntry,
@@ -240,11 +241,17 @@ function mediaOf(
   };
 }
 
+/** A source folder with its annotation files, listed once per read. */
+interface ListedSource {
+  readonly source: VocSource;
+  readonly files: readonly string[];
+}
+
 /** Class codes used by the objects of every file (a first, light pass for the class map). */
-async function classNames(sources: readonly VocSource[]): Promise<Set<string>> {
+async function classNames(listed: readonly ListedSource[]): Promise<Set<string>> {
   const names = new Set<string>();
-  for (const s of sources) {
-    for (const file of await xmlFiles(s.annotations)) {
+  for (const { source: s, files } of listed) {
+    for (const file of files) {
       const parsed = parseVocXmlText(await readFile(join(s.annotations, file), 'utf8'));
       if (!parsed.ok) {
         continue;
@@ -262,18 +269,12 @@ async function classNames(sources: readonly VocSource[]): Promise<Set<string>> {
 
 /** The class map: `labelmap.txt` order (classes it lacks appended, sorted), else sorted names. */
 function classMapOf(labelmap: readonly LabelmapEntry[] | undefined, used: Set<string>): ClassMap {
-  const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   if (labelmap === undefined) {
-    return new ClassMap({
-      origin: 'discovered',
-      entries: [...used].sort(byCode).map((code, index) => ({
-        index,
-        code,
-        name: code,
-        tools: ['bounding_box'],
-      })),
-    });
+    return classMapFromDiscovered(
+      new Map([...used].map((code) => [code, new Set(['bounding_box'])])),
+    );
   }
+  const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   const entries: ClassEntry[] = [];
   const seen = new Set<string>();
   const add = (code: string, color: string | undefined): void => {
@@ -319,15 +320,16 @@ export async function readVoc(
     });
   }
   const labelmap = await readLabelmap([...sources.map((s) => s.root), at.dir]);
-  const classes = classMapOf(labelmap, await classNames(sources));
-  let itemCount = 0;
-  for (const s of sources) {
-    itemCount += (await xmlFiles(s.annotations)).length;
+  const listed: ListedSource[] = [];
+  for (const source of sources) {
+    listed.push({ source, files: await xmlFiles(source.annotations) });
   }
+  const classes = classMapOf(labelmap, await classNames(listed));
+  const itemCount = listed.reduce((n, l) => n + l.files.length, 0);
 
   async function* items(signal?: AbortSignal): AsyncGenerator<Item> {
-    for (const s of sources) {
-      for (const file of await xmlFiles(s.annotations)) {
+    for (const { source: s, files } of listed) {
+      for (const file of files) {
         signal?.throwIfAborted();
         ctx.signal.throwIfAborted();
         const path = join(s.annotations, file);
