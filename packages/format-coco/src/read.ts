@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { rleCountsFromString, rleToPixelIndices } from '@synx/geometry';
+import { rleToPixelIndices } from '@synx/geometry';
 import {
   classMapFromList,
   SynxError,
@@ -165,15 +165,13 @@ export async function readCoco(at: DatasetLocation, ctx: FormatContext): Promise
               });
             });
           } else if (seg !== undefined) {
-            const counts =
-              typeof seg.counts === 'string' ? rleCountsFromString(seg.counts) : seg.counts;
             parts.push({
               id: `${a.id}m`,
               tool: 'segmentation',
               kind: 'mask',
               classCode: cls,
               attributes: { iscrowd: a.iscrowd === 1 },
-              pixelIndices: rleToPixelIndices({ counts, size: seg.size }),
+              pixelIndices: rleToPixelIndices(seg),
             });
           }
           if (a.keypoints !== undefined && cat?.keypoints !== undefined) {

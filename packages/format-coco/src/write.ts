@@ -16,6 +16,7 @@ import {
   type ClassEntry,
   type Instance,
   instancesOf,
+  keypointVisibility,
   type Item,
   type JsonValue,
   type KeypointAnnotation,
@@ -100,14 +101,6 @@ function flat(points: readonly { x: number; y: number }[]): number[] {
     out.push(p.x, p.y);
   }
   return out;
-}
-
-function visibilityOf(a: Annotation): number {
-  const v = a.attributes['visibility'] ?? a.attributes['visible'];
-  if (v === 1 || v === '1' || v === false || v === 'occluded') {
-    return 1;
-  }
-  return 2;
 }
 
 function crowdOf(value: JsonValue | undefined): number | undefined {
@@ -374,7 +367,7 @@ export async function writeCoco(
             }
             kp[i * 3] = k.x;
             kp[i * 3 + 1] = k.y;
-            kp[i * 3 + 2] = visibilityOf(k);
+            kp[i * 3 + 2] = keypointVisibility(k);
             numKeypoints++;
             placed.push(k);
           }

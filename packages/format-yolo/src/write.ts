@@ -15,6 +15,7 @@ import {
   boxOnlyInstance,
   type Instance,
   instancesOf,
+  keypointVisibility,
   type Item,
   type JsonValue,
   type Media,
@@ -70,11 +71,6 @@ export function flipIndex(names: readonly string[]): number[] | undefined {
 
 function crowdOf(value: JsonValue | undefined): boolean {
   return value === true || value === 1 || value === '1' || value === 'true';
-}
-
-function visibilityOf(a: Annotation): number {
-  const v = a.attributes['visibility'] ?? a.attributes['visible'];
-  return v === 1 || v === '1' || v === false || v === 'occluded' ? 1 : 2;
 }
 
 const SLACK = 1e-9;
@@ -171,7 +167,6 @@ export async function writeYolo(
   const keypointIndex = new Map(keypointNames.map((n, i) => [n, i]));
   const made = new Map<string, Promise<unknown>>();
   const pending: Promise<void>[] = [];
-  const splitsSeen = new Set<string | undefined>();
   let files = 0;
 
   const labelDir = (split: string | undefined): string =>
@@ -443,7 +438,7 @@ export async function writeYolo(
             } else if (slots[i] !== undefined) {
               dropPart(k, `the instance already has a "${k.classCode ?? ''}" keypoint`);
             } else {
-              slots[i] = { x: k.x, y: k.y, v: visibilityOf(k) };
+              slots[i] = { x: k.x, y: k.y, v: keypointVisibility(k) };
               outcomes.push({ a: k, outcome: 'written' });
             }
           }
@@ -518,12 +513,10 @@ export async function writeYolo(
   };
 
   for (const s of input.splits ?? []) {
-    splitsSeen.add(s);
     made.set(labelDir(s), mkdir(labelDir(s), { recursive: true }));
   }
   for await (const e of input.items) {
     ctx.signal.throwIfAborted();
-    splitsSeen.add(e.split);
     for (const image of e.images) {
       const lines = imageLines(e.item, image.media);
       if (lines === undefined) {

@@ -42,6 +42,7 @@ export { parseDmJson, quoteNonFiniteTokens } from './dm-json.js';
 export { buildJsonSchema } from './json-schema.js';
 export {
   boxOnlyInstance,
+  keypointVisibility,
   instancesOf,
   unknownClassReason,
   type Instance,

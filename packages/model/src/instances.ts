@@ -215,3 +215,12 @@ export function boxOnlyInstance(inst: Instance, box: BBoxAnnotation): Instance {
 export function unknownClassReason(code: string): string {
   return `class "${code}" is not in the class map`;
 }
+
+/**
+ * The COCO / ultralytics visibility flag of a keypoint: 1 (labelled, not visible) when its
+ * `visibility` or `visible` attribute says occluded (`1`, `'1'`, `false`, `'occluded'`), else 2.
+ */
+export function keypointVisibility(a: Annotation): 1 | 2 {
+  const v = a.attributes['visibility'] ?? a.attributes['visible'];
+  return v === 1 || v === '1' || v === false || v === 'occluded' ? 1 : 2;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convertDmV1, instancesOf, IssueCollector } from '../src/index.js';
+import { convertDmV1, instancesOf, IssueCollector, keypointVisibility } from '../src/index.js';
 
 function media(data: unknown) {
   const { media } = convertDmV1(data, { itemId: 'x', reporter: new IssueCollector() });
@@ -69,5 +69,20 @@ describe('instancesOf', () => {
     ]);
     expect(instances[0]?.attributes).toEqual({ crowd: false, color: 'red' });
     expect(rest.map((a) => a.id)).toEqual(['k2', 'c1', 'g2']);
+  });
+});
+
+describe('keypointVisibility', () => {
+  const kp = (attributes: Record<string, string | number | boolean>) =>
+    ({ id: 'k', kind: 'keypoint', classCode: 'nose', x: 1, y: 2, attributes }) as never;
+
+  it('is 1 for an occluded point (visibility or visible) and 2 otherwise', () => {
+    expect(keypointVisibility(kp({ visibility: 1 }))).toBe(1);
+    expect(keypointVisibility(kp({ visibility: '1' }))).toBe(1);
+    expect(keypointVisibility(kp({ visible: false }))).toBe(1);
+    expect(keypointVisibility(kp({ visibility: 'occluded' }))).toBe(1);
+    expect(keypointVisibility(kp({ visibility: 2 }))).toBe(2);
+    expect(keypointVisibility(kp({ visible: true }))).toBe(2);
+    expect(keypointVisibility(kp({}))).toBe(2);
   });
 });
