@@ -4,7 +4,6 @@ import { SynxError, isSynxError, throwIfAborted } from '@synx/model';
 import type { Need } from './internal/core.js';
 import { parseCore } from './internal/sniff.js';
 import { SparseBytes } from './internal/sparse.js';
-import { parseImageHeader } from './parse.js';
 import type { ByteRangeReader, ImageFormat, ImageHeader } from './types.js';
 
 /** Options of {@link readImageHeader}. */
@@ -72,20 +71,13 @@ export async function readImageHeader(
   options: ReadImageHeaderOptions = {},
 ): Promise<ImageHeader> {
   const what = options.what ?? 'input';
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const { signal } = options;
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
-    throw new SynxError(
-      'SYNX_INVALID_INPUT',
-      `maxBytes must be a positive integer, got ${maxBytes}`,
-    );
-  }
-  const cache = new SparseBytes();
-  let budget = maxBytes;
-  const firstRead = Math.max(64, options.firstReadBytes ?? FIRST_READ);
-  let last = { start: 0, end: 0, length: firstRead / 2 };
-
-  const fetch = async (offset: number, length: number): Promise<void> => {
+  const reads = headerReads(what, options.maxBytes, options.firstReadBytes ?? FIRST_READ);
+  for (let step = reads.next(); ;) {
+    if (step.done === true) {
+      return step.value;
+    }
+    const { offset, length } = step.value;
     throwIfAborted(signal);
     let got: Uint8Array;
     try {
@@ -100,6 +92,41 @@ export async function readImageHeader(
       });
     }
     throwIfAborted(signal);
+    step = reads.next(got);
+  }
+}
+
+/** One read the header loop asks for. */
+interface ReadRequest {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * The read loop of every header reader, as a generator: it yields the reads it needs and is
+ * given their bytes (fewer than asked at the end of the data), and returns the header or throws.
+ * The async reader and the synchronous file reader drive the same loop, so they read the same
+ * ranges and give the same results and messages.
+ */
+function* headerReads(
+  what: string,
+  maxBytesOption: number | undefined,
+  firstReadBytes: number,
+): Generator<ReadRequest, ImageHeader, Uint8Array> {
+  const maxBytes = maxBytesOption ?? DEFAULT_MAX_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
+    throw new SynxError(
+      'SYNX_INVALID_INPUT',
+      `maxBytes must be a positive integer, got ${maxBytes}`,
+    );
+  }
+  const cache = new SparseBytes();
+  let budget = maxBytes;
+  const firstRead = Math.max(64, firstReadBytes);
+  let last = { start: 0, end: 0, length: firstRead / 2 };
+
+  function* fetch(offset: number, length: number): Generator<ReadRequest, void, Uint8Array> {
+    let got = yield { offset, length };
     if (got.length > length) {
       got = got.subarray(0, length);
     }
@@ -109,9 +136,9 @@ export async function readImageHeader(
       cache.endsBy(offset + got.length);
     }
     last = { start: offset, end: offset + got.length, length };
-  };
+  }
 
-  await fetch(0, Math.min(firstRead, maxBytes));
+  yield* fetch(0, Math.min(firstRead, maxBytes));
   for (;;) {
     const r = parseCore(cache);
     switch (r.kind) {
@@ -174,7 +201,7 @@ export async function readImageHeader(
         },
       );
     }
-    await fetch(start, Math.min(wanted, budget));
+    yield* fetch(start, Math.min(wanted, budget));
   }
 }
 
@@ -266,21 +293,20 @@ export interface ReadImageHeaderFromFileSyncOptions {
   maxBytes?: number;
 }
 
+/** Scratch buffer for the first read (reused: a result holds numbers only). */
+let scratch: Buffer | undefined;
+
 /**
- * Synchronous variant of {@link readImageHeaderFromFile} for local files: one small read in the
- * common case (no thread-pool round trips, which dominate when sizing tens of thousands of local
- * images), growing the prefix only when a header sits behind large metadata.
+ * Synchronous variant of {@link readImageHeaderFromFile} for local files: the same read loop
+ * (same ranges, results and messages), with synchronous reads. The common case is one small
+ * read; no thread-pool round trips, which dominate when sizing tens of thousands of local images.
  *
  * @throws SynxError `SYNX_IO` or `SYNX_INVALID_INPUT` naming the path, as the async variant.
  */
-/** Scratch buffer for the common one-read case (reused: the result holds numbers only). */
-let scratch: Buffer | undefined;
-
 export function readImageHeaderFromFileSync(
   path: string,
   options: ReadImageHeaderFromFileSyncOptions = {},
 ): ImageHeader {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -288,73 +314,38 @@ export function readImageHeaderFromFileSync(
     throw ioError(path, 'open', err);
   }
   try {
-    let want = Math.min(options.firstReadBytes ?? 16 * 1024, maxBytes);
-    if (scratch === undefined || scratch.length < want) {
-      scratch = Buffer.allocUnsafe(want);
-    }
-    let buf = scratch;
-    let have = 0;
-    let eof = false;
-    for (;;) {
-      while (have < want && !eof) {
-        let n: number;
-        try {
-          n = readSync(fd, buf, have, want - have, have);
-        } catch (err) {
-          throw ioError(path, 'read', err);
+    const reads = headerReads(path, options.maxBytes, options.firstReadBytes ?? 16 * 1024);
+    let first = true;
+    for (let step = reads.next(); ;) {
+      if (step.done === true) {
+        return step.value;
+      }
+      const { offset, length } = step.value;
+      // The first read goes to the scratch buffer; later ones are kept beside it, so they get
+      // their own.
+      let buf: Buffer;
+      if (first) {
+        if (scratch === undefined || scratch.length < length) {
+          scratch = Buffer.allocUnsafe(length);
         }
-        if (n === 0) {
-          eof = true;
+        buf = scratch;
+        first = false;
+      } else {
+        buf = Buffer.allocUnsafe(length);
+      }
+      let have = 0;
+      try {
+        while (have < length) {
+          const n = readSync(fd, buf, have, length - have, offset + have);
+          if (n === 0) {
+            break;
+          }
+          have += n;
         }
-        have += n;
+      } catch (err) {
+        throw ioError(path, 'read', err);
       }
-      const r = parseImageHeader(buf.subarray(0, have));
-      if (r.kind === 'ok') {
-        return r.header;
-      }
-      if (r.kind === 'need-more' && !eof && r.atLeast <= maxBytes) {
-        want = Math.min(Math.max(r.atLeast, want * 2), maxBytes);
-        const bigger = Buffer.allocUnsafe(want);
-        buf.copy(bigger, 0, 0, have);
-        buf = bigger;
-        continue;
-      }
-      if (r.kind === 'need-more' && eof) {
-        // The same message the async reader gives for a cut-short file.
-        throw new SynxError(
-          'SYNX_INVALID_INPUT',
-          `${path} is too short or truncated before its image header ends (${have} bytes)`,
-          {
-            details: { what: path, size: have },
-          },
-        );
-      }
-      if (r.kind === 'need-more') {
-        throw new SynxError(
-          'SYNX_INVALID_INPUT',
-          `${path}: no complete image header within ${maxBytes} bytes read`,
-          {
-            details: { what: path, maxBytes },
-          },
-        );
-      }
-      if (r.kind === 'unknown') {
-        throw new SynxError(
-          'SYNX_INVALID_INPUT',
-          `${path} is not a recognised image (expected ${RECOGNISED})`,
-          {
-            hint: 'check that the file is an image of a supported format',
-            details: { what: path, firstBytes: hexPrefix(buf.subarray(0, 8)) },
-          },
-        );
-      }
-      throw new SynxError(
-        'SYNX_INVALID_INPUT',
-        `${path} is not a valid ${FORMAT_NAMES[r.format]} image: ${r.reason}`,
-        {
-          details: { what: path, format: r.format },
-        },
-      );
+      step = reads.next(buf.subarray(0, have));
     }
   } finally {
     try {

@@ -406,6 +406,23 @@ describe('readImageHeaderFromFileSync', () => {
       expect(() => readImageHeaderFromFileSync(join(dir, 'cut.jpg'))).toThrow(
         expect.objectContaining({ code: 'SYNX_INVALID_INPUT' }) as Error,
       );
+      // the same message as the async reader, word for word
+      const asyncMessage = await readImageHeaderFromFile(join(dir, 'cut.jpg')).then(
+        () => 'no error',
+        (err: unknown) => (err as Error).message,
+      );
+      expect(() => readImageHeaderFromFileSync(join(dir, 'cut.jpg'))).toThrow(asyncMessage);
+      expect(asyncMessage).toMatch(/is a truncated JPEG image: it ends at byte 20/);
+      // a PNG cut right after its IHDR chunk still has its size, from both readers
+      const png = encodePng({ width: 7, height: 9, channels: 4 });
+      writeFileSync(join(dir, 'cut.png'), png.subarray(0, 33));
+      expect(readImageHeaderFromFileSync(join(dir, 'cut.png'))).toEqual(
+        await readImageHeaderFromFile(join(dir, 'cut.png')),
+      );
+      expect(readImageHeaderFromFileSync(join(dir, 'cut.png'))).toMatchObject({
+        width: 7,
+        height: 9,
+      });
       writeFileSync(join(dir, 'txt.jpg'), 'hello world, not an image');
       expect(() => readImageHeaderFromFileSync(join(dir, 'txt.jpg'))).toThrow(
         /not a recognised image/,
