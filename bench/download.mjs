@@ -6,21 +6,14 @@
 // Run after `npm run build`:
 //   node bench/download.mjs [--files N] [--runs N] [--concurrency N] [--verify sha1|size]
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeSyntheticFolder } from '@synx/fake-synapse';
 import { downloadAll } from '@synx/media-downloader';
+import { median, warm } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -94,13 +87,6 @@ try {
   writeFileSync(urlsFile, jobs.map((j) => `${j.url}\n  out=${j.name}\n`).join(''));
 
   // Warm the page cache (every source file read once).
-  const warm = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) warm(p);
-      else readFileSync(p);
-    }
-  };
   warm(source);
 
   const check = (dir) => {
@@ -196,11 +182,6 @@ try {
     const order = i % 2 === 1 ? tools : [...tools].reverse();
     for (const t of order) await once(t, String(i));
   }
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = Math.floor(s.length / 2);
-    return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
   const [a, b] = tools.map((t) => median(results.get(t.name)));
   console.log(
     `median                   synx ${(mb / a).toFixed(1)} MB/s (${a.toFixed(2)} s), aria2c ${(mb / b).toFixed(1)} MB/s (${b.toFixed(2)} s)`,

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeSyntheticFolder } from '@synx/fake-synapse';
+import { median, warm } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -77,14 +78,6 @@ function bytesOf(dir) {
   return total;
 }
 
-/** Reads every file once so both contenders start with a warm page cache (this VM reclaims it eagerly). */
-function warm(dir) {
-  for (const sub of ['json', 'origin_files']) {
-    for (const n of readdirSync(join(dir, sub))) readFileSync(join(dir, sub, n));
-  }
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
 for (const items of values.sizes.split(',').map(Number)) {
   const src = join(tmpdir(), `synx-bench-folder-${items}-s7`);
@@ -110,9 +103,11 @@ for (const items of values.sizes.split(',').map(Number)) {
   let outBytes = 0;
   for (let r = 0; r < runs; r++) {
     const out = join(work, `synx-${r}`);
+    warm(src);
     synx.push(await run([bin, 'export', '--from', src, '--format', 'coco', '--output', out]));
     outBytes = bytesOf(out);
     rmSync(out, { recursive: true, force: true });
+    warm(src);
     floor.push(
       await run([join(here, 'floor.mjs'), src, join(work, `floor-${r}.bin`), String(outBytes)]),
     );
