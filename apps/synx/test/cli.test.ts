@@ -249,16 +249,14 @@ describe('synx export on the bundled demo', () => {
 });
 
 describe('the API path against the fake backend', () => {
+  /** `synx export` from the fake backend, with the test's token unless another is given. */
+  const fromApi = (args: string[], token = TOKEN): ReturnType<typeof synx> =>
+    synx(['export', '--host', fake.url, '--token', token, ...args]);
   const apiOut = join(root, 'api-coco');
   const dirOut = join(root, 'dir-coco');
 
   it('synx export --host … --project … --target assignment --format coco matches the original COCO JSON', async () => {
-    const r = await synx([
-      'export',
-      '--host',
-      fake.url,
-      '--token',
-      TOKEN,
+    const r = await fromApi([
       '--project',
       '128',
       '--target',
@@ -318,19 +316,7 @@ describe('the API path against the fake backend', () => {
 
   it('--format json round-trips DM v1 byte-for-byte from the API', async () => {
     const out = join(root, 'api-json');
-    const r = await synx([
-      'export',
-      '--host',
-      fake.url,
-      '--token',
-      TOKEN,
-      '--project',
-      '128',
-      '--format',
-      'json',
-      '--output',
-      out,
-    ]);
+    const r = await fromApi(['--project', '128', '--format', 'json', '--output', out]);
     expect(r.code).toBe(0);
     const src = tree(join(coco128, 'json'));
     const got = tree(join(out, 'json'));
@@ -341,30 +327,16 @@ describe('the API path against the fake backend', () => {
   });
 
   it('gives distinct exit codes and readable messages for 401, 404 and a dropped connection, never the token', async () => {
-    const bad = await synx([
-      'export',
-      '--host',
-      fake.url,
-      '--token',
+    const bad = await fromApi(
+      ['--project', '128', '--format', 'coco', '--output', join(root, 'x1')],
       `${TOKEN}x`,
-      '--project',
-      '128',
-      '--format',
-      'coco',
-      '--output',
-      join(root, 'x1'),
-    ]);
+    );
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain(
       `synx: Synapse at ${fake.url} rejected the access token (401: Invalid token.)`,
     );
     expect(bad.stderr).toContain('hint:');
-    const missing = await synx([
-      'export',
-      '--host',
-      fake.url,
-      '--token',
-      TOKEN,
+    const missing = await fromApi([
       '--project',
       '999',
       '--format',
@@ -375,12 +347,7 @@ describe('the API path against the fake backend', () => {
     expect(missing.code).toBe(4);
     expect(missing.stderr).toContain(`project 999 was not found on ${fake.url}`);
     fake.setFaults({ routes: { projects: { drop: 1, maxConsecutive: 1000 } } });
-    const dropped = await synx([
-      'export',
-      '--host',
-      fake.url,
-      '--token',
-      TOKEN,
+    const dropped = await fromApi([
       '--project',
       '128',
       '--format',
@@ -398,18 +365,7 @@ describe('the API path against the fake backend', () => {
   }, 180_000);
 
   it('--json errors are JSON with the code', async () => {
-    const r = await synx([
-      'export',
-      '--host',
-      fake.url,
-      '--token',
-      TOKEN,
-      '--project',
-      '999',
-      '--format',
-      'coco',
-      '--json',
-    ]);
+    const r = await fromApi(['--project', '999', '--format', 'coco', '--json']);
     expect(r.code).toBe(4);
     const body = JSON.parse(r.stdout) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('SYNX_NOT_FOUND');
