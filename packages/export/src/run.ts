@@ -119,11 +119,15 @@ export function defaultOutput(name: string): string {
 
 /** Opens the requested source. */
 export async function openSource(
-  request: Pick<ExportRequest, 'source' | 'signal' | 'logger'>,
+  request: Pick<ExportRequest, 'source' | 'signal' | 'logger' | 'classMap'>,
 ): Promise<Source> {
   const { source } = request;
   if (source.kind === 'folder') {
-    return openFolderSource({ dir: source.dir, signal: request.signal });
+    return openFolderSource({
+      dir: source.dir,
+      signal: request.signal,
+      classMapGiven: request.classMap !== undefined,
+    });
   }
   const { kind: _kind, ...api } = source;
   // The API source (and the HTTP client with it) is loaded only when it is used.

@@ -207,6 +207,22 @@ describe('classes', () => {
     expect(summary.firstIssues[0]?.message).toContain('ids may change between exports');
   });
 
+  it('without project.json but with a user class map, no warning that ids may change', async () => {
+    const dir = await folder(
+      'discovered-mapped',
+      [{ stem: 'a', anns: [box('A000000001', 'zebra'), box('A000000002', 'ant')] }],
+      null,
+    );
+    const summary = await runExport({
+      source: { kind: 'folder', dir },
+      format: coco,
+      output: join(root, 'discovered-mapped-out'),
+      classMap: classMapFromList([{ name: 'zebra' }, { name: 'ant' }]),
+    });
+    expect(summary.classes.entries.map((e) => e.code)).toEqual(['zebra', 'ant']);
+    expect(summary.firstIssues.map((i) => i.code)).not.toContain('SYNX_CLASSES_DISCOVERED');
+  });
+
   it('a user class map fixes the order; a class outside it gets no id and is reported', async () => {
     const dir = await folder('mapped', [
       { stem: 'a', anns: [box('A000000001', 'car'), box('A000000002', 'person')] },

@@ -15,6 +15,11 @@ import type { ItemReadOptions, Source, SourcedItem } from './source.js';
 export interface FolderSourceOptions {
   readonly dir: string;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * The export numbers classes from a user class map: discovered classes then give no ids, so
+   * there is no warning that their ids may change.
+   */
+  readonly classMapGiven?: boolean | undefined;
 }
 
 /**
@@ -33,7 +38,7 @@ export async function openFolderSource(options: FolderSourceOptions): Promise<So
   }));
   const { classes, origin } = folderClasses(folder, options.signal);
   const keypointNames = classes.keypointNames();
-  if (origin === 'discovered') {
+  if (origin === 'discovered' && options.classMapGiven !== true) {
     notes.push({
       code: 'SYNX_CLASSES_DISCOVERED',
       severity: 'warning',
