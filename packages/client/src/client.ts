@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { SynxError, throwIfAborted } from '@synx/model';
+import { delay as sleep, SynxError, throwIfAborted } from '@synx/model';
 import type { z } from 'zod';
 import { errorForStatus, errorForTransport, redact, SynapseApiError } from './errors.js';
 import { httpRequest, TransportError, type HttpResponse } from './http.js';
@@ -141,24 +141,6 @@ export function parseRetryAfter(
   }
   const t = Date.parse(v);
   return Number.isNaN(t) ? undefined : Math.max(0, t - now);
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted === true) {
-      reject(new SynxError('SYNX_ABORTED', 'the operation was cancelled'));
-      return;
-    }
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(new SynxError('SYNX_ABORTED', 'the operation was cancelled'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

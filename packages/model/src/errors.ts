@@ -118,6 +118,28 @@ export function abortError(signal: AbortSignal | undefined): SynxError {
   return new SynxError('SYNX_ABORTED', 'the operation was cancelled', { cause: reason });
 }
 
+/**
+ * Waits `ms` milliseconds; rejects with {@link abortError} as soon as `signal` fires (or at once
+ * when it already has).
+ */
+export function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(abortError(signal));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(abortError(signal));
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /** Throws `SYNX_ABORTED` if the signal has fired. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) {

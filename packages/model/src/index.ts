@@ -3,6 +3,7 @@ export {
   SYNX_ERROR_CODES,
   SynxError,
   abortError,
+  delay,
   isSynxError,
   throwIfAborted,
   type SynxErrorCode,

@@ -4,6 +4,7 @@ import {
   SynxError,
   SYNX_ERROR_CODES,
   abortError,
+  delay,
   isSynxError,
   throwIfAborted,
 } from '../src/index.js';
@@ -65,5 +66,25 @@ describe('IssueCollector', () => {
       { code: 'A', severity: 'error', count: 3, example: 'a1', items: ['1', '2'] },
       { code: 'B', severity: 'warning', count: 1, example: 'b1', items: ['1'] },
     ]);
+  });
+});
+
+describe('delay', () => {
+  it('waits, and rejects with the signal reason as soon as the signal fires', async () => {
+    const t0 = Date.now();
+    await delay(30, undefined);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
+
+    const ac = new AbortController();
+    const reason = new SynxError('SYNX_ABORTED', 'interrupted (Ctrl-C)');
+    const waiting = delay(60_000, ac.signal);
+    setTimeout(() => {
+      ac.abort(reason);
+    }, 10);
+    const started = Date.now();
+    await expect(waiting).rejects.toBe(reason);
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    await expect(delay(10, ac.signal)).rejects.toMatchObject({ code: 'SYNX_ABORTED' });
   });
 });

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { httpRequest, TransportError } from '@synx/client';
-import { SynxError } from '@synx/model';
+import { abortError, delay, SynxError, throwIfAborted } from '@synx/model';
 
 /** Keep-alive agents per protocol, shared by every header read of the process. */
 const agents = {
@@ -37,9 +37,7 @@ export async function fetchRange(
   }
   let lastError: unknown;
   for (let attempt = 1; attempt <= 3; attempt++) {
-    if (signal?.aborted === true) {
-      throw new SynxError('SYNX_ABORTED', 'the operation was cancelled');
-    }
+    throwIfAborted(signal);
     try {
       const { status, body } = await httpRequest({
         method: 'GET',
@@ -70,11 +68,11 @@ export async function fetchRange(
         throw err;
       }
       if (err instanceof TransportError && err.failure === 'aborted') {
-        throw new SynxError('SYNX_ABORTED', 'the operation was cancelled');
+        throw abortError(signal);
       }
       lastError = err;
     }
-    await new Promise((r) => setTimeout(r, 200 * attempt));
+    await delay(200 * attempt, signal);
   }
   throw new SynxError(
     'SYNX_NETWORK',
