@@ -4,6 +4,7 @@ import { parseFormatOptions, type AnnotationFeature, type KindTreatment } from '
 import { featureOf, groupedIds } from './features.js';
 import { defaultOutput, openSource, resolveClasses, type ExportRequest } from './run.js';
 import { SplitPlanner, type SplitSummary } from './splits.js';
+import { countImage, type ImageCounts } from './stats.js';
 import { resolve } from 'node:path';
 
 /** One line of "what the format does with what the source holds". */
@@ -80,9 +81,12 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
     const classCounts = new Map<string, number>();
     const unknown = new Map<string, number>();
     let items = 0;
-    let images = 0;
-    let emptyImages = 0;
-    let orientedImages = 0;
+    const imageCounts: ImageCounts = {
+      images: 0,
+      emptyImages: 0,
+      orientedImages: 0,
+      unsizedImages: 0,
+    };
     const readSizes = request.source.kind === 'folder';
     for await (const sourced of source.items({
       signal: request.signal,
@@ -102,13 +106,7 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
       for (const media of item.media) {
         mediaKinds[media.kind] = (mediaKinds[media.kind] ?? 0) + 1;
         if (media.kind === 'image') {
-          images++;
-          if (media.annotations.length === 0) {
-            emptyImages++;
-          }
-          if (media.orientation !== undefined && media.orientation !== 1) {
-            orientedImages++;
-          }
+          countImage(imageCounts, media);
         }
         const grouped = groupedIds(media);
         for (const a of media.annotations) {
@@ -156,6 +154,7 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
         'image sizes are read from the data unit meta or the image headers while exporting',
       );
     }
+    const { images, emptyImages, orientedImages } = imageCounts;
     if (orientedImages > 0) {
       notes.push(
         `${orientedImages} image(s) carry an EXIF orientation: sizes and coordinates are those of the image as displayed (EXIF applied); loaders that ignore EXIF (PIL without ImageOps.exif_transpose) see them rotated`,

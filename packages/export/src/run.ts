@@ -39,7 +39,7 @@ import {
   type MissingMedia,
 } from './media.js';
 import { SplitPlanner, type SplitRequest, type SplitSummary } from './splits.js';
-import { ExportStats, type ExportCounts, type OutcomeGroup } from './stats.js';
+import { countImage, ExportStats, type ExportCounts, type OutcomeGroup } from './stats.js';
 
 /** Where to read from. */
 export type SourceRequest =
@@ -448,16 +448,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
         if (media.kind !== 'image') {
           continue;
         }
-        stats.counts.images++;
-        if (media.annotations.length === 0) {
-          stats.counts.emptyImages++;
-        }
-        if (media.orientation !== undefined && media.orientation !== 1) {
-          stats.counts.orientedImages++;
-        }
-        if (media.width === undefined || media.height === undefined) {
-          stats.counts.unsizedImages++;
-        }
+        countImage(stats.counts, media);
         const fileName = imageNames.allocate(
           preferredImageName(item, media, imageMedia.length > 1),
           `${item.id}${imageMedia.length > 1 ? `_${media.id}` : ''}`,

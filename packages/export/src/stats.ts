@@ -1,4 +1,4 @@
-import type { AnnotationKind } from '@synx/model';
+import type { AnnotationKind, Media } from '@synx/model';
 
 /** Counts of one outcome per annotation kind. */
 export type KindCounts = Partial<Record<AnnotationKind, number>>;
@@ -29,6 +29,26 @@ export interface ExportCounts {
     converted: KindCounts;
     dropped: KindCounts;
   };
+}
+
+/** The image counters of {@link ExportCounts}. */
+export type ImageCounts = Pick<
+  ExportCounts,
+  'images' | 'emptyImages' | 'orientedImages' | 'unsizedImages'
+>;
+
+/** Counts one image media: without objects, EXIF-rotated, of unknown size. */
+export function countImage(counts: ImageCounts, media: Media): void {
+  counts.images++;
+  if (media.annotations.length === 0) {
+    counts.emptyImages++;
+  }
+  if (media.orientation !== undefined && media.orientation !== 1) {
+    counts.orientedImages++;
+  }
+  if (media.width === undefined || media.height === undefined) {
+    counts.unsizedImages++;
+  }
 }
 
 function bump(counts: KindCounts, kind: AnnotationKind, n = 1): void {
