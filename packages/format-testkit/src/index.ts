@@ -613,8 +613,13 @@ export function describeFormatConformance<O>(
       });
     }
 
+    // One copy of the rich fixture for the checks below (writers read items, never change them).
+    let shared: Promise<FixtureData> | undefined;
+    const richData = (): Promise<FixtureData> =>
+      (shared ??= loadFixture('rich', join(root, 'shared-src')));
+
     it('writes per split when asked', async () => {
-      const data = await loadFixture('rich', join(root, 'split-src'));
+      const data = await richData();
       const run = await runWriter(f, raw, data, join(root, 'split-out'), {
         splits: ['train', 'val'],
       });
@@ -632,7 +637,7 @@ export function describeFormatConformance<O>(
     });
 
     it('stops when its signal is aborted', async () => {
-      const data = await loadFixture('rich', join(root, 'abort-src'));
+      const data = await richData();
       const ac = new AbortController();
       ac.abort();
       await expect(
@@ -642,7 +647,7 @@ export function describeFormatConformance<O>(
 
     if (typeof f.detect === 'function') {
       it('detects its own output, and not an empty folder', async () => {
-        const data = await loadFixture('rich', join(root, 'detect-src'));
+        const data = await richData();
         const run = await runWriter(f, raw, data, join(root, 'detect-out'));
         const ctx: FormatContext = {
           apiVersion: 1,
