@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classMapFromList, convertDmV1, IssueCollector, type Item } from '@synx/model';
-import type { AnnotationOutcome, ExportItem, FormatContext } from '@synx/plugin-api';
+import type { ExportItem } from '@synx/plugin-api';
 import { afterAll, describe, expect, it } from 'vitest';
+import { recordingContext } from '@synx/format-testkit';
 import { CocoOptionsSchema, cocoFormat, type CocoOptions } from '../src/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'synx-coco-'));
@@ -36,14 +37,7 @@ async function write(
   classes = ['car', 'person'],
 ) {
   const dir = mkdtempSync(join(root, 'out-'));
-  const outcomes: AnnotationOutcome[] = [];
-  const ctx: FormatContext = {
-    apiVersion: 1,
-    signal: new AbortController().signal,
-    log: { debug: () => undefined },
-    report: () => undefined,
-    account: (o) => outcomes.push(o),
-  };
+  const { ctx, outcomes } = recordingContext();
   async function* gen(): AsyncGenerator<ExportItem> {
     for (const [i, it] of items.entries()) {
       yield {
@@ -299,13 +293,7 @@ describe('COCO reader', () => {
       },
     ];
     const { dir } = await write([item('a', anns, datas)]);
-    const ctx: FormatContext = {
-      apiVersion: 1,
-      signal: new AbortController().signal,
-      log: { debug: () => undefined },
-      report: () => undefined,
-      account: () => undefined,
-    };
+    const { ctx } = recordingContext();
     expect(await cocoFormat.detect?.({ dir }, ctx)).toBe(95);
     const ds = await cocoFormat.read!({ dir }, CocoOptionsSchema.parse({}), ctx);
     const items: Item[] = [];

@@ -24,6 +24,7 @@ import {
 } from '@synx/model';
 import type { AnnotationOutcome, ExportItem, FormatContext } from '@synx/plugin-api';
 import { afterAll, describe, expect, it } from 'vitest';
+import { recordingContext } from '@synx/format-testkit';
 import {
   CsvOptionsSchema,
   GROUP_NOT_STORED,
@@ -107,13 +108,7 @@ function vocItems(dir: string): { items: Item[]; vocs: VocFile[] } {
 }
 
 function fakeContext(issues: Issue[] = [], outcomes: AnnotationOutcome[] = []): FormatContext {
-  return {
-    apiVersion: 1,
-    signal: new AbortController().signal,
-    log: { debug: () => undefined },
-    report: (i) => issues.push(i),
-    account: (o) => outcomes.push(o),
-  };
+  return recordingContext({ issues, outcomes }).ctx;
 }
 
 interface WriteSetup {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { classMapFromList, convertDmV1, IssueCollector, type Item } from '@synx/model';
 import type { AnnotationOutcome, ExportItem, FormatContext } from '@synx/plugin-api';
 import { afterAll, describe, expect, it } from 'vitest';
+import { recordingContext } from '@synx/format-testkit';
 import { jsonFormat } from '../src/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'synx-json-'));
@@ -11,13 +12,8 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const ctx = (outcomes: AnnotationOutcome[] = []): FormatContext => ({
-  apiVersion: 1,
-  signal: new AbortController().signal,
-  log: { debug: () => undefined },
-  report: () => undefined,
-  account: (o) => outcomes.push(o),
-});
+const ctx = (outcomes: AnnotationOutcome[] = []): FormatContext =>
+  recordingContext({ outcomes }).ctx;
 
 // Unusual but valid JSON text: Python-style indentation, unicode escapes, a trailing space.
 const RAW =

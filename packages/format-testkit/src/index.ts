@@ -244,6 +244,32 @@ export async function loadFixture(fixture: ConformanceFixture, dir: string): Pro
   return loadFolder(dir);
 }
 
+/** A {@link FormatContext} for tests, with what the format reported and accounted. */
+export interface RecordingContext {
+  readonly ctx: FormatContext;
+  readonly outcomes: AnnotationOutcome[];
+  readonly issues: Issue[];
+}
+
+/**
+ * A context that records every issue and outcome (into the given arrays, or new ones), with a
+ * quiet logger and a signal that never fires unless one is given.
+ */
+export function recordingContext(
+  options: { issues?: Issue[]; outcomes?: AnnotationOutcome[]; signal?: AbortSignal } = {},
+): RecordingContext {
+  const issues = options.issues ?? [];
+  const outcomes = options.outcomes ?? [];
+  const ctx: FormatContext = {
+    apiVersion: 1,
+    signal: options.signal ?? new AbortController().signal,
+    log: { debug: () => undefined },
+    report: (i) => issues.push(i),
+    account: (o) => outcomes.push(o),
+  };
+  return { ctx, outcomes, issues };
+}
+
 /** What a direct run of a format's writer produced. */
 export interface WriterRun {
   readonly dir: string;
@@ -261,15 +287,9 @@ export async function runWriter(
   options: { splits?: readonly string[]; signal?: AbortSignal } = {},
 ): Promise<WriterRun> {
   const parsed = await parseFormatOptions(format, rawOptions);
-  const outcomes: AnnotationOutcome[] = [];
-  const issues: Issue[] = [];
-  const ctx: FormatContext = {
-    apiVersion: 1,
-    signal: options.signal ?? new AbortController().signal,
-    log: { debug: () => undefined },
-    report: (i) => issues.push(i),
-    account: (o) => outcomes.push(o),
-  };
+  const { ctx, outcomes, issues } = recordingContext(
+    options.signal === undefined ? {} : { signal: options.signal },
+  );
   const splits = options.splits;
   const exportItems: ExportItem[] = data.items.map((item, i) => ({
     item,
@@ -334,13 +354,7 @@ export async function readBack(
   dir: string,
 ): Promise<Item[]> {
   const parsed = await parseFormatOptions(format, rawOptions);
-  const ctx: FormatContext = {
-    apiVersion: 1,
-    signal: new AbortController().signal,
-    log: { debug: () => undefined },
-    report: () => undefined,
-    account: () => undefined,
-  };
+  const { ctx } = recordingContext();
   const ds = await format.read?.({ dir }, parsed, ctx);
   const out: Item[] = [];
   if (ds !== undefined) {
@@ -649,13 +663,7 @@ export function describeFormatConformance<O>(
       it('detects its own output, and not an empty folder', async () => {
         const data = await richData();
         const run = await runWriter(f, raw, data, join(root, 'detect-out'));
-        const ctx: FormatContext = {
-          apiVersion: 1,
-          signal: new AbortController().signal,
-          log: { debug: () => undefined },
-          report: () => undefined,
-          account: () => undefined,
-        };
+        const { ctx } = recordingContext();
         expect(await f.detect?.({ dir: run.dir }, ctx)).toBeGreaterThanOrEqual(50);
         const empty = join(root, 'detect-empty');
         mkdirSync(empty, { recursive: true });

@@ -9,9 +9,10 @@ import {
   type Issue,
   type Item,
 } from '@synx/model';
-import type { AnnotationOutcome, ExportItem, FormatContext, WriteResult } from '@synx/plugin-api';
+import type { AnnotationOutcome, ExportItem, WriteResult } from '@synx/plugin-api';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll } from 'vitest';
+import { recordingContext, type RecordingContext } from '@synx/format-testkit';
 import { VocOptionsSchema, vocFormat } from '../src/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'synx-voc-'));
@@ -25,22 +26,7 @@ export function tempDir(prefix = 'out-'): string {
 }
 
 /** A fake context that records issues and outcomes. */
-export function fakeContext(): {
-  ctx: FormatContext;
-  outcomes: AnnotationOutcome[];
-  issues: Issue[];
-} {
-  const outcomes: AnnotationOutcome[] = [];
-  const issues: Issue[] = [];
-  const ctx: FormatContext = {
-    apiVersion: 1,
-    signal: new AbortController().signal,
-    log: { debug: () => undefined },
-    report: (i) => issues.push(i),
-    account: (o) => outcomes.push(o),
-  };
-  return { ctx, outcomes, issues };
-}
+export const fakeContext = (): RecordingContext => recordingContext();
 
 /** One image item from DM v1 annotations, as Synapse stores them. */
 export function item(

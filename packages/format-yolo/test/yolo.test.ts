@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classMapFromList, convertDmV1, IssueCollector, type Issue, type Item } from '@synx/model';
-import type { AnnotationOutcome, ExportItem, FormatContext } from '@synx/plugin-api';
+import { classMapFromList, convertDmV1, IssueCollector, type Item } from '@synx/model';
+import type { ExportItem } from '@synx/plugin-api';
 import { afterAll, describe, expect, it } from 'vitest';
+import { recordingContext } from '@synx/format-testkit';
 import { parse } from 'yaml';
 import { flipIndex, YoloOptionsSchema, yoloFormat, type YoloOptions } from '../src/index.js';
 
@@ -38,15 +39,7 @@ async function write(
   keypointNames: string[] = [],
 ) {
   const dir = mkdtempSync(join(root, 'out-'));
-  const outcomes: AnnotationOutcome[] = [];
-  const issues: Issue[] = [];
-  const ctx: FormatContext = {
-    apiVersion: 1,
-    signal: new AbortController().signal,
-    log: { debug: () => undefined },
-    report: (i) => issues.push(i),
-    account: (o) => outcomes.push(o),
-  };
+  const { ctx, outcomes, issues } = recordingContext();
   async function* gen(): AsyncGenerator<ExportItem> {
     for (const [i, it] of items.entries()) {
       yield {
