@@ -15,8 +15,6 @@ import { parseVocXml, realFixture, type VocFile } from '@synx/fake-synapse';
 import {
   ANNOTATION_KINDS,
   classMapFromList,
-  convertDmV1,
-  IssueCollector,
   type Annotation,
   type Issue,
   type Item,
@@ -24,7 +22,7 @@ import {
 } from '@synx/model';
 import type { AnnotationOutcome, ExportItem, FormatContext } from '@synx/plugin-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordingContext } from '@synx/format-testkit';
+import { dmItem, recordingContext } from '@synx/format-testkit';
 import {
   CsvOptionsSchema,
   GROUP_NOT_STORED,
@@ -50,17 +48,7 @@ function item(
   size: [number, number] | null = [100, 80],
   fileName = `${stem}.jpg`,
 ): Item {
-  const { media } = convertDmV1(
-    { annotations: { image_1: anns }, annotationsData: { image_1: datas } },
-    { itemId: stem, reporter: new IssueCollector(), files: { image_1: { name: fileName } } },
-  );
-  for (const m of media) {
-    if (size !== null) {
-      m.width = size[0];
-      m.height = size[1];
-    }
-  }
-  return { id: stem, sourceKind: 'folder', key: stem, stem, media };
+  return dmItem(stem, anns, datas, size === null ? { fileName } : { size, fileName });
 }
 
 /** A canonical item from a Pascal VOC file: x = xmin, width = xmax − xmin. */

@@ -244,6 +244,37 @@ export async function loadFixture(fixture: ConformanceFixture, dir: string): Pro
   return loadFolder(dir);
 }
 
+/**
+ * A one-image item from DM v1 annotations and their data, converted as the export pipeline
+ * converts them (`image_1`, file name `<stem>.jpg` unless given). `size` and `depth` are set on
+ * the image when given; without them the image has no size (as when its header is unreadable).
+ */
+export function dmItem(
+  stem: string,
+  anns: readonly object[],
+  datas: readonly object[],
+  options: { size?: readonly [number, number]; depth?: number; fileName?: string } = {},
+): Item {
+  const { media } = convertDmV1(
+    { annotations: { image_1: anns }, annotationsData: { image_1: datas } },
+    {
+      itemId: stem,
+      reporter: new IssueCollector(),
+      files: { image_1: { name: options.fileName ?? `${stem}.jpg` } },
+    },
+  );
+  for (const m of media) {
+    if (options.size !== undefined) {
+      m.width = options.size[0];
+      m.height = options.size[1];
+    }
+    if (options.depth !== undefined) {
+      m.depth = options.depth;
+    }
+  }
+  return { id: stem, sourceKind: 'folder', key: stem, stem, media };
+}
+
 /** A {@link FormatContext} for tests, with what the format reported and accounted. */
 export interface RecordingContext {
   readonly ctx: FormatContext;

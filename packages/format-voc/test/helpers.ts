@@ -1,18 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ClassMap,
-  convertDmV1,
-  IssueCollector,
-  type ClassEntry,
-  type Issue,
-  type Item,
-} from '@synx/model';
+import { ClassMap, type ClassEntry, type Issue, type Item } from '@synx/model';
 import type { AnnotationOutcome, ExportItem, WriteResult } from '@synx/plugin-api';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll } from 'vitest';
-import { recordingContext, type RecordingContext } from '@synx/format-testkit';
+import { dmItem, recordingContext, type RecordingContext } from '@synx/format-testkit';
 import { VocOptionsSchema, vocFormat } from '../src/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'synx-voc-'));
@@ -35,24 +28,11 @@ export function item(
   datas: object[],
   options: { size?: [number, number] | null; depth?: number | null; fileName?: string } = {},
 ): Item {
-  const { media } = convertDmV1(
-    { annotations: { image_1: anns }, annotationsData: { image_1: datas } },
-    {
-      itemId: stem,
-      reporter: new IssueCollector(),
-      files: { image_1: { name: options.fileName ?? `${stem}.jpg` } },
-    },
-  );
-  for (const m of media) {
-    if (options.size !== null) {
-      m.width = options.size?.[0] ?? 100;
-      m.height = options.size?.[1] ?? 80;
-    }
-    if (options.depth !== null) {
-      m.depth = options.depth ?? 3;
-    }
-  }
-  return { id: stem, sourceKind: 'folder', key: stem, stem, media };
+  return dmItem(stem, anns, datas, {
+    ...(options.size === null ? {} : { size: options.size ?? [100, 80] }),
+    ...(options.depth === null ? {} : { depth: options.depth ?? 3 }),
+    ...(options.fileName === undefined ? {} : { fileName: options.fileName }),
+  });
 }
 
 /** A DM bounding box (annotation + data). */

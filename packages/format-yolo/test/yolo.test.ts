@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classMapFromList, convertDmV1, IssueCollector, type Item } from '@synx/model';
+import { classMapFromList, type Item } from '@synx/model';
 import type { ExportItem } from '@synx/plugin-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordingContext } from '@synx/format-testkit';
+import { dmItem, recordingContext } from '@synx/format-testkit';
 import { parse } from 'yaml';
 import { flipIndex, YoloOptionsSchema, yoloFormat, type YoloOptions } from '../src/index.js';
 
@@ -13,24 +13,12 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function item(
+const item = (
   stem: string,
   anns: object[],
   datas: object[],
   size: [number, number] | null = [200, 100],
-): Item {
-  const { media } = convertDmV1(
-    { annotations: { image_1: anns }, annotationsData: { image_1: datas } },
-    { itemId: stem, reporter: new IssueCollector(), files: { image_1: { name: `${stem}.jpg` } } },
-  );
-  for (const m of media) {
-    if (size !== null) {
-      m.width = size[0];
-      m.height = size[1];
-    }
-  }
-  return { id: stem, sourceKind: 'folder', key: stem, stem, media };
-}
+): Item => dmItem(stem, anns, datas, size === null ? {} : { size });
 
 async function write(
   items: Item[],
