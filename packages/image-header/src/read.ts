@@ -4,6 +4,7 @@ import { SynxError, isSynxError, throwIfAborted } from '@synx/model';
 import type { Need } from './internal/core.js';
 import { parseCore } from './internal/sniff.js';
 import { SparseBytes } from './internal/sparse.js';
+import { parseImageHeader } from './parse.js';
 import type { ByteRangeReader, ImageFormat, ImageHeader } from './types.js';
 
 /** Options of {@link readImageHeader}. */
@@ -96,6 +97,22 @@ export async function readImageHeader(
   }
 }
 
+/** The byte budget and the first read of a header read (the first read never exceeds the budget). */
+function readLimits(
+  maxBytesOption: number | undefined,
+  firstReadBytes: number,
+): { maxBytes: number; firstRead: number; firstLength: number } {
+  const maxBytes = maxBytesOption ?? DEFAULT_MAX_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
+    throw new SynxError(
+      'SYNX_INVALID_INPUT',
+      `maxBytes must be a positive integer, got ${maxBytes}`,
+    );
+  }
+  const firstRead = Math.max(64, firstReadBytes);
+  return { maxBytes, firstRead, firstLength: Math.min(firstRead, maxBytes) };
+}
+
 /** One read the header loop asks for. */
 interface ReadRequest {
   readonly offset: number;
@@ -113,16 +130,9 @@ function* headerReads(
   maxBytesOption: number | undefined,
   firstReadBytes: number,
 ): Generator<ReadRequest, ImageHeader, Uint8Array> {
-  const maxBytes = maxBytesOption ?? DEFAULT_MAX_BYTES;
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
-    throw new SynxError(
-      'SYNX_INVALID_INPUT',
-      `maxBytes must be a positive integer, got ${maxBytes}`,
-    );
-  }
+  const { maxBytes, firstRead, firstLength } = readLimits(maxBytesOption, firstReadBytes);
   const cache = new SparseBytes();
   let budget = maxBytes;
-  const firstRead = Math.max(64, firstReadBytes);
   let last = { start: 0, end: 0, length: firstRead / 2 };
 
   function* fetch(offset: number, length: number): Generator<ReadRequest, void, Uint8Array> {
@@ -138,7 +148,7 @@ function* headerReads(
     last = { start: offset, end: offset + got.length, length };
   }
 
-  yield* fetch(0, Math.min(firstRead, maxBytes));
+  yield* fetch(0, firstLength);
   for (;;) {
     const r = parseCore(cache);
     switch (r.kind) {
@@ -313,39 +323,46 @@ export function readImageHeaderFromFileSync(
   } catch (err) {
     throw ioError(path, 'open', err);
   }
+  const readAt = (buf: Buffer, offset: number, length: number): Buffer => {
+    let have = 0;
+    try {
+      while (have < length) {
+        const n = readSync(fd, buf, have, length - have, offset + have);
+        if (n === 0) {
+          break;
+        }
+        have += n;
+      }
+    } catch (err) {
+      throw ioError(path, 'read', err);
+    }
+    return buf.subarray(0, have);
+  };
   try {
-    const reads = headerReads(path, options.maxBytes, options.firstReadBytes ?? 16 * 1024);
-    let first = true;
-    for (let step = reads.next(); ;) {
+    const firstReadBytes = options.firstReadBytes ?? 16 * 1024;
+    // The loop's own first read goes to the scratch buffer. In the common case its bytes hold
+    // the whole header: parsed as a prefix they give the loop's own result, without its
+    // bookkeeping.
+    const { firstLength } = readLimits(options.maxBytes, firstReadBytes);
+    if (scratch === undefined || scratch.length < firstLength) {
+      scratch = Buffer.allocUnsafe(firstLength);
+    }
+    const head = readAt(scratch, 0, firstLength);
+    const quick = parseImageHeader(head);
+    if (quick.kind === 'ok') {
+      return quick.header;
+    }
+    // Anything else (more bytes needed, a fallback, an error message): the shared loop decides,
+    // given the bytes of its first read. Later reads are kept beside the first, so each gets its
+    // own buffer.
+    const reads = headerReads(path, options.maxBytes, firstReadBytes);
+    reads.next(); // asks for the first read, answered with `head`
+    for (let step = reads.next(head); ;) {
       if (step.done === true) {
         return step.value;
       }
       const { offset, length } = step.value;
-      // The first read goes to the scratch buffer; later ones are kept beside it, so they get
-      // their own.
-      let buf: Buffer;
-      if (first) {
-        if (scratch === undefined || scratch.length < length) {
-          scratch = Buffer.allocUnsafe(length);
-        }
-        buf = scratch;
-        first = false;
-      } else {
-        buf = Buffer.allocUnsafe(length);
-      }
-      let have = 0;
-      try {
-        while (have < length) {
-          const n = readSync(fd, buf, have, length - have, offset + have);
-          if (n === 0) {
-            break;
-          }
-          have += n;
-        }
-      } catch (err) {
-        throw ioError(path, 'read', err);
-      }
-      step = reads.next(buf.subarray(0, have));
+      step = reads.next(readAt(Buffer.allocUnsafe(length), offset, length));
     }
   } finally {
     try {
