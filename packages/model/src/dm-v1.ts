@@ -1,4 +1,5 @@
 import type { IssueReporter } from './issues.js';
+import { coordinateProblem, MAX_PIXEL_INDEX } from './limits.js';
 import type {
   Annotation,
   FileRef,
@@ -633,11 +634,12 @@ interface Vec3 {
   z: number;
 }
 
-/** A finite number, or a "field reason" string. */
+/** A usable coordinate (finite, within ±MAX_COORDINATE), or a "field reason" string. */
 function num(obj: Record<string, JsonValue>, key: string, path: string): number | string {
   const v = obj[key];
   if (typeof v === 'number' && Number.isFinite(v)) {
-    return v;
+    const problem = coordinateProblem(v);
+    return problem === undefined ? v : `${path} ${problem}`;
   }
   return `${path} is ${describe(v)}, not a finite number`;
 }
@@ -727,7 +729,9 @@ function readGeometry(tool: string, entry: Record<string, JsonValue>): Geometry 
       if (pix !== undefined) {
         if (
           !Array.isArray(pix) ||
-          !pix.every((p) => typeof p === 'number' && Number.isInteger(p) && p >= 0)
+          !pix.every(
+            (p) => typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= MAX_PIXEL_INDEX,
+          )
         ) {
           return 'pixel_indices is not a list of non-negative integers';
         }
@@ -808,7 +812,9 @@ function readGeometry(tool: string, entry: Record<string, JsonValue>): Geometry 
       const pts = entry['points'];
       if (
         !Array.isArray(pts) ||
-        !pts.every((p) => typeof p === 'number' && Number.isInteger(p) && p >= 0)
+        !pts.every(
+          (p) => typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= MAX_PIXEL_INDEX,
+        )
       ) {
         return 'points is not a list of non-negative integers';
       }

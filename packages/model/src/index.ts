@@ -50,3 +50,11 @@ export {
   type InstanceSplit,
 } from './instances.js';
 export { hash32 } from './hash.js';
+export {
+  MAX_COORDINATE,
+  MAX_IMAGE_SIDE,
+  MAX_PIXEL_INDEX,
+  coordinateProblem,
+  geometryProblem,
+  type GeometryProblem,
+} from './limits.js';
