@@ -1,9 +1,20 @@
 import http from 'node:http';
 import https from 'node:https';
-import { delay as sleep, SynxError, throwIfAborted } from '@synx/model';
+import {
+  delay as sleep,
+  hasUserInfo,
+  isRetryableStatus,
+  parseRetryAfter,
+  redactUrl,
+  retryDelay,
+  retryPolicy,
+  SynxError,
+  throwIfAborted,
+  type RetryPolicy,
+} from '@synx/model';
 import type { z } from 'zod';
 import { errorForStatus, errorForTransport, redact, SynapseApiError } from './errors.js';
-import { httpRequest, TransportError, type HttpResponse } from './http.js';
+import { httpRequest, isRetryableTransport, TransportError, type HttpResponse } from './http.js';
 import { PagedList } from './paged-list.js';
 import {
   AgentSchema,
@@ -38,20 +49,6 @@ export type AuthScheme =
   /** `Authorization: Token <t>` plus `Synapse-Tenant: Token <tenant>` (DRF user token). */
   | 'drf';
 
-/** Retry behaviour for idempotent requests. */
-export interface RetryPolicy {
-  /** Retries after the first attempt. Default 5. */
-  readonly retries: number;
-  /** First backoff step. Default 250 ms. */
-  readonly baseDelayMs: number;
-  /** Backoff cap. Default 8 s. */
-  readonly maxDelayMs: number;
-  /** Longest `Retry-After` honoured. Default 60 s. */
-  readonly maxRetryAfterMs: number;
-  /** Source of jitter in [0, 1). Default Math.random. */
-  readonly random?: () => number;
-}
-
 /** Debug-level request events. The client never prints; it never passes headers here. */
 export interface ClientLogger {
   debug(message: string, fields?: Readonly<Record<string, unknown>>): void;
@@ -69,6 +66,7 @@ export interface SynapseClientOptions {
   readonly connectTimeoutMs?: number;
   /** Default 15 s (60 s for ground-truth lists, as the SDK does). */
   readonly readTimeoutMs?: number;
+  /** Retries of idempotent requests (the shared policy of `@synx/model`; defaults there). */
   readonly retry?: Partial<RetryPolicy>;
   /** Items per page; the server caps it at 100. Default 100. */
   readonly pageSize?: number;
@@ -100,14 +98,6 @@ export interface JsonResponse<T> {
   readonly status: number;
 }
 
-const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
-const RETRYABLE_TRANSPORT = new Set([
-  'connect-timeout',
-  'read-timeout',
-  'connection-refused',
-  'connection-reset',
-  'truncated',
-]);
 
 /** Appends query parameters with repeated keys for arrays. */
 export function withParams(url: URL, params: QueryParams | undefined): URL {
@@ -125,22 +115,6 @@ export function withParams(url: URL, params: QueryParams | undefined): URL {
     }
   }
   return out;
-}
-
-/** Parses a `Retry-After` header (seconds or an HTTP date) into milliseconds. */
-export function parseRetryAfter(
-  value: string | string[] | undefined,
-  now: number = Date.now(),
-): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (v === undefined || v.trim() === '') {
-    return undefined;
-  }
-  if (/^\d+(\.\d+)?$/.test(v.trim())) {
-    return Math.round(Number(v) * 1000);
-  }
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
 }
 
 /**
@@ -175,9 +149,17 @@ export class SynapseClient {
     try {
       origin = new URL(options.host.endsWith('/') ? options.host : `${options.host}/`);
     } catch {
-      throw new SynxError('SYNX_CONFIG', `"${options.host}" is not a valid host URL`, {
+      throw new SynxError('SYNX_CONFIG', `"${redactUrl(options.host)}" is not a valid host URL`, {
         hint: 'give the host with its scheme, e.g. https://api.synapse.sh',
       });
+    }
+    if (hasUserInfo(options.host)) {
+      // Never printed, stored or sent as Basic auth: the token goes in a header, not the URL.
+      throw new SynxError(
+        'SYNX_CONFIG',
+        `the host URL ${redactUrl(options.host)} holds credentials (user:…@); they are not used`,
+        { hint: 'give the host without them, and the token with --token or SYNAPSE_ACCESS_TOKEN' },
+      );
     }
     if (origin.protocol !== 'http:' && origin.protocol !== 'https:') {
       throw new SynxError('SYNX_CONFIG', `host must be http(s), got ${origin.protocol}`);
@@ -192,13 +174,7 @@ export class SynapseClient {
     }
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
     this.#readTimeoutMs = options.readTimeoutMs ?? 15_000;
-    this.#retry = {
-      retries: options.retry?.retries ?? 5,
-      baseDelayMs: options.retry?.baseDelayMs ?? 250,
-      maxDelayMs: options.retry?.maxDelayMs ?? 8_000,
-      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 60_000,
-      ...(options.retry?.random === undefined ? {} : { random: options.retry.random }),
-    };
+    this.#retry = retryPolicy(options.retry);
     this.pageSize = Math.max(1, Math.min(options.pageSize ?? 100, 100));
     this.prefetch = Math.max(1, options.prefetch ?? 8);
     const maxSockets = options.maxSockets ?? 16;
@@ -243,15 +219,15 @@ export class SynapseClient {
     return withParams(base, params);
   }
 
-  #backoff(attempt: number): number {
-    const random = this.#retry.random ?? Math.random;
-    const cap = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(cap / 2 + (random() * cap) / 2);
+  /** The retry policy this client applies (shared with header reads and downloads). */
+  get retry(): RetryPolicy {
+    return this.#retry;
   }
 
   /**
-   * Sends one request with retries and returns the parsed JSON. Retries 408/429/502/503/504,
-   * timeouts, resets and cut-short bodies for GET/HEAD/PUT/DELETE; never for POST/PATCH.
+   * Sends one request with retries and returns the parsed JSON. Retries the statuses of
+   * `RETRYABLE_STATUSES` (honouring `Retry-After`), timeouts, resets and cut-short bodies for
+   * GET/HEAD/PUT/DELETE, within the policy's retries and time budget; never POST/PATCH.
    *
    * @throws SynapseApiError with a stable code.
    */
@@ -273,7 +249,16 @@ export class SynapseClient {
       body = JSON.stringify(options.body);
       headers['content-type'] = 'application/json';
     }
-    const maxAttempts = idempotent ? this.#retry.retries + 1 : 1;
+    let waitedMs = 0;
+    /** The wait before the next attempt, or undefined when this failure is final. */
+    const nextDelay = (attempt: number, retryAfterMs?: number): number | undefined => {
+      if (!idempotent) {
+        return undefined;
+      }
+      const d = retryDelay(this.#retry, { failures: attempt, waitedMs, retryAfterMs });
+      waitedMs += d ?? 0;
+      return d;
+    };
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(options.signal);
       const started = Date.now();
@@ -293,8 +278,7 @@ export class SynapseClient {
         if (!(err instanceof TransportError)) {
           throw err;
         }
-        const retry = attempt < maxAttempts && RETRYABLE_TRANSPORT.has(err.failure);
-        const delay = retry ? this.#backoff(attempt) : undefined;
+        const delay = isRetryableTransport(err.failure) ? nextDelay(attempt) : undefined;
         this.#log('request failed', {
           method,
           path,
@@ -316,15 +300,9 @@ export class SynapseClient {
       }
       const text = res.body.toString('utf8');
       if (res.status >= 400 || res.status < 200) {
-        const retry = attempt < maxAttempts && RETRYABLE_STATUS.has(res.status);
-        let delay: number | undefined;
-        if (retry) {
-          const after = parseRetryAfter(res.headers['retry-after']);
-          delay =
-            after === undefined
-              ? this.#backoff(attempt)
-              : Math.min(after, this.#retry.maxRetryAfterMs);
-        }
+        const delay = isRetryableStatus(res.status)
+          ? nextDelay(attempt, parseRetryAfter(res.headers['retry-after']))
+          : undefined;
         this.#log('request', {
           method,
           path,
@@ -364,8 +342,8 @@ export class SynapseClient {
           'truncated',
           `the ${res.body.length}-byte response is not valid JSON`,
         );
-        if (attempt < maxAttempts) {
-          const delay = this.#backoff(attempt);
+        const delay = nextDelay(attempt);
+        if (delay !== undefined) {
           this.#log('request failed', {
             method,
             path,

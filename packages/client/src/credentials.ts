@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { SynxError } from '@synx/model';
+import { hasUserInfo, redactUrl, SynxError } from '@synx/model';
 
 /** The host the Python SDK uses when none is configured. */
 export const DEFAULT_SYNAPSE_HOST = 'https://api.synapse.sh';
@@ -160,6 +160,17 @@ export async function resolveCredentials(
   } else {
     host = DEFAULT_SYNAPSE_HOST;
     hostFrom = 'default';
+  }
+  if (hasUserInfo(host)) {
+    // Credentials in a URL would be printed, stored in the manifest and sent as Basic auth.
+    const where = hostFrom === 'flag' ? '--host' : hostFrom === 'env' ? 'SYNAPSE_HOST' : configPath;
+    throw new SynxError(
+      'SYNX_CONFIG',
+      `the host in ${where} (${redactUrl(host)}) holds credentials (user:…@); synx does not use or keep them`,
+      {
+        hint: 'give the host without them, and the token with --token, SYNAPSE_ACCESS_TOKEN or `synapse login`',
+      },
+    );
   }
   let token: string | undefined;
   let tokenFrom: CredentialSource;

@@ -1,4 +1,4 @@
-import { SynxError, type SynxErrorCode } from '@synx/model';
+import { redactText, SynxError, type SynxErrorCode } from '@synx/model';
 import type { TransportError } from './http.js';
 
 /** Details every Synapse API error carries (never a header, never the token). */
@@ -111,15 +111,12 @@ export function parseErrorBody(body: string): {
   return {};
 }
 
-/** Replaces every occurrence of each secret in `text` with `***`. */
+/**
+ * Replaces every occurrence of each secret in `text` with `***` and redacts the URLs in it
+ * (signatures, user-info): model's `redactText`, the one redaction helper.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s.length >= 4) {
-      out = out.split(s).join('***');
-    }
-  }
-  return out;
+  return redactText(text, secrets);
 }
 
 const STATUS_CODES: Record<number, SynxErrorCode> = {

@@ -13,6 +13,22 @@ export type TransportFailure =
   | 'aborted'
   | 'other';
 
+const RETRYABLE_TRANSPORT: ReadonlySet<TransportFailure> = new Set([
+  'connect-timeout',
+  'read-timeout',
+  'connection-refused',
+  'connection-reset',
+  'truncated',
+]);
+
+/**
+ * True for the transport failures that pass (timeouts, refused or reset connections, bodies cut
+ * short): a retry may succeed. DNS failures and cancellations are final.
+ */
+export function isRetryableTransport(failure: TransportFailure): boolean {
+  return RETRYABLE_TRANSPORT.has(failure);
+}
+
 /** A failure of the connection, not an HTTP status. Carries no request headers. */
 export class TransportError extends Error {
   override readonly name: string = 'TransportError';

@@ -1,20 +1,20 @@
 // Public surface of @synx/client.
+export { parseRetryAfter, type RetryPolicy } from '@synx/model';
 export {
   SynapseClient,
-  parseRetryAfter,
   withParams,
   type AuthScheme,
   type CallOptions,
   type ClientLogger,
   type JsonResponse,
   type QueryParams,
-  type RetryPolicy,
   type SynapseClientOptions,
 } from './client.js';
 export { PagedList, type PageEntry } from './paged-list.js';
 export { SynapseApiError, parseErrorBody, redact, type SynapseApiErrorDetails } from './errors.js';
 export {
   httpRequest,
+  isRetryableTransport,
   TransportError,
   type HttpRequestOptions,
   type HttpResponse,

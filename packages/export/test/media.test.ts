@@ -189,7 +189,8 @@ describe('--save-original-files from the API', () => {
       },
       format: coco,
       output: out,
-      media: { downloader: { concurrency: 4, backoffMs: 20, maxBackoffMs: 200 } },
+      media: { downloader: { concurrency: 4 } },
+      retry: { baseDelayMs: 20, maxDelayMs: 200 },
     });
     fake.setFaults({});
     expect(summary.media?.failedCount, JSON.stringify(summary.media?.failed)).toBe(0);
@@ -250,7 +251,8 @@ describe('--save-original-files from the API', () => {
       },
       format: coco,
       output: out,
-      media: { downloader: { concurrency: 8, retries: 1, backoffMs: 5, maxBackoffMs: 10 } },
+      media: { downloader: { concurrency: 8 } },
+      retry: { retries: 1, baseDelayMs: 5, maxDelayMs: 10 },
     };
     // every media request fails with a 503 (bursts longer than the retries)
     fake.setFaults({ routes: { media: { serverError: 1, burst: 100, maxConsecutive: 100 } } });
@@ -262,7 +264,9 @@ describe('--save-original-files from the API', () => {
     const manifest = JSON.parse(
       readFileSync(join(out, 'synx-export.json'), 'utf8'),
     ) as ExportManifest;
-    expect(manifest.status).toBe('complete');
+    // the labels are all there, the media are not: the export is incomplete (exit 10)
+    expect(manifest.status).toBe('incomplete');
+    expect(first.status).toBe('incomplete');
     expect(manifest.media?.failedCount).toBe(150);
     const labels = JSON.parse(
       readFileSync(join(out, 'annotations', 'instances_default.json'), 'utf8'),

@@ -4,7 +4,16 @@ import { readFile, rename, realpath, writeFile, mkdir } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { dirname, resolve } from 'node:path';
-import { SynxError } from '@synx/model';
+import {
+  isRetryableStatus,
+  redactText,
+  redactUrl,
+  retryDelay,
+  retryPolicy,
+  SynxError,
+  urlSecrets,
+  type RetryPolicy,
+} from '@synx/model';
 import { decodeDataUri } from './data-uri.js';
 import {
   errnoOf,
@@ -30,15 +39,7 @@ import type {
   MediaJob,
   VerifyExisting,
 } from './types.js';
-import {
-  backoffDelay,
-  isWithin,
-  normalizeChecksum,
-  redactUrl,
-  resolveInside,
-  scrub,
-  urlSecrets,
-} from './util.js';
+import { isWithin, normalizeChecksum, resolveInside } from './util.js';
 
 /** Statuses after which the job's `refresh()` is asked for a new URL. */
 const REFRESH_STATUS = new Set([401, 403, 410]);
@@ -63,6 +64,8 @@ interface Task {
   credited: number;
   attempts: number;
   failures: number;
+  /** Time this file has waited between attempts (bounded by the retry budget). */
+  waitedMs: number;
   refreshes: number;
   restarts: number;
   appended: boolean;
@@ -127,10 +130,7 @@ export class MediaDownloader {
   readonly #concurrency: number;
   readonly #perHost: number;
   readonly #queueSize: number;
-  readonly #retries: number;
-  readonly #backoffMs: number;
-  readonly #maxBackoffMs: number;
-  readonly #maxRetryAfterMs: number;
+  readonly #retry: RetryPolicy;
   readonly #idleTimeoutMs: number;
   readonly #maxRefreshes: number;
   readonly #maxRedirects: number;
@@ -191,10 +191,7 @@ export class MediaDownloader {
       positiveInt(options.perHost, this.#concurrency, 'perHost'),
     );
     this.#queueSize = positiveInt(options.queueSize, this.#concurrency * 4, 'queueSize');
-    this.#retries = Math.floor(nonNegative(options.retries, 5, 'retries'));
-    this.#backoffMs = nonNegative(options.backoffMs, 500, 'backoffMs');
-    this.#maxBackoffMs = nonNegative(options.maxBackoffMs, 30_000, 'maxBackoffMs');
-    this.#maxRetryAfterMs = nonNegative(options.maxRetryAfterMs, 60_000, 'maxRetryAfterMs');
+    this.#retry = retryPolicy(options.retry);
     this.#idleTimeoutMs = positiveInt(options.idleTimeoutMs, 30_000, 'idleTimeoutMs');
     this.#maxRefreshes = Math.floor(nonNegative(options.maxRefreshes, 5, 'maxRefreshes'));
     this.#maxRedirects = Math.floor(nonNegative(options.maxRedirects, 5, 'maxRedirects'));
@@ -475,13 +472,19 @@ export class MediaDownloader {
     const secrets = local ? [] : urlSecrets(url);
     const early = (code: string, reason: string): void => {
       this.#filesDone++;
-      this.#failed.push({ id, dest: rawDest, code, reason: scrub(reason, secrets), attempts: 0 });
+      this.#failed.push({
+        id,
+        dest: rawDest,
+        code,
+        reason: redactText(reason, secrets),
+        attempts: 0,
+      });
       this.#emit({
         type: 'fail',
         id,
         dest: rawDest,
         code,
-        reason: scrub(reason, secrets),
+        reason: redactText(reason, secrets),
         attempts: 0,
       });
     };
@@ -552,6 +555,7 @@ export class MediaDownloader {
       credited: 0,
       attempts: 0,
       failures: 0,
+      waitedMs: 0,
       refreshes: 0,
       restarts: 0,
       appended: false,
@@ -823,7 +827,7 @@ export class MediaDownloader {
             }
             return END;
           }
-          if (r.status === 408 || r.status === 429 || r.status >= 500) {
+          if (isRetryableStatus(r.status)) {
             return this.#retryable(t, code, what, r.retryAfterMs);
           }
           this.#fail(t, code, what);
@@ -901,12 +905,18 @@ export class MediaDownloader {
       this.#fail(t, code, `${reason}; gave up after ${MAX_RESTARTS} restarts`);
       return;
     }
-    this.#emit({ type: 'restart', id: t.id, code, reason: scrub(reason, t.secrets) });
+    this.#emit({ type: 'restart', id: t.id, code, reason: redactText(reason, t.secrets) });
   }
 
   #retryable(t: Task, code: string, reason: string, retryAfterMs: number | undefined): Step {
     t.failures++;
-    if (t.failures > this.#retries) {
+    const delayMs = retryDelay(this.#retry, {
+      failures: t.failures,
+      waitedMs: t.waitedMs,
+      retryAfterMs,
+      key: t.id,
+    });
+    if (delayMs === undefined) {
       this.#fail(
         t,
         code,
@@ -914,17 +924,14 @@ export class MediaDownloader {
       );
       return END;
     }
-    const delayMs =
-      retryAfterMs === undefined
-        ? backoffDelay(t.id, t.failures, this.#backoffMs, this.#maxBackoffMs)
-        : Math.min(retryAfterMs, this.#maxRetryAfterMs);
+    t.waitedMs += delayMs;
     this.#retriesDone++;
     this.#emit({
       type: 'retry',
       id: t.id,
       failures: t.failures,
       code,
-      reason: scrub(reason, t.secrets),
+      reason: redactText(reason, t.secrets),
       delayMs,
     });
     return { kind: 'wait', ms: delayMs };
@@ -966,7 +973,7 @@ export class MediaDownloader {
       type: 'refresh',
       id: t.id,
       code,
-      reason: scrub(reason, t.secrets),
+      reason: redactText(reason, t.secrets),
       refreshes: t.refreshes,
     });
     return 'refreshed';
@@ -1036,7 +1043,7 @@ export class MediaDownloader {
     this.#credit(t, 0);
     this.#bytesTotal -= t.sizeCounted;
     t.sizeCounted = 0;
-    const clean = scrub(reason, t.secrets);
+    const clean = redactText(reason, t.secrets);
     this.#failed.push({
       id: t.id,
       dest: t.dest,

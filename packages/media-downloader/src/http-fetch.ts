@@ -5,7 +5,7 @@ import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { APPEND_FLAGS, errnoOf, hashInto, WRITE_FLAGS } from './files.js';
 import type { ChecksumAlgorithm } from './types.js';
-import { parseRetryAfter, redactUrl } from './util.js';
+import { parseRetryAfter, redactUrl } from '@synx/model';
 
 /** Inputs of one download attempt (redirects included). */
 export interface FetchAttempt {

@@ -1,14 +1,7 @@
 // Public surface of @synx/media-downloader.
 export { MediaDownloader, downloadAll } from './downloader.js';
 export { decodeDataUri, type DataUri } from './data-uri.js';
-export {
-  backoffDelay,
-  normalizeChecksum,
-  parseRetryAfter,
-  redactUrl,
-  resolveInside,
-  scrub,
-} from './util.js';
+export { normalizeChecksum, resolveInside } from './util.js';
 export type {
   ChecksumAlgorithm,
   DoneHow,

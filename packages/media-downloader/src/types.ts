@@ -1,3 +1,5 @@
+import type { RetryPolicy } from '@synx/model';
+
 /** Checksum algorithms the downloader verifies. */
 export type ChecksumAlgorithm = 'sha1' | 'md5' | 'sha256';
 
@@ -62,14 +64,12 @@ export interface MediaDownloaderOptions {
    * retry are bounded separately, by `4 × queueSize`.
    */
   readonly queueSize?: number;
-  /** Retries after the first failed attempt (5xx, 429, resets, timeouts, bad bodies). Default 5. */
-  readonly retries?: number;
-  /** First backoff step. Default 500 ms. */
-  readonly backoffMs?: number;
-  /** Backoff cap. Default 30 s. */
-  readonly maxBackoffMs?: number;
-  /** Longest `Retry-After` honoured. Default 60 s. */
-  readonly maxRetryAfterMs?: number;
+  /**
+   * Retries of a failed attempt (5xx, 408, 425, 429, resets, timeouts, bad bodies): the shared
+   * policy of `@synx/model` (`retryPolicy`; 6 retries, backoff from 500 ms to 15 s with jitter,
+   * `Retry-After` honoured up to 60 s, at most 3 min of waiting per file).
+   */
+  readonly retry?: Partial<RetryPolicy> | undefined;
   /** Longest silence while waiting for the response or between body chunks. Default 30 s. */
   readonly idleTimeoutMs?: number;
   /** URL refreshes per job (on 401/403/410). Default 5. */

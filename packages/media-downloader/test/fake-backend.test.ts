@@ -96,10 +96,9 @@ describe('downloading from the fake backend', () => {
     const log = eventLog();
     const report = await downloadAll(jobs, {
       root,
-      backoffMs: 20,
-      maxBackoffMs: 200,
       onEvent: log.onEvent,
       progressIntervalMs: 50,
+      retry: { baseDelayMs: 20, maxDelayMs: 200 },
     });
 
     expect(report.failed).toEqual([]);
@@ -176,8 +175,7 @@ describe('downloading from the fake backend', () => {
     const first = new MediaDownloader({
       root,
       concurrency: 4,
-      backoffMs: 10_000,
-      maxBackoffMs: 10_000,
+      retry: { baseDelayMs: 10_000, maxDelayMs: 10_000 },
       signal: controller.signal,
       onEvent: (e) => {
         if (e.type === 'done' && ++done === 25) {
@@ -260,8 +258,8 @@ describe('downloading from the fake backend', () => {
     const log = eventLog();
     const report = await downloadAll([await jobFor(unit, root, true)], {
       root,
-      backoffMs: 1,
       onEvent: log.onEvent,
+      retry: { baseDelayMs: 1 },
     });
     expect(report.failed).toEqual([]);
     const [first, second] = fake.log.filter((e) => e.route === 'media');
@@ -275,7 +273,7 @@ describe('downloading from the fake backend', () => {
     fake.log.length = 0;
     const capped = await downloadAll([await jobFor(fake.dataset.units[4]!, root, true)], {
       root,
-      maxRetryAfterMs: 100,
+      retry: { maxRetryAfterMs: 100 },
     });
     expect(capped.failed).toEqual([]);
     const [a, b] = fake.log.filter((e) => e.route === 'media');

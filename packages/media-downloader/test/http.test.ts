@@ -138,9 +138,8 @@ describe('resume edge cases', () => {
     const log = eventLog();
     const report = await downloadAll([{ id: 'c', url: `${server.url}/c`, dest, checksum }], {
       root,
-      retries: 2,
-      backoffMs: 1,
       onEvent: log.onEvent,
+      retry: { retries: 2, baseDelayMs: 1 },
     });
     await server.close();
     expect(server.requests).toHaveLength(3);
@@ -176,8 +175,8 @@ describe('resume edge cases', () => {
       {
         root,
         idleTimeoutMs: 200,
-        backoffMs: 1,
         onEvent: log.onEvent,
+        retry: { baseDelayMs: 1 },
       },
     );
     await server.close();
@@ -204,7 +203,7 @@ describe('resume edge cases', () => {
         { id: 's', url: `${server.url}/s`, dest: join(root, 's'), size: 10 },
         { id: 'm', url: `${server.url}/missing`, dest: join(root, 'm') },
       ],
-      { root, retries: 1, backoffMs: 1 },
+      { root, retry: { retries: 1, baseDelayMs: 1 } },
     );
     await server.close();
     const byId = new Map(report.failed.map((f) => [f.id, f]));
@@ -343,7 +342,7 @@ describe('safety', () => {
         { id: 'refused', url: `http://127.0.0.1:1/nothing${q}`, dest: join(root, 'd') },
         { id: 'ftp', url: `ftp://example.com/x${q}`, dest: join(root, 'e') },
       ],
-      { root, retries: 1, backoffMs: 1, onEvent: log.onEvent },
+      { root, onEvent: log.onEvent, retry: { retries: 1, baseDelayMs: 1 } },
     );
     await server.close();
     expect(report.failed.map((f) => `${f.id}:${f.code}:${f.attempts}`).sort()).toEqual([

@@ -35,6 +35,8 @@ export const SYNX_ERROR_CODES = [
   'SYNX_FORMAT_CONFLICT',
   /** A plugin's manifest or module is invalid. */
   'SYNX_PLUGIN_INVALID',
+  /** A format's code failed while writing: it threw, stopped reading, or never finished. */
+  'SYNX_PLUGIN_FAILED',
   /** A plugin needs a plugin-API version this synx does not support. */
   'SYNX_PLUGIN_API_MISMATCH',
   /** A requested feature is not available (yet). */
@@ -145,4 +147,89 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) {
     throw abortError(signal);
   }
+}
+
+/** errno codes of file-system failures, and what a person can do about each. */
+const FS_HINTS: Readonly<Record<string, string>> = {
+  ENOSPC:
+    'the disk is full: free some space (or choose another --output), then run the same command again; it completes the export',
+  EDQUOT:
+    'the disk quota is used up: free some space (or choose another --output), then run the same command again',
+  EACCES: 'permission denied: check the owner and mode of the folder, or choose another --output',
+  EPERM: 'the operation is not permitted here: check the folder, or choose another --output',
+  EROFS: 'the file system is read-only: choose another --output',
+  EMFILE:
+    'too many open files: raise the limit (ulimit -n) or lower --concurrency / --media-concurrency',
+  ENFILE:
+    'the system has too many open files: close other programs or raise the limit, then run again',
+  EIO: 'the disk reported an input/output error: check it, then run the same command again',
+  ENAMETOOLONG: 'a path is too long for this file system: choose a shorter --output',
+  ENOTDIR: 'a part of the path is a file, not a folder: choose another --output',
+  EISDIR: 'a folder stands where a file is written: remove it or choose another --output',
+  EEXIST: 'a file is in the way: remove it or choose another --output',
+};
+
+/** The errno code of a Node file-system error, when `err` is one. */
+export function errnoCode(err: unknown): string | undefined {
+  const code: unknown = (err as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : undefined;
+}
+
+/** True when `err` (or the error it wraps) is a file-system error with an errno code. */
+export function isFileSystemError(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e: unknown = err; e !== undefined && e !== null && !seen.has(e);) {
+    seen.add(e);
+    if (errnoCode(e) !== undefined && (e as { syscall?: unknown }).syscall !== undefined) {
+      return true;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * A `SYNX_IO` error for a file-system failure: names the path and the reason in plain words,
+ * with a hint for the errno (disk full, permission, read-only, too many open files, …). An
+ * existing `SYNX_IO` error keeps its message and gains the hint.
+ */
+export function fileSystemError(err: unknown, action = 'write', path?: string): SynxError {
+  let errno: string | undefined;
+  let at: string | undefined = path;
+  const seen = new Set<unknown>();
+  for (let e: unknown = err; e !== undefined && e !== null && !seen.has(e);) {
+    seen.add(e);
+    errno ??= errnoCode(e);
+    const p: unknown = (e as { path?: unknown }).path;
+    if (at === undefined && typeof p === 'string') {
+      at = p;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  const hint = errno === undefined ? undefined : FS_HINTS[errno];
+  const details = {
+    ...(errno === undefined ? {} : { errno }),
+    ...(at === undefined ? {} : { path: at }),
+  };
+  if (err instanceof SynxError && err.code === 'SYNX_IO') {
+    const keep = err.hint ?? hint;
+    return new SynxError('SYNX_IO', err.message, {
+      cause: err.cause ?? err,
+      ...(keep === undefined ? {} : { hint: keep }),
+      details: { ...details, ...(err.details ?? {}) },
+    });
+  }
+  const reason =
+    errno === 'ENOSPC'
+      ? 'no space left on the device'
+      : errno === 'EACCES'
+        ? 'permission denied'
+        : errno === 'EROFS'
+          ? 'read-only file system'
+          : ((err as Error | undefined)?.message ?? String(err)).replace(/^E[A-Z]+: /, '');
+  return new SynxError(
+    'SYNX_IO',
+    `cannot ${action} ${at ?? 'a file'}: ${reason}${errno === undefined ? '' : ` (${errno})`}`,
+    { cause: err, ...(hint === undefined ? {} : { hint }), details },
+  );
 }

@@ -4,6 +4,9 @@ export {
   SynxError,
   abortError,
   delay,
+  errnoCode,
+  fileSystemError,
+  isFileSystemError,
   isSynxError,
   throwIfAborted,
   type SynxErrorCode,
@@ -58,3 +61,15 @@ export {
   geometryProblem,
   type GeometryProblem,
 } from './limits.js';
+export {
+  DEFAULT_RETRY_POLICY,
+  RETRYABLE_STATUSES,
+  backoffDelay,
+  isRetryableStatus,
+  parseRetryAfter,
+  retryDelay,
+  retryPolicy,
+  type RetryPolicy,
+  type RetryState,
+} from './retry.js';
+export { hasUserInfo, redactText, redactUrl, urlSecrets } from './redact.js';

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { convertDmV1, geometryProblem, MAX_COORDINATE, type Annotation } from '../src/index.js';
+import {
+  convertDmV1,
+  geometryProblem,
+  MAX_COORDINATE,
+  type Annotation,
+  type Issue,
+} from '../src/index.js';
 
 const base = { id: 'a1', tool: 'bounding_box', classCode: 'car', attributes: {} };
 
@@ -54,8 +60,7 @@ describe('geometryProblem', () => {
 
 describe('DM v1 conversion applies the bound', () => {
   it('reports an absurd box with its item, annotation and field, and keeps it only raw', () => {
-    const issues: { field?: string; severity: string; itemId?: string; annotationId?: string }[] =
-      [];
+    const issues: Issue[] = [];
     const out = convertDmV1(
       {
         annotations: {

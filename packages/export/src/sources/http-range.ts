@@ -1,7 +1,18 @@
 import http from 'node:http';
 import https from 'node:https';
-import { httpRequest, TransportError } from '@synx/client';
-import { abortError, delay, SynxError, throwIfAborted } from '@synx/model';
+import { httpRequest, isRetryableTransport, TransportError } from '@synx/client';
+import {
+  abortError,
+  delay,
+  isRetryableStatus,
+  parseRetryAfter,
+  redactUrl,
+  retryDelay,
+  retryPolicy,
+  SynxError,
+  throwIfAborted,
+  type RetryPolicy,
+} from '@synx/model';
 
 /** Keep-alive agents per protocol, shared by every header read of the process. */
 const agents = {
@@ -16,30 +27,46 @@ export class ExpiredUrlError extends SynxError {
   }
 }
 
+/** Options of {@link fetchRange}. */
+export interface FetchRangeOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** Longest silence while connecting, waiting for the answer or between body chunks. Default 10 s. */
+  readonly timeoutMs?: number | undefined;
+  /** The export's retry policy (default: `retryPolicy()`). */
+  readonly retry?: RetryPolicy | undefined;
+}
+
 /**
  * Reads `length` bytes at `offset` of a media URL with an HTTP Range request (no auth header:
  * Synapse media URLs are signed). A server that ignores Range is read only as far as needed,
- * and its connection is then dropped. Each attempt gives up after `timeoutMs` without data (a
- * header is a few KB: a slow answer is a stuck one). Retries twice on 5xx, 429 and network
- * errors; a 401/403/410 (expired URL) throws {@link ExpiredUrlError} at once, so the caller can
- * refresh the URL.
+ * and its connection is then dropped. Passing failures — the statuses of `RETRYABLE_STATUSES`
+ * (`Retry-After` honoured), resets, timeouts and bodies cut short — are retried under the shared
+ * retry policy; a 401/403/410 (expired URL) throws {@link ExpiredUrlError} at once, so the
+ * caller can refresh the URL.
+ *
+ * @throws SynxError `SYNX_NETWORK`/`SYNX_SERVER` after the retries, `SYNX_HTTP` for other
+ * statuses, `SYNX_ABORTED` when the signal fires. Messages never hold the URL's query string.
  */
 export async function fetchRange(
   url: string,
   offset: number,
   length: number,
-  signal?: AbortSignal,
-  timeoutMs = 5_000,
+  options: FetchRangeOptions = {},
 ): Promise<Uint8Array> {
+  const { signal } = options;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const policy = options.retry ?? retryPolicy();
   const target = new URL(url);
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     throw new SynxError('SYNX_INVALID_INPUT', `media URL scheme ${target.protocol} is not http(s)`);
   }
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= 3; attempt++) {
+  let waitedMs = 0;
+  for (let attempt = 1; ; attempt++) {
     throwIfAborted(signal);
+    let failure: SynxError;
+    let retryAfterMs: number | undefined;
     try {
-      const { status, body } = await httpRequest({
+      const { status, headers, body } = await httpRequest({
         method: 'GET',
         url: target,
         headers: { range: `bytes=${offset}-${offset + length - 1}`, 'accept-encoding': 'identity' },
@@ -55,28 +82,44 @@ export async function fetchRange(
       if (status === 401 || status === 403 || status === 410) {
         throw new ExpiredUrlError(status);
       }
-      if (status >= 500 || status === 429) {
-        lastError = new SynxError('SYNX_SERVER', `media URL answered ${status}`);
-      } else if (status !== 200 && status !== 206) {
-        throw new SynxError('SYNX_HTTP', `media URL answered ${status}`);
-      } else {
+      if (status === 200 || status === 206) {
         const skip = status === 200 ? offset : 0;
         return body.subarray(skip, Math.min(body.length, skip + length));
       }
+      if (!isRetryableStatus(status)) {
+        throw new SynxError('SYNX_HTTP', `media URL answered ${status}`);
+      }
+      failure = new SynxError(
+        status === 429 ? 'SYNX_RATE_LIMITED' : 'SYNX_SERVER',
+        `media URL answered ${status}`,
+      );
+      retryAfterMs = parseRetryAfter(headers['retry-after']);
     } catch (err) {
       if (err instanceof SynxError) {
         throw err;
       }
-      if (err instanceof TransportError && err.failure === 'aborted') {
+      if (!(err instanceof TransportError)) {
+        throw err;
+      }
+      if (err.failure === 'aborted') {
         throw abortError(signal);
       }
-      lastError = err;
+      failure = new SynxError(
+        err.failure.endsWith('timeout') ? 'SYNX_TIMEOUT' : 'SYNX_NETWORK',
+        `${redactUrl(url)}: ${err.message}`,
+        { cause: err },
+      );
+      if (!isRetryableTransport(err.failure)) {
+        throw failure;
+      }
     }
-    await delay(200 * attempt, signal);
+    const wait = retryDelay(policy, { failures: attempt, waitedMs, retryAfterMs });
+    if (wait === undefined) {
+      throw new SynxError(failure.code, `${failure.message} (gave up after ${attempt} attempts)`, {
+        cause: failure.cause ?? failure,
+      });
+    }
+    waitedMs += wait;
+    await delay(wait, signal);
   }
-  throw new SynxError(
-    'SYNX_NETWORK',
-    `could not read the media header: ${(lastError as Error).message}`,
-    { cause: lastError },
-  );
 }
