@@ -82,7 +82,8 @@ describe('help and formats', () => {
     ]) {
       expect(help.stdout, flag).toContain(flag);
     }
-    expect(help.stdout).toContain('Exit codes: 0 ok, 2 invalid or missing input');
+    expect(help.stdout).toContain('Exit codes: 0 complete, 2 invalid or missing input');
+    expect(help.stdout).toContain('10 finished but incomplete');
     expect((await synx(['doctor', '--help'])).stdout).toContain('agents/');
   });
 
@@ -411,10 +412,11 @@ describe('bad input and --strict', () => {
     });
   });
 
-  it('names the malformed item in the report and exports the rest (exit 0)', async () => {
+  it('names the malformed item in the report, exports the rest, and exits 10 (incomplete)', async () => {
     const out = join(root, 'malformed-out');
     const r = await synx(['export', '--from', dir, '--format', 'coco', '--output', out]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(10);
+    expect(r.stdout).toContain('INCOMPLETE (exit code 10)');
     expect(r.stdout).toContain('1 error');
     expect(r.stdout).toContain('SYNX_DM_INVALID_GEOMETRY');
     expect(r.stdout).toContain('items broken');

@@ -13,8 +13,12 @@ export const ISSUES_FILE = 'synx-issues.jsonl';
 /** `synx-export.json`: what was exported, how, and what happened to every annotation. */
 export interface ExportManifest {
   synx: { version: string; manifestVersion: 1 };
-  /** `running` from the start of writing until the end: a killed export leaves `running`. */
-  status: 'running' | 'complete' | 'failed';
+  /**
+   * `running` from the start of writing until the end (a killed export leaves `running`);
+   * `complete`; `incomplete` when error issues say something did not reach the output (listed
+   * in `synx-issues.jsonl`); `failed` when the export stopped (`error` says why).
+   */
+  status: 'running' | 'complete' | 'incomplete' | 'failed';
   error?: { code: string; message: string };
   /** Where the data came from. Never holds a token. Differs between API and folder runs. */
   source: SourceInfo;

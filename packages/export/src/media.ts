@@ -13,10 +13,11 @@ export interface MediaRequest {
   /** Folder sources: copy (default), hard-link or symlink the original files. */
   readonly mode?: LocalMode | undefined;
   /**
-   * Downloader settings (concurrency 16, per-host limit, retries, backoff, timeouts); `root`,
-   * `signal` and `onEvent` are set by the export.
+   * Downloader settings (concurrency 16, per-host limit, timeouts); `root`, `signal`, `onEvent`
+   * and `retry` (the export's one retry policy) are set by the export.
    */
-  readonly downloader?: Omit<MediaDownloaderOptions, 'root' | 'signal' | 'onEvent'> | undefined;
+  readonly downloader?:
+    Omit<MediaDownloaderOptions, 'root' | 'signal' | 'onEvent' | 'retry'> | undefined;
   /** Progress and per-file events, for the CLI to render. */
   readonly onEvent?: MediaDownloaderOptions['onEvent'];
 }

@@ -91,7 +91,6 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
     for await (const sourced of source.items({
       signal: request.signal,
       isKnownClass,
-      concurrency: request.concurrency,
       sizes: readSizes,
     })) {
       for (const i of sourced.issues) {

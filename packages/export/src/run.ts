@@ -1,21 +1,28 @@
 import { setMaxListeners } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
+  fileSystemError,
   INSTANCE_TOOLS,
   IssueCollector,
+  isFileSystemError,
   isSynxError,
+  redactText,
+  retryPolicy,
   SynxError,
   type ClassMap,
   type DatasetHeader,
   type Issue,
+  type Item,
   type JsonValue,
+  type Media,
   type MediaKind,
+  type RetryPolicy,
 } from '@synx/model';
 import {
   parseFormatOptions,
   PLUGIN_API_VERSION,
+  TextFileWriter,
   type ExportImage,
   type ExportItem,
   type Format,
@@ -38,12 +45,15 @@ import {
   type MediaSummary,
   type MissingMedia,
 } from './media.js';
+import { mapOrdered } from './concurrency.js';
+import { fitToImage } from './fit.js';
+import { sizeImages } from './sources/media.js';
 import { SplitPlanner, type SplitRequest, type SplitSummary } from './splits.js';
 import { countImage, ExportStats, type ExportCounts, type OutcomeGroup } from './stats.js';
 
 /** Where to read from. */
 export type SourceRequest =
-  | ({ readonly kind: 'api' } & Omit<ApiSourceOptions, 'signal' | 'logger'>)
+  | ({ readonly kind: 'api' } & Omit<ApiSourceOptions, 'signal' | 'logger' | 'retry'>)
   | { readonly kind: 'folder'; readonly dir: string };
 
 /** Everything `runExport` and `planExport` need. */
@@ -70,8 +80,13 @@ export interface ExportRequest {
   readonly signal?: AbortSignal | undefined;
   readonly logger?: Logger | undefined;
   readonly onProgress?: ((progress: ExportProgress) => void) | undefined;
-  /** Items read and sized in parallel. Default 16. */
+  /** Image headers read over HTTP at once (API sources). Default 16. */
   readonly concurrency?: number | undefined;
+  /**
+   * The retry policy of every request the export makes — list pages, single objects, image
+   * headers and media downloads (defaults: `DEFAULT_RETRY_POLICY`).
+   */
+  readonly retry?: Partial<RetryPolicy> | undefined;
   /** synx's version, recorded in the manifest. */
   readonly synxVersion?: string | undefined;
 }
@@ -88,6 +103,12 @@ export interface ExportSummary {
   readonly output: string;
   readonly manifestPath: string;
   readonly format: string;
+  /**
+   * `complete` when every annotation was written, converted or dropped by a documented rule;
+   * `incomplete` when an error issue says something did not reach the output (an item, an
+   * annotation, an image size, a media file) — the CLI exits 10.
+   */
+  readonly status: 'complete' | 'incomplete';
   readonly source: ExportManifest['source'];
   readonly project: ExportManifest['project'];
   readonly classes: ExportManifest['classes'];
@@ -119,7 +140,7 @@ export function defaultOutput(name: string): string {
 
 /** Opens the requested source. */
 export async function openSource(
-  request: Pick<ExportRequest, 'source' | 'signal' | 'logger' | 'classMap'>,
+  request: Pick<ExportRequest, 'source' | 'signal' | 'logger' | 'classMap' | 'retry'>,
 ): Promise<Source> {
   const { source } = request;
   if (source.kind === 'folder') {
@@ -132,7 +153,12 @@ export async function openSource(
   const { kind: _kind, ...api } = source;
   // The API source (and the HTTP client with it) is loaded only when it is used.
   const { openApiSource } = await import('./sources/api.js');
-  return openApiSource({ ...api, signal: request.signal, logger: request.logger });
+  return openApiSource({
+    ...api,
+    signal: request.signal,
+    logger: request.logger,
+    retry: retryPolicy(request.retry),
+  });
 }
 
 /** The object classes a format numbers, and the check applied to classes found in the data. */
@@ -230,6 +256,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
   const signal = request.signal ?? new AbortController().signal;
   // Every request in flight (items, header reads, downloads) listens to this one signal.
   setMaxListeners(1000, signal);
+  const policy = retryPolicy(request.retry);
   const format = request.format;
   const progress = request.onProgress;
   progress?.({ phase: 'open', items: 0, total: undefined });
@@ -262,12 +289,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
     t = Date.now();
     let seen = 0;
     try {
-      for await (const sourced of source.items({
-        signal,
-        isKnownClass,
-        concurrency: request.concurrency,
-        sizes: false,
-      })) {
+      for await (const sourced of source.items({ signal, isKnownClass, sizes: false })) {
         if (sourced.item !== undefined) {
           splits.observe(sourced.item);
           seen++;
@@ -284,7 +306,12 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
     }
     timings['split'] = Date.now() - t;
   }
-  await prepareOutput(output, description, request.force === true);
+  try {
+    await prepareOutput(output, description, request.force === true);
+  } catch (err) {
+    source.close();
+    throw isFileSystemError(err) ? fileSystemError(err, 'prepare', output) : err;
+  }
 
   // Original media: downloaded (or copied/linked from a folder) while the labels are written.
   const media = request.media;
@@ -295,6 +322,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       ? undefined
       : new (await import('@synx/media-downloader')).MediaDownloader({
           ...media.downloader,
+          retry: policy,
           root: output,
           signal,
           ...(media.onEvent === undefined ? {} : { onEvent: media.onEvent }),
@@ -316,7 +344,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
         : {
             error: {
               code: isSynxError(failure) ? failure.code : 'SYNX_INTERNAL',
-              message: (failure as Error).message,
+              message: redactText((failure as Error).message),
             },
           }),
       source: source.info,
@@ -356,12 +384,21 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
     };
   };
 
-  let issuesStream: WriteStream | undefined;
+  // synx-issues.jsonl: streamed as issues come, under its final name only once the run ends.
+  let issuesFile: TextFileWriter | undefined;
+  let issuesFileFailure: unknown;
   const issues = new IssueCollector({
     keep: 1000,
     sink: (issue) => {
-      issuesStream ??= createWriteStream(join(output, ISSUES_FILE));
-      issuesStream.write(`${JSON.stringify(issue)}\n`);
+      if (issuesFileFailure !== undefined) {
+        return;
+      }
+      try {
+        issuesFile ??= TextFileWriter.openSync(join(output, ISSUES_FILE));
+        issuesFile.append(`${JSON.stringify(issue)}\n`);
+      } catch (err) {
+        issuesFileFailure = err;
+      }
     },
   });
   const report = (issue: Issue): void => {
@@ -413,54 +450,125 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
   const kindList = kinds === 'all' ? 'all' : [...kinds].join(', ');
   const imageNames = new NameAllocator();
   const itemStems = new NameAllocator();
+  // The format re-encodes geometry unless it writes each item's source data verbatim.
+  const fitsGeometry = description.verbatim !== true;
   let lastProgress = 0;
 
-  async function* exportItems(): AsyncGenerator<ExportItem> {
-    for await (const sourced of source.items({
-      signal,
-      isKnownClass,
-      concurrency: request.concurrency,
-    })) {
-      for (const issue of sourced.issues) {
-        report(issue);
-      }
+  /** An item named and split, with the issues met so far, waiting for its image sizes. */
+  interface Prepared {
+    readonly item: Item | undefined;
+    readonly issues: Issue[];
+    readonly images: ExportImage[];
+    readonly stem: string;
+    readonly split: string | undefined;
+  }
+
+  // Stage 1, in order: read, name, split.
+  async function* prepared(): AsyncGenerator<Prepared> {
+    for await (const sourced of source.items({ signal, isKnownClass })) {
       const item = sourced.item;
       if (item === undefined) {
+        yield { item, issues: [...sourced.issues], images: [], stem: '', split: undefined };
         continue;
       }
-      stats.counts.items++;
       const images: ExportImage[] = [];
       const imageMedia = item.media.filter((m) => m.kind === 'image');
-      for (const media of item.media) {
-        const passes = kinds === 'all' || kinds.has(media.kind);
-        for (const a of media.annotations) {
-          stats.in(a.kind);
-          if (!passes) {
-            ctx.account({
-              item,
-              media,
-              annotation: a,
-              outcome: 'dropped',
-              reason: `${format.title} holds ${kindList} media only, not ${media.kind}`,
-            });
-          }
-        }
-        if (media.kind !== 'image') {
-          continue;
-        }
-        countImage(stats.counts, media);
+      for (const m of imageMedia) {
         const fileName = imageNames.allocate(
-          preferredImageName(item, media, imageMedia.length > 1),
-          `${item.id}${imageMedia.length > 1 ? `_${media.id}` : ''}`,
+          preferredImageName(item, m, imageMedia.length > 1),
+          `${item.id}${imageMedia.length > 1 ? `_${m.id}` : ''}`,
         );
-        images.push({ media, fileName, stem: splitStem(fileName).stem });
+        images.push({ media: m, fileName, stem: splitStem(fileName).stem });
       }
       const stem = itemStems.allocate(item.stem, item.id);
       const split = splits.splitOf(item);
       splits.record(item, split);
+      yield { item, issues: [...sourced.issues], images, stem, split };
+    }
+  }
+
+  // Stage 2, `concurrency` at once for remote media: image sizes not known yet — from a
+  // complete copy already in the output folder (a rerun, --save-original-files), else the header.
+  const sizeOf = async (p: Prepared): Promise<Prepared> => {
+    const item = p.item;
+    if (item === undefined || !p.images.some((i) => i.media.width === undefined)) {
+      return p;
+    }
+    const dir = mediaDir?.(p.split);
+    await sizeImages(item.media, item.id, p.issues, {
+      signal,
+      retry: policy,
+      ...(source.refreshFile === undefined
+        ? {}
+        : {
+            refresh: async (m: Media) =>
+              (await source.refreshFile?.(item, m, signal))?.url ?? undefined,
+          }),
+      ...(dir === undefined
+        ? {}
+        : {
+            onDisk: (m: Media) => {
+              const image = p.images.find((i) => i.media === m);
+              return image === undefined ? undefined : join(output, dir, image.fileName);
+            },
+          }),
+    });
+    return p;
+  };
+  const ready =
+    source.info.kind === 'synapse-api'
+      ? mapOrdered(prepared(), request.concurrency ?? 16, sizeOf, signal)
+      : prepared();
+
+  /** The item the writer is on: named in a plugin's failure. */
+  let current: ExportItem | undefined;
+  const handed = { items: 0, all: false };
+
+  // Stage 3, in order: report, count, fit geometry to its image, queue media, hand over.
+  async function* exportItems(): AsyncGenerator<ExportItem> {
+    for await (const p of ready) {
+      for (const issue of p.issues) {
+        report(issue);
+      }
+      const item = p.item;
+      if (item === undefined) {
+        continue;
+      }
+      stats.counts.items++;
+      for (const m of item.media) {
+        const passes = kinds === 'all' || kinds.has(m.kind);
+        for (const a of m.annotations) {
+          stats.in(a.kind);
+          if (!passes) {
+            ctx.account({
+              item,
+              media: m,
+              annotation: a,
+              outcome: 'dropped',
+              reason: `${format.title} holds ${kindList} media only, not ${m.kind}`,
+            });
+          }
+        }
+        if (m.kind !== 'image') {
+          continue;
+        }
+        if (passes && fitsGeometry) {
+          for (const u of fitToImage(m, item.id, report)) {
+            ctx.account({
+              item,
+              media: m,
+              annotation: u.annotation,
+              outcome: 'dropped',
+              reason: u.reason,
+              code: u.code,
+            });
+          }
+        }
+        countImage(stats.counts, m);
+      }
       if (downloader !== undefined && mediaDir !== undefined) {
-        const dir = mediaDir(split);
-        for (const image of images) {
+        const dir = mediaDir(p.split);
+        for (const image of p.images) {
           const job = mediaJob(
             source,
             item,
@@ -489,40 +597,138 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
         lastProgress = now;
         progress({ phase: 'write', items: stats.counts.items, total: source.itemCount });
       }
-      yield { item, split, images, stem };
+      current = { item, split: p.split, images: p.images, stem: p.stem };
+      handed.items++;
+      yield current;
     }
+    handed.all = true;
   }
 
   // Marks the folder as a synx export from the start: a run that is killed can be rerun into it
   // (finished files are skipped, partial downloads resumed).
-  await writeManifest(output, manifestOf('running', undefined, Date.now()));
+  try {
+    await writeManifest(output, manifestOf('running', undefined, Date.now()));
+  } catch (err) {
+    source.close();
+    throw fileSystemError(err, 'write', join(output, MANIFEST_FILE));
+  }
   let failure: unknown;
   t = Date.now();
-  try {
-    const result = await format.write(
-      {
-        header,
-        classes,
-        keypointNames: source.keypointNames,
-        items: exportItems(),
-        splits: splits.names(),
+  const items = exportItems();
+  /** Errors raised by synx's own stages keep their identity through the writer. */
+  let stageError: unknown;
+  const guarded: AsyncIterable<ExportItem> = {
+    [Symbol.asyncIterator]: () => ({
+      next: async () => {
+        try {
+          return await items.next();
+        } catch (err) {
+          stageError = err;
+          throw err;
+        }
       },
-      { dir: output },
-      options,
-      ctx,
-    );
+      return: async () => items.return(undefined),
+    }),
+  };
+  const plugin = request.formatPackage;
+  const formatName = `format "${format.id}"${plugin === undefined ? '' : ` (plugin ${plugin.name} ${plugin.version})`}`;
+  const stalled = whenStalled();
+  try {
+    const result = await Promise.race([
+      format.write(
+        {
+          header,
+          classes,
+          keypointNames: source.keypointNames,
+          items: guarded,
+          splits: splits.names(),
+        },
+        { dir: output },
+        options,
+        ctx,
+      ),
+      stalled.promise,
+    ]);
+    if (!handed.all) {
+      await items.return(undefined);
+      throw new SynxError(
+        'SYNX_PLUGIN_FAILED',
+        `${formatName} stopped reading after ${handed.items} item(s)${current === undefined ? '' : ` (last: item ${current.item.id}, ${current.stem})`}; the rest were not written`,
+        { hint: 'the format has a bug: report it to its author', details: pluginDetails() },
+      );
+    }
     files = result.files;
     for (const { kind, missing } of stats.unaccounted()) {
       report({
         code: 'SYNX_FORMAT_ACCOUNTING',
-        severity: 'warning',
-        message: `format ${format.id} did not account for ${missing} ${kind} annotation(s); they may be missing from the output`,
+        severity: 'error',
+        message: `${formatName} did not account for ${missing} ${kind} annotation(s); they may be missing from the output`,
       });
     }
   } catch (err) {
-    failure = err;
+    failure = explainFailure(err);
   } finally {
+    stalled.stop();
     source.close();
+  }
+
+  function pluginDetails(): Record<string, string> {
+    return {
+      format: format.id,
+      ...(plugin === undefined ? {} : { plugin: plugin.name, pluginVersion: plugin.version }),
+      ...(current === undefined ? {} : { itemId: current.item.id, item: current.stem }),
+    };
+  }
+
+  /** A failure as the user should see it: a file-system error, ours, or the format's. */
+  function explainFailure(err: unknown): unknown {
+    if (err === stageError) {
+      return isSynxError(err) || !isFileSystemError(err) ? err : fileSystemError(err);
+    }
+    if (isSynxError(err)) {
+      return err.code === 'SYNX_IO' ? fileSystemError(err) : err;
+    }
+    if (isFileSystemError(err)) {
+      return fileSystemError(err);
+    }
+    const at =
+      current === undefined ? '' : ` while writing item ${current.item.id} (${current.stem})`;
+    return new SynxError(
+      'SYNX_PLUGIN_FAILED',
+      `${formatName} failed${at}: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        cause: err,
+        hint: 'the format has a bug: report it to its author',
+        details: pluginDetails(),
+      },
+    );
+  }
+
+  /**
+   * Settles with a SYNX_PLUGIN_FAILED error when the event loop runs dry while the writer is
+   * still pending: a `write()` that waits on nothing would otherwise end the process silently.
+   */
+  function whenStalled(): { promise: Promise<never>; stop: () => void } {
+    let fire: (err: unknown) => void = () => undefined;
+    const promise = new Promise<never>((_, reject) => {
+      fire = reject;
+    });
+    const onIdle = (): void => {
+      fire(
+        new SynxError(
+          'SYNX_PLUGIN_FAILED',
+          `${formatName} stopped without finishing: its write() never settled${current === undefined ? '' : ` (last item given: ${current.item.id}, ${current.stem})`}`,
+          { hint: 'the format has a bug: report it to its author', details: pluginDetails() },
+        ),
+      );
+    };
+    process.once('beforeExit', onIdle);
+    return {
+      promise,
+      stop: () => {
+        process.off('beforeExit', onIdle);
+      },
+    };
   }
   if (downloader !== undefined) {
     // Files in flight are finished (or left as .partial when aborted) so a rerun resumes them.
@@ -538,14 +744,15 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       for (const f of all) {
         report({
           code: 'SYNX_MEDIA_MISSING',
-          severity: 'warning',
+          severity: 'error',
           message: `${f.file}: not saved (${f.reason}); its labels were written — rerun to fetch it`,
           itemId: f.itemId,
           ...(f.mediaId === '' ? {} : { mediaId: f.mediaId }),
+          field: f.file,
         });
       }
     } catch (err) {
-      failure ??= err;
+      failure ??= isFileSystemError(err) ? fileSystemError(err) : err;
     }
     timings['media'] = Date.now() - tm;
   }
@@ -558,15 +765,30 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       message: `split ${splitSummary.empty.join(', ')} received no item: a trainer fails on an empty split`,
     });
   }
-  if (issuesStream !== undefined) {
-    const s = issuesStream;
-    await new Promise<void>((r) => s.end(r));
+  if (issuesFile !== undefined) {
+    try {
+      await issuesFile.close();
+    } catch (err) {
+      issuesFileFailure ??= err;
+    }
+  }
+  if (issuesFileFailure !== undefined) {
+    failure ??= fileSystemError(issuesFileFailure, 'write', join(output, ISSUES_FILE));
   }
   progress?.({ phase: 'finish', items: stats.counts.items, total: source.itemCount });
 
   const finished = Date.now();
-  const manifest = manifestOf(failure === undefined ? 'complete' : 'failed', failure, finished);
-  const manifestPath = await writeManifest(output, manifest);
+  const status: ExportManifest['status'] =
+    failure !== undefined ? 'failed' : issues.errors > 0 ? 'incomplete' : 'complete';
+  const manifest = manifestOf(status, failure, finished);
+  let manifestPath: string;
+  try {
+    manifestPath = await writeManifest(output, manifest);
+  } catch (err) {
+    throw failure instanceof Error
+      ? failure
+      : fileSystemError(err, 'write', join(output, MANIFEST_FILE));
+  }
   if (failure !== undefined) {
     throw failure instanceof Error
       ? failure
@@ -577,6 +799,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
     output,
     manifestPath,
     format: format.id,
+    status: status === 'incomplete' ? 'incomplete' : 'complete',
     source: manifest.source,
     project: manifest.project,
     classes: manifest.classes,

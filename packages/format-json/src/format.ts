@@ -31,6 +31,7 @@ function describeJson(): FormatDescription {
     kinds: keepAll,
     splits: true,
     mediaKinds: ['*'],
+    verbatim: true,
     mediaDir: (split) => (split === undefined ? 'origin_files' : join(split, 'origin_files')),
     layout: (splits) =>
       splits === undefined

@@ -11,6 +11,7 @@ export {
 } from './rle.js';
 export {
   clampBox,
+  clipPolygonToRect,
   pointsExtent,
   polygonArea,
   rotatedBoxCorners,

@@ -83,3 +83,70 @@ export function clampBox(box: Box, width: number, height: number): { box: Box; c
     x0 !== box.x || y0 !== box.y || x1 !== box.x + box.width || y1 !== box.y + box.height;
   return { box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, clamped };
 }
+
+/**
+ * Clips a polygon to the rectangle `[0, width] × [0, height]` (Sutherland–Hodgman; exact for
+ * any simple polygon against a convex window, which a rectangle is). Vertices that come through
+ * unchanged keep their identity (and any extra fields such as a DM vertex id); new vertices lie
+ * on the border. Returns the input array itself when nothing is outside, so a caller can tell
+ * "unchanged" by identity; an empty list when nothing is inside.
+ */
+export function clipPolygonToRect<P extends Point>(
+  points: readonly P[],
+  width: number,
+  height: number,
+): readonly (P | Point)[] {
+  let inside = true;
+  for (const p of points) {
+    if (p.x < 0 || p.y < 0 || p.x > width || p.y > height) {
+      inside = false;
+      break;
+    }
+  }
+  if (inside) {
+    return points;
+  }
+  interface Edge {
+    keep: (p: Point) => boolean;
+    cut: (a: Point, b: Point) => Point;
+  }
+  const at = (a: Point, b: Point, t: number): Point => ({
+    x: a.x + (b.x - a.x) * t,
+    y: a.y + (b.y - a.y) * t,
+  });
+  const edges: Edge[] = [
+    { keep: (p) => p.x >= 0, cut: (a, b) => ({ ...at(a, b, a.x / (a.x - b.x)), x: 0 }) },
+    {
+      keep: (p) => p.x <= width,
+      cut: (a, b) => ({ ...at(a, b, (a.x - width) / (a.x - b.x)), x: width }),
+    },
+    { keep: (p) => p.y >= 0, cut: (a, b) => ({ ...at(a, b, a.y / (a.y - b.y)), y: 0 }) },
+    {
+      keep: (p) => p.y <= height,
+      cut: (a, b) => ({ ...at(a, b, (a.y - height) / (a.y - b.y)), y: height }),
+    },
+  ];
+  let out: (P | Point)[] = [...points];
+  for (const edge of edges) {
+    const input = out;
+    out = [];
+    for (let i = 0; i < input.length; i++) {
+      const cur = input[i] as Point;
+      const prev = input[(i + input.length - 1) % input.length] as Point;
+      const curIn = edge.keep(cur);
+      const prevIn = edge.keep(prev);
+      if (curIn) {
+        if (!prevIn) {
+          out.push(edge.cut(prev, cur));
+        }
+        out.push(cur);
+      } else if (prevIn) {
+        out.push(edge.cut(prev, cur));
+      }
+    }
+    if (out.length === 0) {
+      break;
+    }
+  }
+  return out;
+}

@@ -130,6 +130,13 @@ export interface FormatDescription {
   readonly owns: readonly string[];
   /** Media kinds whose annotations the writer receives (default: images only; `*` = all). */
   readonly mediaKinds?: readonly (MediaKind | '*')[];
+  /**
+   * True when the writer writes each item's source data as received (raw DM v1 JSON) and
+   * re-encodes no geometry. Otherwise synx fits geometry to its image before the writer sees
+   * it — degenerate shapes left out, shapes outside the image left out or clipped (ADR 0017) —
+   * so every format treats the same annotation the same way.
+   */
+  readonly verbatim?: boolean;
 }
 
 /**

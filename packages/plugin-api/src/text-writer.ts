@@ -37,6 +37,19 @@ export class TextFileWriter {
     return new TextFileWriter(path, fd, Math.max(options.flushAt ?? 256 * 1024, 4096));
   }
 
+  /** The same as {@link open}, synchronously, for a folder that exists. */
+  static openSync(path: string, options: { flushAt?: number } = {}): TextFileWriter {
+    let fd: number;
+    try {
+      fd = openSync(path, 'w');
+    } catch (err) {
+      throw new SynxError('SYNX_IO', `cannot write ${path}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    return new TextFileWriter(path, fd, Math.max(options.flushAt ?? 256 * 1024, 4096));
+  }
+
   /** Bytes handed to the file so far (UTF-8), buffered ones included. */
   get bytes(): number {
     return this.#bytes + this.#used;

@@ -16,7 +16,7 @@ import { debugLogger, SynxCommand } from '../lib/base.js';
 import { loadClassMap } from '../lib/class-map.js';
 import { memoryGovernor } from '../lib/memory.js';
 import { loadFormatRegistry } from '../lib/registry.js';
-import { EXIT_MEDIA_INCOMPLETE } from '../lib/exit-codes.js';
+import { EXIT_INCOMPLETE } from '../lib/exit-codes.js';
 import { n, renderMediaProgress, renderPlan, renderSummary } from '../lib/render.js';
 
 /** Numeric ids as numbers (as Synapse sends them), other ids as given. */
@@ -91,7 +91,7 @@ export default class Export extends SynxCommand {
 
 With all flags given it never asks. Missing inputs are named and the command exits with code 2.
 --dry-run prints the plan (counts, classes, what the format cannot hold, the output tree) and writes nothing.
-Exit codes: 0 ok, 2 invalid or missing input, 3 auth, 4 not found, 5 network/server, 6 --strict and errors were found, 7 not supported, 8 plugin problem, 9 file system, 130 interrupted.`;
+Exit codes: 0 complete, 2 invalid or missing input, 3 auth, 4 not found, 5 network/server, 6 --strict and errors were found, 7 not supported, 8 plugin problem, 9 file system, 10 finished but incomplete (what is missing is in synx-issues.jsonl; rerun to retry), 130 interrupted.`;
 
   static override examples = [
     '<%= config.bin %> export --from ./my_export --format coco',
@@ -211,7 +211,13 @@ Exit codes: 0 ok, 2 invalid or missing input, 3 auth, 4 not found, 5 network/ser
       min: 1,
       max: 64,
       default: 16,
-      description: 'Items read (and image headers fetched) in parallel.',
+      description: 'Image headers read over HTTP at once.',
+    }),
+    retries: Flags.integer({
+      min: 0,
+      max: 100,
+      description:
+        'Retries of a request that failed for a passing reason (429, 5xx, reset, timeout, cut-short body), for every request: pages, headers, downloads (default 6).',
     }),
   };
 
@@ -339,6 +345,7 @@ Exit codes: 0 ok, 2 invalid or missing input, 3 auth, 4 not found, 5 network/ser
       signal: ac.signal,
       logger,
       concurrency: flags.concurrency,
+      ...(flags.retries === undefined ? {} : { retry: { retries: flags.retries } }),
       synxVersion: this.config.version,
     };
     try {
@@ -395,9 +402,9 @@ Exit codes: 0 ok, 2 invalid or missing input, 3 auth, 4 not found, 5 network/ser
         const rel = relative(process.cwd(), summary.output) || '.';
         this.log(renderSummary(summary, rel.startsWith('..') ? summary.output : `./${rel}`));
       }
-      if ((summary.media?.failedCount ?? 0) > 0) {
-        // The labels are complete; some media are not on disk. A rerun fetches only those.
-        process.exitCode = EXIT_MEDIA_INCOMPLETE;
+      if (summary.status === 'incomplete') {
+        // Something did not reach the output (listed in synx-issues.jsonl): never exit 0.
+        process.exitCode = EXIT_INCOMPLETE;
       }
       return summary;
     } finally {

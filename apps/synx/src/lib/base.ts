@@ -1,5 +1,11 @@
 import { Command, Errors } from '@oclif/core';
-import { isSynxError } from '@synx/model';
+import {
+  fileSystemError,
+  isFileSystemError,
+  isSynxError,
+  redactText,
+  SynxError,
+} from '@synx/model';
 import type { Logger } from '@synx/plugin-api';
 import { EXIT_CODES } from './exit-codes.js';
 
@@ -18,22 +24,53 @@ export function debugLogger(scope: string): Logger {
   };
 }
 
+/** True when `DEBUG` asks for synx's debug output (`synx:*`, `*`, or one scope). */
+function debugging(): boolean {
+  return (process.env['DEBUG'] ?? '').split(',').some((p) => p === '*' || p.startsWith('synx:'));
+}
+
+/**
+ * Any error as a SynxError: file-system errors become `SYNX_IO` (path and hint), anything else
+ * unexpected `SYNX_INTERNAL` — a one-line message, never a stack trace (unless `DEBUG` is set).
+ */
+export function asSynxError(err: unknown): SynxError {
+  if (isSynxError(err)) {
+    return err;
+  }
+  if (isFileSystemError(err)) {
+    return fileSystemError(err);
+  }
+  return new SynxError(
+    'SYNX_INTERNAL',
+    `internal error: ${redactText(err instanceof Error ? err.message : String(err))}`,
+    {
+      cause: err,
+      hint: 'this is a bug in synx: run again with DEBUG=synx:* to see where it happened, and report it',
+    },
+  );
+}
+
 /** Commands share error rendering: a message, a hint, and an exit code from the error's code. */
 export abstract class SynxCommand extends Command {
-  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
-    if (isSynxError(err)) {
-      const exit = EXIT_CODES[err.code];
-      if (this.jsonEnabled()) {
-        this.logJson({ error: err.toJSON(), exitCode: exit });
-        this.exit(exit);
-      }
-      const hint = err.hint;
-      this.logToStderr(`synx: ${err.message}${hint === undefined ? '' : `\n  hint: ${hint}`}`);
+  protected override async catch(raw: Error & { exitCode?: number }): Promise<unknown> {
+    if (raw instanceof Errors.ExitError) {
+      throw raw;
+    }
+    if (raw instanceof Errors.CLIError && !isSynxError(raw) && !isFileSystemError(raw)) {
+      // oclif's own flag and argument errors: its message and usage hint.
+      return super.catch(raw);
+    }
+    const err = asSynxError(raw);
+    if (debugging() && raw.stack !== undefined) {
+      process.stderr.write(`${redactText(raw.stack)}\n`);
+    }
+    const exit = EXIT_CODES[err.code];
+    if (this.jsonEnabled()) {
+      this.logJson({ error: err.toJSON(), exitCode: exit });
       this.exit(exit);
     }
-    if (err instanceof Errors.ExitError) {
-      throw err;
-    }
-    return super.catch(err);
+    const hint = err.hint;
+    this.logToStderr(`synx: ${err.message}${hint === undefined ? '' : `\n  hint: ${hint}`}`);
+    this.exit(exit);
   }
 }

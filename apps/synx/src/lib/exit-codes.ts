@@ -22,6 +22,7 @@ export const EXIT_CODES: Readonly<Record<SynxErrorCode, number>> = {
   SYNX_NOT_SUPPORTED: 7,
   SYNX_PLUGIN_INVALID: 8,
   SYNX_PLUGIN_API_MISMATCH: 8,
+  SYNX_PLUGIN_FAILED: 8,
   SYNX_FORMAT_CONFLICT: 8,
   SYNX_IO: 9,
   SYNX_ABORTED: 130,
@@ -29,7 +30,10 @@ export const EXIT_CODES: Readonly<Record<SynxErrorCode, number>> = {
 };
 
 /**
- * The export finished and its labels are complete, but some original media could not be saved
- * (listed in the report, `synx-export.json` and `synx-issues.jsonl`); a rerun fetches only those.
+ * The export finished but is incomplete: error issues say what did not reach the output — an
+ * item that could not be read, an annotation with invalid geometry, an image whose size could
+ * not be read, a media file not saved (listed in the report, `synx-export.json` and
+ * `synx-issues.jsonl`). A rerun retries what failed for a passing reason (network, media) and
+ * skips what is done; problems in the data stay until the data is fixed.
  */
-export const EXIT_MEDIA_INCOMPLETE = 10;
+export const EXIT_INCOMPLETE = 10;

@@ -224,10 +224,16 @@ export function renderSummary(s: ExportSummary, relOutput: string): string {
     }
     if (m.failedCount > 0) {
       lines.push(
-        `    the labels are complete; run the same command again to fetch only the ${n(m.failedCount)} missing file(s) (exit code 10)`,
+        `    run the same command again to fetch only the ${n(m.failedCount)} missing file(s)`,
       );
     }
   }
   lines.push(`  manifest     ${relOutput}/synx-export.json`);
+  if (s.status === 'incomplete') {
+    lines.push(
+      `INCOMPLETE (exit code 10): ${plural(s.issues.errors, 'error')} — what did not reach the output is listed in ${relOutput}/${s.issues.file ?? 'synx-issues.jsonl'}.`,
+      '  Run the same command again to retry what failed for a passing reason (network, media); it skips what is done. Problems in the data stay until the data is fixed.',
+    );
+  }
   return lines.join('\n');
 }

@@ -12,16 +12,17 @@ import {
   classMapFromProjectConfiguration,
   convertDmV1,
   SynxError,
+  throwIfAborted,
   type FileRef,
   type Media,
   type Issue,
   type Item,
   type JsonValue,
+  type RetryPolicy,
   type SourceKind,
 } from '@synx/model';
 import { splitStem } from '@synx/synapse-folder';
-import { mapOrdered } from '../concurrency.js';
-import { sizeImages } from './media.js';
+import { sizeFromMeta } from './media.js';
 import type { ItemReadOptions, Source, SourcedItem } from './source.js';
 
 /** The three things Synapse can export. */
@@ -42,6 +43,8 @@ export interface ApiSourceOptions {
   readonly filter?: QueryParams | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly logger?: ClientLogger | undefined;
+  /** The retry policy of every request (default: model's `retryPolicy()`). */
+  readonly retry?: RetryPolicy | undefined;
   /** A client to use instead of building one (tests, custom transports). */
   readonly client?: SynapseClient | undefined;
 }
@@ -152,6 +155,7 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
       ...(options.auth === undefined ? {} : { auth: options.auth }),
       ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
     });
   const call = { signal: options.signal };
   let projectId = options.project;
@@ -225,7 +229,7 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
   const pick = (files: Record<string, FileRef>, media: Media): FileRef | undefined =>
     files[media.id] ?? (Object.keys(files).length === 1 ? Object.values(files)[0] : undefined);
 
-  const toItem = async (entry: PageEntry<Row>, read: ItemReadOptions): Promise<SourcedItem> => {
+  const toItem = (entry: PageEntry<Row>, read: ItemReadOptions): SourcedItem => {
     const row = entry.value;
     const id = String(idOf(row) ?? '');
     const issues: Issue[] = [];
@@ -257,17 +261,9 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
     const duId = idOf(du);
     const meta =
       isRecord(du) && isRecord(du['meta']) ? (du['meta'] as Record<string, JsonValue>) : undefined;
-    if (read.sizes !== false) {
-      // A URL that expired before its header was read is signed again (sizes must not be lost).
-      await sizeImages(
-        converted.media,
-        meta,
-        id,
-        issues,
-        read.signal,
-        async (m) => pick(await freshFiles(duId, id, read.signal), m)?.url,
-      );
-    }
+    // Sizes from the data unit's meta (no I/O); the export sizes the rest once the images
+    // are named, so a copy already in the output folder can stand in for a header request.
+    sizeFromMeta(converted.media, meta);
     const taskId = target === 'task' ? idOf(row) : idOf(row['task']);
     const primaryName =
       converted.media.find((m) => m.kind === 'image')?.file?.name ?? converted.media[0]?.file?.name;
@@ -358,12 +354,12 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
                   { signal: read.signal },
                 )) as PagedList<Row>);
       first = false;
-      return mapOrdered(
-        pages.entries(),
-        read.concurrency ?? 16,
-        (e) => toItem(e, read),
-        read.signal,
-      );
+      return (async function* (): AsyncGenerator<SourcedItem> {
+        for await (const entry of pages.entries()) {
+          throwIfAborted(read.signal);
+          yield toItem(entry, read);
+        }
+      })();
     },
     refreshFile: async (item, media, signal) =>
       pick(await freshFiles(item.dataUnit?.id, item.id, signal), media),

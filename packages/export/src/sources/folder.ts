@@ -1,4 +1,4 @@
-import { basename, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { throwIfAborted, type Issue } from '@synx/model';
 import {
   folderClasses,
@@ -95,7 +95,11 @@ async function readEntry(
     return { item: undefined, issues: [unreadableEntryIssue(entry, err)] };
   }
   if (read.sizes !== false) {
-    await sizeImages(item.media, undefined, entry.stem, issues, read.signal);
+    await sizeImages(item.media, entry.stem, issues, {
+      signal: read.signal,
+      fileField: (m) =>
+        m.file?.path === undefined ? (m.file?.name ?? m.id) : relative(folder.root, m.file.path),
+    });
   }
   return { item, issues };
 }

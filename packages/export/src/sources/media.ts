@@ -1,5 +1,14 @@
+import { statSync } from 'node:fs';
 import { readImageHeader, readImageHeaderFromFileSync, type ImageHeader } from '@synx/image-header';
-import { isSynxError, type Issue, type JsonValue, type Media } from '@synx/model';
+import {
+  isSynxError,
+  MAX_IMAGE_SIDE,
+  SynxError,
+  type Issue,
+  type JsonValue,
+  type Media,
+  type RetryPolicy,
+} from '@synx/model';
 
 /** Refreshes of an expired URL tried per image before its size is given up. */
 const MAX_REFRESHES = 3;
@@ -11,19 +20,22 @@ const MAX_REFRESHES = 3;
 async function headerOverHttp(
   file: NonNullable<Media['file']>,
   m: Media,
-  signal: AbortSignal | undefined,
-  refresh: ((media: Media) => Promise<string | undefined>) | undefined,
+  how: SizeOptions,
 ): Promise<ImageHeader> {
   // Loaded on first use: exporting a local folder never needs the HTTP client.
   const { ExpiredUrlError, fetchRange } = await import('./http-range.js');
+  const { signal, refresh } = how;
   for (let refreshes = 0; ; refreshes++) {
     const url = file.url ?? '';
     try {
-      return await readImageHeader((offset, length) => fetchRange(url, offset, length, signal), {
-        what: file.name ?? m.id,
-        firstReadBytes: 16 * 1024,
-        ...(signal === undefined ? {} : { signal }),
-      });
+      return await readImageHeader(
+        (offset, length) => fetchRange(url, offset, length, { signal, retry: how.retry }),
+        {
+          what: file.name ?? m.id,
+          firstReadBytes: 16 * 1024,
+          ...(signal === undefined ? {} : { signal }),
+        },
+      );
     } catch (err) {
       if (
         !(err instanceof ExpiredUrlError) ||
@@ -41,55 +53,111 @@ async function headerOverHttp(
   }
 }
 
-function positiveInt(v: JsonValue | undefined): number | undefined {
-  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
+/** A positive integer image side within MAX_IMAGE_SIDE, else undefined. */
+function side(v: JsonValue | number | undefined): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= MAX_IMAGE_SIDE
+    ? v
+    : undefined;
 }
 
 /**
- * Fills in width/height (as displayed), EXIF orientation and depth of an item's image media:
- * from the data unit's meta for the primary image when it has `width`/`height`, else from the
- * image header (local file, or HTTP Range on the signed URL). Never decodes pixels. Failures
- * become `SYNX_IMAGE_UNREADABLE` issues.
+ * Sizes the primary image of an item from its data unit's meta (`width`/`height`), when the meta
+ * has them: no I/O. Other images, and a primary image without them, are left for
+ * {@link sizeImages}.
+ */
+export function sizeFromMeta(
+  media: readonly Media[],
+  meta: Readonly<Record<string, JsonValue>> | undefined,
+): void {
+  const first = media.find((m) => m.kind === 'image');
+  if (first === undefined || meta === undefined || first.width !== undefined) {
+    return;
+  }
+  const w = side(meta['width']);
+  const h = side(meta['height']);
+  if (w !== undefined && h !== undefined) {
+    first.width = w;
+    first.height = h;
+    first.sizeSource = 'meta';
+  }
+}
+
+/** Where and how {@link sizeImages} may look. */
+export interface SizeOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** The export's retry policy for header reads. */
+  readonly retry?: RetryPolicy | undefined;
+  /** A fresh URL for a media whose signed URL expired (API sources). */
+  readonly refresh?: ((media: Media) => Promise<string | undefined>) | undefined;
+  /**
+   * A complete copy of the media already on disk (in the output folder, from an earlier run or
+   * `--save-original-files`): its header is read instead of the remote one.
+   */
+  readonly onDisk?: ((media: Media) => string | undefined) | undefined;
+  /** The `field` of a file-level issue (default: the file name), e.g. `origin_files/x.jpg`. */
+  readonly fileField?: ((media: Media) => string) | undefined;
+}
+
+/** True when the file at `path` can stand for `m`'s remote file: a regular file of its size. */
+function usableCopy(path: string, m: Media): boolean {
+  try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    return (
+      st !== undefined &&
+      st.isFile() &&
+      st.size > 0 &&
+      (m.file?.size === undefined || m.file.size === st.size)
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Fills in width/height (as displayed), EXIF orientation and depth of an item's image media that
+ * have none yet, from the first of: a local file (folder sources), a complete copy already in
+ * the output folder, the remote header (HTTP Range on the signed URL, retried under the export's
+ * policy, its URL refreshed when expired). Never decodes pixels. Failures become
+ * `SYNX_IMAGE_UNREADABLE` (error) or `SYNX_IMAGE_NO_FILE` issues naming the item, media and file.
  */
 export async function sizeImages(
-  media: Media[],
-  meta: Readonly<Record<string, JsonValue>> | undefined,
+  media: readonly Media[],
   itemId: string,
   issues: Issue[],
-  signal: AbortSignal | undefined,
-  refresh?: (media: Media) => Promise<string | undefined>,
+  how: SizeOptions = {},
 ): Promise<void> {
-  const images = media.filter((m) => m.kind === 'image');
-  const first = images[0];
-  for (const m of images) {
-    if (m === first && meta !== undefined) {
-      const w = positiveInt(meta['width']);
-      const h = positiveInt(meta['height']);
-      if (w !== undefined && h !== undefined) {
-        m.width = w;
-        m.height = h;
-        m.sizeSource = 'meta';
-        continue;
-      }
+  for (const m of media) {
+    if (m.kind !== 'image' || m.width !== undefined) {
+      continue;
     }
     const file = m.file;
     if (file?.path === undefined && file?.url === undefined) {
       issues.push({
         code: 'SYNX_IMAGE_NO_FILE',
-        severity: 'warning',
-        message: `${m.id} has no file, so its size is unknown`,
+        severity: 'error',
+        message: `${m.id} has no file, so its size is unknown: formats with relative coordinates cannot place its annotations`,
         itemId,
         mediaId: m.id,
+        field: file?.name ?? m.id,
       });
       continue;
     }
     let header: ImageHeader;
+    const what = file.name ?? m.id;
+    const field = how.fileField?.(m) ?? what;
     try {
-      if (file.path !== undefined) {
+      const local = file.path ?? (how.onDisk === undefined ? undefined : how.onDisk(m));
+      if (local !== undefined && (file.path !== undefined || usableCopy(local, m))) {
         // Local files: one small synchronous read (see readImageHeaderFromFileSync).
-        header = readImageHeaderFromFileSync(file.path);
+        header = readImageHeaderFromFileSync(local);
       } else {
-        header = await headerOverHttp(file, m, signal, refresh);
+        header = await headerOverHttp(file, m, how);
+      }
+      if (side(header.width) === undefined || side(header.height) === undefined) {
+        throw new SynxError(
+          'SYNX_INVALID_INPUT',
+          `the header declares ${header.width}×${header.height} px, beyond any image`,
+        );
       }
     } catch (err) {
       if (isSynxError(err) && err.code === 'SYNX_ABORTED') {
@@ -98,9 +166,10 @@ export async function sizeImages(
       issues.push({
         code: 'SYNX_IMAGE_UNREADABLE',
         severity: 'error',
-        message: `cannot read the size of ${file.name ?? m.id}: ${(err as Error).message}`,
+        message: `cannot read the size of ${what}: ${(err as Error).message}`,
         itemId,
         mediaId: m.id,
+        field,
       });
       continue;
     }

@@ -12,9 +12,11 @@ export interface ItemReadOptions {
   readonly signal?: AbortSignal | undefined;
   /** Decides whether a class is known (see `knownClassPredicate`). */
   readonly isKnownClass?: ((classCode: string, tool: string) => boolean) | undefined;
-  /** Image-size lookups (headers) in flight. Default 16. */
-  readonly concurrency?: number | undefined;
-  /** Read image headers for sizes (default true). A dry run without `--exact` may skip them. */
+  /**
+   * Read the headers of local image files for their sizes (default true; a pass that only
+   * decides splits skips them). Remote images are sized from the data unit's meta only: the
+   * export reads the rest once their output names are known (see `sizeImages`).
+   */
   readonly sizes?: boolean | undefined;
 }
 
