@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { SynxError, isSynxError, throwIfAborted } from '@synx/model';
 import type { Need } from './internal/core.js';
@@ -235,6 +235,17 @@ function truncated(what: string, r: Need, size: number): SynxError {
   );
 }
 
+/** `O_NONBLOCK`: opening a FIFO never waits for a writer (it is then refused as not a file). */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+function notAFile(path: string): SynxError {
+  return new SynxError(
+    'SYNX_INVALID_INPUT',
+    `${path} is not a regular file (a folder, FIFO, socket or device); it is not read`,
+    { details: { path } },
+  );
+}
+
 function ioError(path: string, action: string, err: unknown): SynxError {
   const code = (err as { code?: unknown } | null)?.code;
   return new SynxError('SYNX_IO', `cannot ${action} ${path}: ${messageOf(err)}`, {
@@ -260,12 +271,15 @@ export async function readImageHeaderFromFile(
   throwIfAborted(options.signal);
   let fh: FileHandle;
   try {
-    fh = await open(path, 'r');
+    fh = await open(path, READ_FLAGS);
   } catch (err) {
     throw ioError(path, 'open', err);
   }
   const handle = fh;
   try {
+    if (!(await handle.stat()).isFile()) {
+      throw notAFile(path);
+    }
     const readOptions: ReadImageHeaderOptions = { what: path };
     if (options.signal !== undefined) {
       readOptions.signal = options.signal;
@@ -319,9 +333,17 @@ export function readImageHeaderFromFileSync(
 ): ImageHeader {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(path, READ_FLAGS);
   } catch (err) {
     throw ioError(path, 'open', err);
+  }
+  try {
+    if (!fstatSync(fd).isFile()) {
+      throw notAFile(path);
+    }
+  } catch (err) {
+    closeSync(fd);
+    throw err instanceof SynxError ? err : ioError(path, 'read', err);
   }
   const readAt = (buf: Buffer, offset: number, length: number): Buffer => {
     let have = 0;

@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { SynxError } from '@synx/model';
+import { isUtf8 } from 'node:buffer';
+import { closeSync, constants, fstatSync, openSync, readSync, type Dirent } from 'node:fs';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { SynxError, type Issue } from '@synx/model';
 import { splitStem } from './names.js';
 
 /** One item of a raw export folder: a JSON file and, paired by stem, its media file. */
@@ -16,13 +17,24 @@ export interface FolderEntry {
   readonly mediaName?: string;
 }
 
-/** A problem found while indexing the folder (not fatal). */
+/** A problem found while indexing the folder (not fatal to the export). */
 export interface FolderProblem {
   readonly code:
-    'SYNX_FOLDER_NO_MEDIA' | 'SYNX_FOLDER_AMBIGUOUS_MEDIA' | 'SYNX_FOLDER_ORPHAN_MEDIA';
+    | 'SYNX_FOLDER_NO_MEDIA'
+    | 'SYNX_FOLDER_AMBIGUOUS_MEDIA'
+    | 'SYNX_FOLDER_ORPHAN_MEDIA'
+    /** A file that is not read: not a regular file, or a link that leads out of the folder. */
+    | 'SYNX_FILE_REFUSED';
   readonly stem: string;
   readonly message: string;
+  /** `error` when data is left out because of it (a refused file); else `warning`. */
+  readonly severity: 'error' | 'warning';
+  /** The file's path relative to the folder, e.g. `json/x.json`. */
+  readonly field?: string;
 }
+
+/** The largest item file read (a V8 string holds at most ~512 M characters). */
+export const MAX_ITEM_BYTES: number = 256 * 1024 * 1024;
 
 /** An opened Synapse raw export folder. */
 export interface SynapseFolder {
@@ -37,9 +49,10 @@ export interface SynapseFolder {
   readJson(entry: FolderEntry): Promise<string>;
   /**
    * The same, synchronously: for a local folder read item by item this avoids a thread-pool
-   * round trip per file, which dominates on tens of thousands of small files.
+   * round trip per file, which dominates on tens of thousands of small files. A UTF-8 byte-order
+   * mark is dropped; bytes that are not UTF-8 are read as U+FFFD and told to `onNote`.
    */
-  readJsonSync(entry: FolderEntry): string;
+  readJsonSync(entry: FolderEntry, onNote?: (note: Issue) => void): string;
 }
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -47,10 +60,44 @@ const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0
 /** One buffer reused for every synchronous JSON read: no allocation (and no malloc churn) per file. */
 let readBuffer = Buffer.allocUnsafe(64 * 1024);
 
-function readTextSync(path: string): string {
-  const fd = openSync(path, 'r');
+/** `O_NONBLOCK`: opening a FIFO for reading never waits for a writer. */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+/** What a file is when it is not a regular file, for messages. */
+function kindOf(st: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSymbolicLink(): boolean;
+}): string {
+  return st.isDirectory()
+    ? 'a folder'
+    : st.isFIFO()
+      ? 'a FIFO (named pipe)'
+      : st.isSocket()
+        ? 'a socket'
+        : st.isCharacterDevice() || st.isBlockDevice()
+          ? 'a device'
+          : st.isSymbolicLink()
+            ? 'a symbolic link'
+            : 'not a regular file';
+}
+
+function readTextSync(path: string, onBadBytes?: () => void): string {
+  const fd = openSync(path, READ_FLAGS);
   try {
-    const size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      throw new Error(`${path} is ${kindOf(st)}, not a regular file; it is not read`);
+    }
+    const size = st.size;
+    if (size > MAX_ITEM_BYTES) {
+      throw new Error(
+        `${path} holds ${size} bytes, more than the ${MAX_ITEM_BYTES} bytes synx reads for one item`,
+      );
+    }
     if (readBuffer.length < size) {
       readBuffer = Buffer.allocUnsafe(Math.max(size, readBuffer.length * 2));
     }
@@ -62,7 +109,21 @@ function readTextSync(path: string): string {
       }
       have += n;
     }
-    return readBuffer.toString('utf8', 0, have);
+    let start = 0;
+    if (have >= 3 && readBuffer[0] === 0xef && readBuffer[1] === 0xbb && readBuffer[2] === 0xbf) {
+      start = 3; // a UTF-8 byte-order mark is no part of the JSON text
+    } else if (
+      have >= 2 &&
+      ((readBuffer[0] === 0xff && readBuffer[1] === 0xfe) ||
+        (readBuffer[0] === 0xfe && readBuffer[1] === 0xff))
+    ) {
+      throw new Error(`${path} is UTF-16 text; Synapse writes UTF-8 JSON`);
+    }
+    const bytes = readBuffer.subarray(start, have);
+    if (onBadBytes !== undefined && !isUtf8(bytes)) {
+      onBadBytes();
+    }
+    return bytes.toString('utf8');
   } finally {
     closeSync(fd);
   }
@@ -114,16 +175,50 @@ class Entry implements FolderEntry {
  */
 export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
   const jsonDir = join(root, 'json');
+  const problems: FolderProblem[] = [];
+  let realRoot: string;
+  try {
+    realRoot = await realpath(root);
+  } catch (err) {
+    throw new SynxError('SYNX_INVALID_INPUT', `cannot read ${root}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
   let jsonNames: string[];
   try {
-    jsonNames = (await readdir(jsonDir)).filter((n) => n.toLowerCase().endsWith('.json'));
+    const outside = await linkOutside(jsonDir, realRoot);
+    if (outside !== undefined) {
+      throw new SynxError(
+        'SYNX_INVALID_INPUT',
+        `${jsonDir} is a link to ${outside}, outside the folder; synx reads only files inside --from`,
+        {
+          hint: 'copy the JSON files into the folder, or point --from at the folder that holds them',
+        },
+      );
+    }
+    const listed = await listFiles(jsonDir, realRoot, (n) => n.toLowerCase().endsWith('.json'));
+    jsonNames = listed.names;
+    for (const r of listed.refused) {
+      problems.push({
+        code: 'SYNX_FILE_REFUSED',
+        severity: 'error',
+        stem: r.name.slice(0, -'.json'.length),
+        field: `json/${r.name}`,
+        message: `json/${r.name} is ${r.why}; it is not read, and its item is left out`,
+      });
+    }
   } catch (err) {
+    if (err instanceof SynxError) {
+      throw err;
+    }
     const code = (err as NodeJS.ErrnoException).code;
     throw new SynxError(
       'SYNX_INVALID_INPUT',
       code === 'ENOENT'
         ? `${root} is not a Synapse export folder: it has no json/ directory`
-        : `cannot read ${jsonDir}: ${(err as Error).message}`,
+        : code === 'ENOTDIR'
+          ? `${jsonDir} is not a folder`
+          : `cannot read ${jsonDir}: ${(err as Error).message}`,
       { hint: 'point --from at the folder that holds json/ and origin_files/', cause: err },
     );
   }
@@ -132,19 +227,50 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
   let mediaDir: string | undefined;
   let mediaNames: string[] = [];
   for (const candidate of ['origin_files', 'original_files']) {
+    const dir = join(root, candidate);
     try {
-      const dir = join(root, candidate);
-      if ((await stat(dir)).isDirectory()) {
-        mediaDir = dir;
-        mediaNames = (await readdir(dir)).sort(byCodeUnit);
-        break;
+      if (!(await stat(dir)).isDirectory()) {
+        continue;
       }
     } catch {
-      // not there; try the next name
+      continue; // not there; try the next name
     }
+    const outside = await linkOutside(dir, realRoot);
+    if (outside !== undefined) {
+      problems.push({
+        code: 'SYNX_FILE_REFUSED',
+        severity: 'error',
+        stem: '',
+        field: `${candidate}/`,
+        message: `${candidate}/ is a link to ${outside}, outside the folder; its media are not read (copy them into the folder)`,
+      });
+      break;
+    }
+    try {
+      const listed = await listFiles(dir, realRoot, () => true);
+      mediaDir = dir;
+      mediaNames = listed.names.sort(byCodeUnit);
+      for (const r of listed.refused) {
+        problems.push({
+          code: 'SYNX_FILE_REFUSED',
+          severity: 'error',
+          stem: splitStem(r.name).stem,
+          field: `${candidate}/${r.name}`,
+          message: `${candidate}/${r.name} is ${r.why}; it is not read or copied`,
+        });
+      }
+    } catch (err) {
+      problems.push({
+        code: 'SYNX_FILE_REFUSED',
+        severity: 'error',
+        stem: '',
+        field: `${candidate}/`,
+        message: `cannot list ${candidate}/: ${(err as Error).message}`,
+      });
+    }
+    break;
   }
 
-  const problems: FolderProblem[] = [];
   const mediaByStem = new Map<string, string>();
   for (const name of mediaNames) {
     const { stem } = splitStem(name);
@@ -154,7 +280,9 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
     } else {
       problems.push({
         code: 'SYNX_FOLDER_AMBIGUOUS_MEDIA',
+        severity: 'warning',
         stem,
+        field: `origin_files/${name}`,
         message: `two media files share the stem "${stem}" (${existing}, ${name}); ${existing} is used`,
       });
     }
@@ -173,7 +301,9 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
       entries.push(new Entry(dirs, stem, undefined));
       problems.push({
         code: 'SYNX_FOLDER_NO_MEDIA',
+        severity: 'warning',
         stem,
+        field: `json/${name}`,
         message: `json/${name} has no media file in origin_files/`,
       });
     }
@@ -182,7 +312,9 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
     if (!paired.has(stem)) {
       problems.push({
         code: 'SYNX_FOLDER_ORPHAN_MEDIA',
+        severity: 'warning',
         stem,
+        field: `origin_files/${name}`,
         message: `origin_files/${name} has no json/${stem}.json`,
       });
     }
@@ -219,16 +351,8 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
     project,
     entries,
     problems,
+    // eslint-disable-next-line @typescript-eslint/require-await -- async so a failure rejects
     async readJson(entry: FolderEntry): Promise<string> {
-      try {
-        return await readFile(entry.jsonPath, 'utf8');
-      } catch (err) {
-        throw new SynxError('SYNX_IO', `cannot read ${entry.jsonPath}: ${(err as Error).message}`, {
-          cause: err,
-        });
-      }
-    },
-    readJsonSync(entry: FolderEntry): string {
       try {
         return readTextSync(entry.jsonPath);
       } catch (err) {
@@ -237,5 +361,100 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
         });
       }
     },
+    readJsonSync(entry: FolderEntry, onNote?: (note: Issue) => void): string {
+      try {
+        return readTextSync(
+          entry.jsonPath,
+          onNote === undefined
+            ? undefined
+            : () => {
+                onNote({
+                  code: 'SYNX_ITEM_NOT_UTF8',
+                  severity: 'error',
+                  message: `json/${entry.stem}.json is not valid UTF-8: the bytes that are not were read as U+FFFD (�), so some text differs from the source`,
+                  itemId: entry.stem,
+                  field: `json/${entry.stem}.json`,
+                  action: 'converted',
+                });
+              },
+        );
+      } catch (err) {
+        throw new SynxError('SYNX_IO', `cannot read ${entry.jsonPath}: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+    },
   };
+}
+
+/** Where `path` leads when it is a symbolic link out of `realRoot`; else undefined. */
+async function linkOutside(path: string, realRoot: string): Promise<string | undefined> {
+  let st;
+  try {
+    st = await lstat(path);
+  } catch {
+    return undefined;
+  }
+  if (!st.isSymbolicLink()) {
+    return undefined;
+  }
+  let target: string;
+  try {
+    target = await realpath(path);
+  } catch {
+    return undefined; // a dangling link: reading it reports it
+  }
+  return isInside(realRoot, target) ? undefined : target;
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep));
+}
+
+/**
+ * The regular files of a folder that `want` selects, and those refused: anything that is not a
+ * regular file (FIFO, socket, device, folder) and links that lead out of `realRoot` or nowhere.
+ * Links inside the folder are followed. Listing never opens a file, so nothing blocks.
+ */
+async function listFiles(
+  dir: string,
+  realRoot: string,
+  want: (name: string) => boolean,
+): Promise<{ names: string[]; refused: { name: string; why: string }[] }> {
+  const names: string[] = [];
+  const refused: { name: string; why: string }[] = [];
+  const entries: Dirent[] = await readdir(dir, { withFileTypes: true });
+  for (const d of entries) {
+    const name = d.name;
+    if (!want(name)) {
+      continue;
+    }
+    if (d.isFile()) {
+      names.push(name);
+      continue;
+    }
+    if (!d.isSymbolicLink()) {
+      refused.push({ name, why: kindOf(d) });
+      continue;
+    }
+    let target: string;
+    try {
+      target = await realpath(join(dir, name));
+    } catch {
+      refused.push({ name, why: 'a link to nothing' });
+      continue;
+    }
+    if (!isInside(realRoot, target)) {
+      refused.push({ name, why: `a link to ${target}, outside the folder` });
+      continue;
+    }
+    const st = await stat(target);
+    if (st.isFile()) {
+      names.push(name);
+    } else {
+      refused.push({ name, why: `a link to ${kindOf(st)}` });
+    }
+  }
+  return { names, refused };
 }

@@ -32,9 +32,11 @@ export async function openFolderSource(options: FolderSourceOptions): Promise<So
   const folder: SynapseFolder = await openSynapseFolder(dir);
   const notes: Issue[] = folder.problems.map((p) => ({
     code: p.code,
-    severity: 'warning',
+    severity: p.severity,
     message: p.message,
-    itemId: p.stem,
+    ...(p.stem === '' ? {} : { itemId: p.stem }),
+    ...(p.field === undefined ? {} : { field: p.field }),
+    ...(p.severity === 'error' ? { action: 'dropped' as const } : {}),
   }));
   const { classes, origin } = folderClasses(folder, options.signal);
   const keypointNames = classes.keypointNames();
@@ -87,10 +89,14 @@ async function readEntry(
   const issues: Issue[] = [];
   let item;
   try {
-    item = folderItem(entry, folder.readJsonSync(entry), {
-      reporter: { report: (i) => issues.push(i) },
-      isKnownClass: read.isKnownClass,
-    });
+    item = folderItem(
+      entry,
+      folder.readJsonSync(entry, (note) => issues.push(note)),
+      {
+        reporter: { report: (i) => issues.push(i) },
+        isKnownClass: read.isKnownClass,
+      },
+    );
   } catch (err) {
     return { item: undefined, issues: [unreadableEntryIssue(entry, err)] };
   }
