@@ -63,3 +63,21 @@ export function quoteNonFiniteTokens(text: string): string {
   }
   return last === 0 ? text : out + text.slice(last);
 }
+
+/**
+ * Sets `obj[key] = value` as an own, enumerable property, also for the key `__proto__` (which a
+ * plain assignment turns into a prototype change, losing the value: DM data may hold an
+ * attribute of that name).
+ */
+export function putKey<T>(obj: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') {
+    Object.defineProperty(obj, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    obj[key] = value;
+  }
+}

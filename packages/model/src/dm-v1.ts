@@ -1,4 +1,5 @@
 import type { IssueReporter } from './issues.js';
+import { putKey } from './dm-json.js';
 import { coordinateProblem, MAX_PIXEL_INDEX } from './limits.js';
 import type {
   Annotation,
@@ -33,6 +34,7 @@ export const DM_ISSUE_CODES = {
   unknownClass: 'SYNX_DM_UNKNOWN_CLASS',
   invalidGeometry: 'SYNX_DM_INVALID_GEOMETRY',
   unsupportedShape: 'SYNX_DM_UNSUPPORTED_SHAPE',
+  noClass: 'SYNX_DM_NO_CLASS',
 } as const;
 
 /** The DM v1 tool codes synx understands, and the canonical kind each becomes. */
@@ -208,7 +210,7 @@ class Converter {
     const rest: JsonObject = {};
     for (const [k, v] of Object.entries(data)) {
       if (!STANDARD_KEYS.includes(k)) {
-        rest[k] = v;
+        putKey(rest, k, v);
       }
     }
     if (Object.keys(rest).length > 0) {
@@ -320,6 +322,8 @@ class Converter {
     });
 
     const consumed = new Set<string>();
+    /** Where each annotation came from, for issues found once the groups are known. */
+    const fieldOf = new Map<Annotation, string>();
     const annList = list('annotations', annotations[mediaId]);
     annList.forEach((raw, index) => {
       const field = `annotations.${mediaId}[${index}]`;
@@ -344,6 +348,7 @@ class Converter {
       const ann = this.convertAnnotation(mediaId, raw, field, data, 'annotations');
       if (ann !== undefined) {
         media.annotations.push(ann);
+        fieldOf.set(ann, field);
       }
     });
 
@@ -409,10 +414,48 @@ class Converter {
         media.annotations.push(ann);
       }
     });
+    this.reportClassless(media, fieldOf);
     if (mediaId in extra) {
       media.extra = extra[mediaId];
     }
     return media;
+  }
+
+  /**
+   * Objects (boxes, polygons, polylines, masks) that have no class and belong to no group that
+   * could give them one: every format that numbers classes leaves them out, so each is named.
+   */
+  reportClassless(media: Media, fieldOf: ReadonlyMap<Annotation, string>): void {
+    let grouped: Set<string> | undefined;
+    for (const a of media.annotations) {
+      if (
+        a.classCode !== null ||
+        (a.kind !== 'bbox' && a.kind !== 'polygon' && a.kind !== 'polyline' && a.kind !== 'mask')
+      ) {
+        continue;
+      }
+      grouped ??= groupMemberIds(media.annotations);
+      if (grouped.has(a.id)) {
+        continue;
+      }
+      const field = fieldOf.get(a) ?? `annotations.${media.id}`;
+      const cls = a.classification;
+      // A `class` that is not a string stays among the attributes (the key is not an attribute).
+      const value = Object.hasOwn(a.attributes, 'class') ? a.attributes['class'] : undefined;
+      this.issue(
+        DM_ISSUE_CODES.noClass,
+        'error',
+        value !== undefined
+          ? `classification.class is ${describe(value)}, not a class code: the ${a.kind} has no class, and formats that number classes leave it out`
+          : `the ${a.kind} has no class (classification is ${cls === 'null' ? 'null' : 'missing'}): formats that number classes leave it out`,
+        {
+          mediaId: media.id,
+          annotationId: a.id,
+          field: value !== undefined ? `${field}.classification.class` : `${field}.classification`,
+          action: 'dropped',
+        },
+      );
+    }
   }
 
   convertAnnotation(
@@ -444,7 +487,7 @@ class Converter {
         if (k === 'class' && typeof v === 'string') {
           classCode = v;
         } else {
-          attributes[k] = v;
+          putKey(attributes, k, v);
         }
       }
     } else {
@@ -532,7 +575,7 @@ class Converter {
         const copy: JsonObject = {};
         for (const [k, v] of Object.entries(entry)) {
           if (k !== 'id' || section !== 'annotations') {
-            copy[k] = v;
+            putKey(copy, k, v);
           }
         }
         out.data = copy;
@@ -973,7 +1016,7 @@ function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean 
   if (ka.length !== Object.keys(b).length) {
     return false;
   }
-  return ka.every((k) => k in b && jsonEqual(a[k], b[k]));
+  return ka.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
 }
 
 /**
@@ -983,8 +1026,8 @@ function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean 
 function residual(source: Record<string, JsonValue>, rebuilt: JsonObject): JsonObject | undefined {
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(source)) {
-    if (!jsonEqual(v, rebuilt[k])) {
-      out[k] = v;
+    if (!(Object.hasOwn(rebuilt, k) && jsonEqual(v, rebuilt[k]))) {
+      putKey(out, k, v);
     }
   }
   const absent = Object.keys(rebuilt).filter((k) => !(k in source));
@@ -1003,12 +1046,12 @@ function applyResidual(rebuilt: JsonObject, extra: JsonObject | undefined): Json
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(rebuilt)) {
     if (!absent.has(k)) {
-      out[k] = v;
+      putKey(out, k, v);
     }
   }
   for (const [k, v] of Object.entries(extra)) {
     if (k !== '__absent') {
-      out[k] = v;
+      putKey(out, k, v);
     }
   }
   return out;
@@ -1230,6 +1273,23 @@ export function toDmV1(converted: {
       out[k] = converted.assignmentId ?? null;
     } else if (converted.extra !== undefined && k in converted.extra) {
       out[k] = converted.extra[k] ?? null;
+    }
+  }
+  return out;
+}
+
+/** Ids of the annotations listed as members of a group (at any depth). */
+function groupMemberIds(annotations: readonly Annotation[]): Set<string> {
+  const out = new Set<string>();
+  const visit = (members: readonly GroupMember[]): void => {
+    for (const m of members) {
+      out.add(m.annotationId);
+      visit(m.children);
+    }
+  };
+  for (const a of annotations) {
+    if (a.kind === 'group') {
+      visit(a.members);
     }
   }
   return out;

@@ -1,3 +1,4 @@
+import { putKey } from './dm-json.js';
 import type {
   Annotation,
   BBoxAnnotation,
@@ -82,8 +83,8 @@ function instanceFrom(group: GroupAnnotation, parts: Annotation[], nested: Annot
       continue;
     }
     for (const k in source.attributes) {
-      if (!(k in attributes)) {
-        attributes[k] = source.attributes[k] as JsonValue;
+      if (!Object.hasOwn(attributes, k)) {
+        putKey(attributes, k, source.attributes[k] as JsonValue);
       }
     }
   }
