@@ -1,5 +1,32 @@
 import { throwIfAborted } from '@synx/model';
 
+/** Runs `task` when one of a fixed number of slots is free (first come, first served). */
+export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
+
+/** A {@link Limiter} with `slots` slots. */
+export function createLimiter(slots: number): Limiter {
+  const limit = Math.max(1, Math.floor(slots));
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= limit) {
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    } else {
+      active++;
+    }
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next === undefined) {
+        active--;
+      } else {
+        next(); // the slot passes to the next in line
+      }
+    }
+  };
+}
+
 /**
  * Maps an async iterable with up to `concurrency` calls of `fn` in flight, yielding results in
  * input order. Back-pressure: at most `concurrency` results wait to be consumed. An error from

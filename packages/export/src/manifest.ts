@@ -1,6 +1,13 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ClassEntry, DatasetHeader, IssueSummary, JsonValue, SourceInfo } from '@synx/model';
+import {
+  errnoCode,
+  type ClassEntry,
+  type DatasetHeader,
+  type IssueSummary,
+  type JsonValue,
+  type SourceInfo,
+} from '@synx/model';
 import type { MediaSummary } from './media.js';
 import type { SplitSummary } from './splits.js';
 import type { ExportCounts, OutcomeGroup } from './stats.js';
@@ -55,11 +62,24 @@ export interface ExportManifest {
   };
 }
 
-/** Writes the manifest atomically (temp file + rename). */
+/**
+ * Writes the manifest atomically (temp file + rename). On a full disk, where the temp file
+ * finds no room, it is rewritten in place instead: truncating the old manifest frees the room
+ * the new one needs, so a failed run can still say `failed`.
+ */
 export async function writeManifest(dir: string, manifest: ExportManifest): Promise<string> {
   const path = join(dir, MANIFEST_FILE);
   const tmp = `${path}.partial`;
-  await writeFile(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
-  await rename(tmp, path);
+  const text = `${JSON.stringify(manifest, null, 2)}\n`;
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    if (errnoCode(err) !== 'ENOSPC' && errnoCode(err) !== 'EDQUOT') {
+      throw err;
+    }
+    await writeFile(path, text);
+  }
   return path;
 }

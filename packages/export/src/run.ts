@@ -45,7 +45,7 @@ import {
   type MediaSummary,
   type MissingMedia,
 } from './media.js';
-import { mapOrdered } from './concurrency.js';
+import { createLimiter, mapOrdered } from './concurrency.js';
 import { fitToImage } from './fit.js';
 import { sizeImages } from './sources/media.js';
 import { SplitPlanner, type SplitRequest, type SplitSummary } from './splits.js';
@@ -487,7 +487,11 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
     }
   }
 
-  // Stage 2, `concurrency` at once for remote media: image sizes not known yet — from a
+  // `concurrency` header requests at once; far more items in the window, so that a read waiting
+  // for its retry (a 503, a Retry-After) does not hold up the items behind it.
+  const concurrency = Math.max(1, request.concurrency ?? 16);
+  const headerRequests = createLimiter(concurrency);
+  // Stage 2, for remote media: image sizes not known yet — from a
   // complete copy already in the output folder (a rerun, --save-original-files), else the header.
   const sizeOf = async (p: Prepared): Promise<Prepared> => {
     const item = p.item;
@@ -498,6 +502,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
     await sizeImages(item.media, item.id, p.issues, {
       signal,
       retry: policy,
+      limit: headerRequests,
       ...(source.refreshFile === undefined
         ? {}
         : {
@@ -517,11 +522,14 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
   };
   const ready =
     source.info.kind === 'synapse-api'
-      ? mapOrdered(prepared(), request.concurrency ?? 16, sizeOf, signal)
+      ? mapOrdered(prepared(), Math.max(256, concurrency * 16), sizeOf, signal)
       : prepared();
 
   /** The item the writer is on: named in a plugin's failure. */
   let current: ExportItem | undefined;
+  /** `item <id>`, with its output stem when that differs. */
+  const named = (e: ExportItem): string =>
+    `item ${e.item.id}${e.stem === e.item.id ? '' : ` (${e.stem})`}`;
   const handed = { items: 0, all: false };
 
   // Stage 3, in order: report, count, fit geometry to its image, queue media, hand over.
@@ -653,7 +661,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       await items.return(undefined);
       throw new SynxError(
         'SYNX_PLUGIN_FAILED',
-        `${formatName} stopped reading after ${handed.items} item(s)${current === undefined ? '' : ` (last: item ${current.item.id}, ${current.stem})`}; the rest were not written`,
+        `${formatName} stopped reading after ${handed.items} item(s)${current === undefined ? '' : ` (last: ${named(current)})`}; the rest were not written`,
         { hint: 'the format has a bug: report it to its author', details: pluginDetails() },
       );
     }
@@ -689,10 +697,9 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       return err.code === 'SYNX_IO' ? fileSystemError(err) : err;
     }
     if (isFileSystemError(err)) {
-      return fileSystemError(err);
+      return fileSystemError(err, 'write into', output);
     }
-    const at =
-      current === undefined ? '' : ` while writing item ${current.item.id} (${current.stem})`;
+    const at = current === undefined ? '' : ` while writing ${named(current)}`;
     return new SynxError(
       'SYNX_PLUGIN_FAILED',
       `${formatName} failed${at}: ${err instanceof Error ? err.message : String(err)}`,
@@ -717,7 +724,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       fire(
         new SynxError(
           'SYNX_PLUGIN_FAILED',
-          `${formatName} stopped without finishing: its write() never settled${current === undefined ? '' : ` (last item given: ${current.item.id}, ${current.stem})`}`,
+          `${formatName} stopped without finishing: its write() never settled${current === undefined ? '' : ` (last item given: ${named(current).slice(5)})`}`,
           { hint: 'the format has a bug: report it to its author', details: pluginDetails() },
         ),
       );

@@ -5,6 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { dirname, resolve } from 'node:path';
 import {
+  fileSystemError,
   isRetryableStatus,
   redactText,
   redactUrl,
@@ -40,6 +41,13 @@ import type {
   VerifyExisting,
 } from './types.js';
 import { isWithin, normalizeChecksum, resolveInside } from './util.js';
+
+/**
+ * errno codes that mean the destination cannot take more files (disk full, quota, read-only):
+ * every further file would fail the same way, so the downloader stops and `finish()` throws
+ * SYNX_IO instead of reporting each file as missing.
+ */
+const FATAL_ERRNO = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
 /** Statuses after which the job's `refresh()` is asked for a new URL. */
 const REFRESH_STATUS = new Set([401, 403, 410]);
@@ -139,6 +147,8 @@ export class MediaDownloader {
   readonly #onEvent: ((event: DownloadEvent) => void) | undefined;
   readonly #progressIntervalMs: number;
   readonly #controller = new AbortController();
+  /** A destination failure that stopped every download (see FATAL_ERRNO). */
+  #fatal: SynxError | undefined;
   readonly #userSignal: AbortSignal | undefined;
 
   readonly #queue: Task[] = [];
@@ -193,7 +203,10 @@ export class MediaDownloader {
     this.#queueSize = positiveInt(options.queueSize, this.#concurrency * 4, 'queueSize');
     this.#retry = retryPolicy(options.retry);
     this.#idleTimeoutMs = positiveInt(options.idleTimeoutMs, 30_000, 'idleTimeoutMs');
-    this.#maxRefreshes = Math.floor(nonNegative(options.maxRefreshes, 5, 'maxRefreshes'));
+    // One budget: an expired URL is signed again as often as a failed request is retried.
+    this.#maxRefreshes = Math.floor(
+      nonNegative(options.maxRefreshes, this.#retry.retries, 'maxRefreshes'),
+    );
     this.#maxRedirects = Math.floor(nonNegative(options.maxRedirects, 5, 'maxRedirects'));
     this.#verifyExisting = options.verifyExisting ?? 'checksum';
     this.#userAgent = options.userAgent ?? 'synx-media-downloader';
@@ -275,6 +288,9 @@ export class MediaDownloader {
     this.#agents.clear();
     this.#emitProgress();
     const report = this.report();
+    if (this.#fatal !== undefined) {
+      throw this.#fatal;
+    }
     if (this.#controller.signal.aborted) {
       throw new SynxError('SYNX_ABORTED', 'the download was cancelled', {
         cause: this.#userSignal?.reason,
@@ -357,6 +373,9 @@ export class MediaDownloader {
   }
 
   #throwIfAborted(): void {
+    if (this.#fatal !== undefined) {
+      throw this.#fatal;
+    }
     if (this.#controller.signal.aborted) {
       throw new SynxError('SYNX_ABORTED', 'the download was cancelled', {
         cause: this.#userSignal?.reason,
@@ -373,9 +392,11 @@ export class MediaDownloader {
     this.#queue.length = 0;
     this.#ready.length = 0;
     this.#inFlight.clear();
-    const err = new SynxError('SYNX_ABORTED', 'the download was cancelled', {
-      cause: this.#userSignal?.reason,
-    });
+    const err =
+      this.#fatal ??
+      new SynxError('SYNX_ABORTED', 'the download was cancelled', {
+        cause: this.#userSignal?.reason,
+      });
     for (const w of this.#roomWaiters.splice(0)) {
       w.reject(err);
     }
@@ -867,6 +888,11 @@ export class MediaDownloader {
           this.#credit(t, 0);
           return this.#retryable(t, 'size-mismatch', r.detail, undefined);
         case 'transport':
+          if (r.written > 0) {
+            // Bytes landed and the next attempt continues from them: progress, not a lost try.
+            // (Each such attempt moves the file forward, so this ends.)
+            t.failures = 0;
+          }
           return this.#retryable(t, r.code, r.detail, undefined);
         case 'io':
           await removeFile(t.partial).catch(() => undefined);
@@ -1038,6 +1064,16 @@ export class MediaDownloader {
   }
 
   #fail(t: Task, code: string, reason: string): void {
+    if (FATAL_ERRNO.has(code) && this.#fatal === undefined) {
+      // Partial files stay: a rerun after freeing space continues them.
+      this.#fatal = fileSystemError(
+        Object.assign(new Error(reason), { code, syscall: 'write', path: t.partial }),
+        'write',
+        t.dest,
+      );
+      this.#controller.abort(this.#fatal);
+      this.#onAbort();
+    }
     this.#filesDone++;
     this.#settleSize(t);
     this.#credit(t, 0);

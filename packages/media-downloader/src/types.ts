@@ -66,13 +66,13 @@ export interface MediaDownloaderOptions {
   readonly queueSize?: number;
   /**
    * Retries of a failed attempt (5xx, 408, 425, 429, resets, timeouts, bad bodies): the shared
-   * policy of `@synx/model` (`retryPolicy`; 6 retries, backoff from 500 ms to 15 s with jitter,
+   * policy of `@synx/model` (`retryPolicy`; 8 retries, backoff from 250 ms to 15 s with jitter,
    * `Retry-After` honoured up to 60 s, at most 3 min of waiting per file).
    */
   readonly retry?: Partial<RetryPolicy> | undefined;
   /** Longest silence while waiting for the response or between body chunks. Default 30 s. */
   readonly idleTimeoutMs?: number;
-  /** URL refreshes per job (on 401/403/410). Default 5. */
+  /** URL refreshes per job (on 401/403/410). Default: the retry policy's `retries`. */
   readonly maxRefreshes?: number;
   /** Redirects followed per request (http(s) only). Default 5. */
   readonly maxRedirects?: number;

@@ -189,13 +189,14 @@ export function isFileSystemError(err: unknown): boolean {
 }
 
 /**
- * A `SYNX_IO` error for a file-system failure: names the path and the reason in plain words,
+ * A `SYNX_IO` error for a file-system failure: names the path (the error's own, else `path`)
+ * and the reason in plain words,
  * with a hint for the errno (disk full, permission, read-only, too many open files, …). An
  * existing `SYNX_IO` error keeps its message and gains the hint.
  */
 export function fileSystemError(err: unknown, action = 'write', path?: string): SynxError {
   let errno: string | undefined;
-  let at: string | undefined = path;
+  let at: string | undefined;
   const seen = new Set<unknown>();
   for (let e: unknown = err; e !== undefined && e !== null && !seen.has(e);) {
     seen.add(e);
@@ -206,19 +207,12 @@ export function fileSystemError(err: unknown, action = 'write', path?: string): 
     }
     e = (e as { cause?: unknown }).cause;
   }
+  at ??= path;
   const hint = errno === undefined ? undefined : FS_HINTS[errno];
   const details = {
     ...(errno === undefined ? {} : { errno }),
     ...(at === undefined ? {} : { path: at }),
   };
-  if (err instanceof SynxError && err.code === 'SYNX_IO') {
-    const keep = err.hint ?? hint;
-    return new SynxError('SYNX_IO', err.message, {
-      cause: err.cause ?? err,
-      ...(keep === undefined ? {} : { hint: keep }),
-      details: { ...details, ...(err.details ?? {}) },
-    });
-  }
   const reason =
     errno === 'ENOSPC'
       ? 'no space left on the device'
@@ -226,10 +220,26 @@ export function fileSystemError(err: unknown, action = 'write', path?: string): 
         ? 'permission denied'
         : errno === 'EROFS'
           ? 'read-only file system'
-          : ((err as Error | undefined)?.message ?? String(err)).replace(/^E[A-Z]+: /, '');
+          : undefined;
+  if (err instanceof SynxError && err.code === 'SYNX_IO') {
+    const keep = err.hint ?? hint;
+    // Node's "ENOSPC: no space left on device, write" in plain words; a temp name as the file.
+    const message = err.message
+      .replace(/\.partial\b/g, '')
+      .replace(/E[A-Z]+: [^,]*(, [a-z]+)?( '[^']*')?$/, (raw) =>
+        reason === undefined || errno === undefined ? raw : `${reason} (${errno})`,
+      );
+    return new SynxError('SYNX_IO', message, {
+      cause: err.cause ?? err,
+      ...(keep === undefined ? {} : { hint: keep }),
+      details: { ...details, ...(err.details ?? {}) },
+    });
+  }
+  const text =
+    reason ?? ((err as Error | undefined)?.message ?? String(err)).replace(/^E[A-Z]+: /, '');
   return new SynxError(
     'SYNX_IO',
-    `cannot ${action} ${at ?? 'a file'}: ${reason}${errno === undefined ? '' : ` (${errno})`}`,
+    `cannot ${action} ${at ?? 'a file'}: ${text}${errno === undefined ? '' : ` (${errno})`}`,
     { cause: err, ...(hint === undefined ? {} : { hint }), details },
   );
 }

@@ -42,7 +42,7 @@ export {
   type DmV1ConvertOptions,
   type DmV1Converted,
 } from './dm-v1.js';
-export { parseDmJson, quoteNonFiniteTokens } from './dm-json.js';
+export { parseDmJson, putKey, quoteNonFiniteTokens } from './dm-json.js';
 export { buildJsonSchema } from './json-schema.js';
 export {
   boxOnlyInstance,

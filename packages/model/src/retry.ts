@@ -6,9 +6,9 @@ import { hash32 } from './hash.js';
  * makes — list pages, single objects, image-header reads and media downloads (ADR 0018).
  */
 export interface RetryPolicy {
-  /** Retries after the first attempt. Default 6. */
+  /** Retries after the first attempt. Default 8. */
   readonly retries: number;
-  /** First backoff step; each further failure doubles it. Default 500 ms. */
+  /** First backoff step; each further failure doubles it. Default 250 ms. */
   readonly baseDelayMs: number;
   /** Backoff cap. Default 15 s. */
   readonly maxDelayMs: number;
@@ -22,8 +22,8 @@ export interface RetryPolicy {
 
 /** The defaults of {@link RetryPolicy}. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
-  retries: 6,
-  baseDelayMs: 500,
+  retries: 8,
+  baseDelayMs: 250,
   maxDelayMs: 15_000,
   maxRetryAfterMs: 60_000,
   budgetMs: 180_000,

@@ -34,6 +34,11 @@ export interface FetchRangeOptions {
   readonly timeoutMs?: number | undefined;
   /** The export's retry policy (default: `retryPolicy()`). */
   readonly retry?: RetryPolicy | undefined;
+  /**
+   * Runs each attempt (not the waits between them) within the caller's request budget, e.g. a
+   * limiter of 16 requests at once: a read waiting for its retry holds no slot.
+   */
+  readonly limit?: (<T>(attempt: () => Promise<T>) => Promise<T>) | undefined;
 }
 
 /**
@@ -61,21 +66,26 @@ export async function fetchRange(
     throw new SynxError('SYNX_INVALID_INPUT', `media URL scheme ${target.protocol} is not http(s)`);
   }
   let waitedMs = 0;
-  for (let attempt = 1; ; attempt++) {
+  for (let failures = 1; ; failures++) {
     throwIfAborted(signal);
     let failure: SynxError;
     let retryAfterMs: number | undefined;
     try {
-      const { status, headers, body } = await httpRequest({
-        method: 'GET',
-        url: target,
-        headers: { range: `bytes=${offset}-${offset + length - 1}`, 'accept-encoding': 'identity' },
-        signal,
-        connectTimeoutMs: timeoutMs,
-        readTimeoutMs: timeoutMs,
-        agent: target.protocol === 'https:' ? agents['https:'] : agents['http:'],
-        maxBodyBytes: offset + length,
-      });
+      const attempt = (): ReturnType<typeof httpRequest> =>
+        httpRequest({
+          method: 'GET',
+          url: target,
+          headers: {
+            range: `bytes=${offset}-${offset + length - 1}`,
+            'accept-encoding': 'identity',
+          },
+          signal,
+          connectTimeoutMs: timeoutMs,
+          readTimeoutMs: timeoutMs,
+          agent: target.protocol === 'https:' ? agents['https:'] : agents['http:'],
+          maxBodyBytes: offset + length,
+        });
+      const { status, headers, body } = await (options.limit?.(attempt) ?? attempt());
       if (status === 416) {
         return new Uint8Array(0);
       }
@@ -113,9 +123,9 @@ export async function fetchRange(
         throw failure;
       }
     }
-    const wait = retryDelay(policy, { failures: attempt, waitedMs, retryAfterMs });
+    const wait = retryDelay(policy, { failures, waitedMs, retryAfterMs });
     if (wait === undefined) {
-      throw new SynxError(failure.code, `${failure.message} (gave up after ${attempt} attempts)`, {
+      throw new SynxError(failure.code, `${failure.message} (gave up after ${failures} attempts)`, {
         cause: failure.cause ?? failure,
       });
     }

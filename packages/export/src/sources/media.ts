@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { readImageHeader, readImageHeaderFromFileSync, type ImageHeader } from '@synx/image-header';
 import {
+  DEFAULT_RETRY_POLICY,
   isSynxError,
   MAX_IMAGE_SIDE,
   SynxError,
@@ -9,9 +10,6 @@ import {
   type Media,
   type RetryPolicy,
 } from '@synx/model';
-
-/** Refreshes of an expired URL tried per image before its size is given up. */
-const MAX_REFRESHES = 3;
 
 /**
  * The header of a remote image. When the signed URL has expired, a fresh one is asked for (and
@@ -29,7 +27,8 @@ async function headerOverHttp(
     const url = file.url ?? '';
     try {
       return await readImageHeader(
-        (offset, length) => fetchRange(url, offset, length, { signal, retry: how.retry }),
+        (offset, length) =>
+          fetchRange(url, offset, length, { signal, retry: how.retry, limit: how.limit }),
         {
           what: file.name ?? m.id,
           firstReadBytes: 16 * 1024,
@@ -37,10 +36,11 @@ async function headerOverHttp(
         },
       );
     } catch (err) {
+      // An expired URL is signed again, as often as the retry policy retries a request.
       if (
         !(err instanceof ExpiredUrlError) ||
         refresh === undefined ||
-        refreshes >= MAX_REFRESHES
+        refreshes >= (how.retry?.retries ?? DEFAULT_RETRY_POLICY.retries)
       ) {
         throw err;
       }
@@ -87,6 +87,8 @@ export interface SizeOptions {
   readonly signal?: AbortSignal | undefined;
   /** The export's retry policy for header reads. */
   readonly retry?: RetryPolicy | undefined;
+  /** Bounds the header requests in flight (each attempt takes a slot; waits do not). */
+  readonly limit?: (<T>(attempt: () => Promise<T>) => Promise<T>) | undefined;
   /** A fresh URL for a media whose signed URL expired (API sources). */
   readonly refresh?: ((media: Media) => Promise<string | undefined>) | undefined;
   /**
