@@ -217,7 +217,7 @@ Exit codes: 0 complete, 2 invalid or missing input, 3 auth, 4 not found, 5 netwo
       min: 0,
       max: 100,
       description:
-        'Retries of a request that failed for a passing reason (429, 5xx, reset, timeout, cut-short body), for every request: pages, headers, downloads (default 6).',
+        'Retries of a request that failed for a passing reason (429, 5xx, reset, timeout, cut-short body), for every request: pages, headers, downloads (default 8).',
     }),
   };
 

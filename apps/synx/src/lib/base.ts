@@ -61,8 +61,12 @@ export abstract class SynxCommand extends Command {
       return super.catch(raw);
     }
     const err = asSynxError(raw);
-    if (debugging() && raw.stack !== undefined) {
-      process.stderr.write(`${redactText(raw.stack)}\n`);
+    if (debugging()) {
+      // The whole chain: the error and every cause, with their stacks.
+      for (let e: unknown = raw, depth = 0; e instanceof Error && depth < 5; depth++) {
+        process.stderr.write(`${redactText(e.stack ?? e.message)}\n`);
+        e = e.cause;
+      }
     }
     const exit = EXIT_CODES[err.code];
     if (this.jsonEnabled()) {
