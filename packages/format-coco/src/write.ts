@@ -1,4 +1,4 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   pixelIndicesToRle,
@@ -26,6 +26,7 @@ import {
 } from '@synx/model';
 import {
   TextFileWriter,
+  writeFileAtomic,
   type ExportItem,
   type FormatContext,
   type WriteInput,
@@ -33,30 +34,31 @@ import {
 } from '@synx/plugin-api';
 import type { CocoOptions } from './options.js';
 
-/** The COCO annotation file of one split (or of the whole set). */
+/**
+ * The COCO annotation file of one split (or of the whole set). The file is written under a
+ * `.partial` name and renamed when complete ({@link TextFileWriter}); the annotations go to a
+ * hidden spool file beside it first.
+ */
 class SplitFile {
   readonly name: string;
-  readonly finalPath: string;
   readonly out: TextFileWriter;
   readonly spool: TextFileWriter;
   images = 0;
   annotations = 0;
 
-  private constructor(name: string, finalPath: string, out: TextFileWriter, spool: TextFileWriter) {
+  private constructor(name: string, out: TextFileWriter, spool: TextFileWriter) {
     this.name = name;
-    this.finalPath = finalPath;
     this.out = out;
     this.spool = spool;
   }
 
   static async open(dir: string, name: string, info: string): Promise<SplitFile> {
-    const finalPath = join(dir, 'annotations', `instances_${name}.json`);
-    const out = await TextFileWriter.open(`${finalPath}.partial`);
+    const out = await TextFileWriter.open(join(dir, 'annotations', `instances_${name}.json`));
     const spool = await TextFileWriter.open(
       join(dir, 'annotations', `.instances_${name}.annotations.spool`),
     );
     out.append(`{"info":${info},"licenses":[],"images":[`);
-    return new SplitFile(name, finalPath, out, spool);
+    return new SplitFile(name, out, spool);
   }
 
   image(json: string): void {
@@ -75,20 +77,27 @@ class SplitFile {
     this.annotations++;
   }
 
-  /** Stitches images, the spooled annotations and the categories into the final file. */
+  /**
+   * Stitches images, the spooled annotations and the categories into the file, which gets its
+   * final name only when complete.
+   */
   async finish(categories: string): Promise<void> {
     await this.spool.close();
     this.out.append('],"annotations":[');
     this.out.appendFile(this.spool.path);
     await this.out.write(`],"categories":${categories}}\n`);
     await this.out.close();
-    await rm(this.spool.path, { force: true });
-    await rename(`${this.finalPath}.partial`, this.finalPath);
+    await this.#removeSpool();
   }
 
-  destroy(): void {
+  async destroy(): Promise<void> {
     this.out.destroy();
     this.spool.destroy();
+    await this.#removeSpool();
+  }
+
+  async #removeSpool(): Promise<void> {
+    await rm(this.spool.path, { force: true }).catch(() => undefined);
   }
 }
 
@@ -461,11 +470,11 @@ export async function writeCoco(
     }
   } catch (err) {
     for (const f of files.values()) {
-      f.destroy();
+      await f.destroy();
     }
     throw err;
   }
-  await writeFile(
+  await writeFileAtomic(
     join(dir, 'classes.json'),
     `${JSON.stringify(
       {

@@ -1,4 +1,3 @@
-import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify, type Options as StringifyOptions } from 'csv-stringify/sync';
 import { pixelIndicesBbox, rotatedBoxHull } from '@synx/geometry';
@@ -502,9 +501,11 @@ export function csvFileFor(options: CsvOptions, split: string | undefined): stri
     : `${split}_${options.file}`;
 }
 
-/** One open CSV output: a buffered file written under a `.partial` name, and its row batch. */
+/**
+ * One open CSV output: a buffered file written under a `.partial` name (renamed when complete,
+ * see {@link TextFileWriter}), and its row batch.
+ */
 interface CsvOut {
-  readonly path: string;
   readonly out: TextFileWriter;
   batch: string[][];
 }
@@ -535,8 +536,7 @@ export async function writeCsv(
     const name = csvFileFor(options, split);
     let o = outs.get(name);
     if (o === undefined) {
-      const path = join(dir, name);
-      o = { path, out: await TextFileWriter.open(`${path}.partial`), batch: [] };
+      o = { out: await TextFileWriter.open(join(dir, name)), batch: [] };
       outs.set(name, o);
       await o.out.write(header);
     }
@@ -583,15 +583,13 @@ export async function writeCsv(
     }
     for (const o of outs.values()) {
       await flush(o);
-      await o.out.close();
     }
     for (const o of outs.values()) {
-      await rename(`${o.path}.partial`, o.path);
+      await o.out.close();
     }
   } catch (err) {
     for (const o of outs.values()) {
       o.out.destroy();
-      await rm(`${o.path}.partial`, { force: true });
     }
     throw err;
   }

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   bridgePolygons,
@@ -22,7 +22,14 @@ import {
   SynxError,
   unknownClassReason,
 } from '@synx/model';
-import type { FormatContext, WriteInput, WriteResult } from '@synx/plugin-api';
+import {
+  writeError,
+  writeFileAtomic,
+  writeFileAtomicSync,
+  type FormatContext,
+  type WriteInput,
+  type WriteResult,
+} from '@synx/plugin-api';
 import { Document, isSeq } from 'yaml';
 import type { YoloOptions } from './options.js';
 
@@ -165,25 +172,24 @@ export async function writeYolo(
     );
   }
   const keypointIndex = new Map(keypointNames.map((n, i) => [n, i]));
-  const made = new Map<string, Promise<unknown>>();
-  const pending: Promise<void>[] = [];
   let files = 0;
 
   const labelDir = (split: string | undefined): string =>
     split === undefined ? join(dir, 'labels') : join(dir, 'labels', split);
-  const writeLabel = async (
-    split: string | undefined,
-    stem: string,
-    text: string,
-  ): Promise<void> => {
-    const folder = labelDir(split);
-    let ready = made.get(folder);
-    if (ready === undefined) {
-      ready = mkdir(folder, { recursive: true });
-      made.set(folder, ready);
+  const makeDir = (folder: string): void => {
+    try {
+      mkdirSync(folder, { recursive: true });
+    } catch (err) {
+      throw writeError(folder, err);
     }
-    await ready;
-    await writeFile(join(folder, `${stem}.txt`), text);
+  };
+  /**
+   * One label file, atomically (`.partial` + rename): a killed run never leaves an empty or
+   * truncated label under its final name. Synchronous: one small file per image is written
+   * faster without a promise and a thread-pool round trip (the folder is made on first use).
+   */
+  const writeLabel = (split: string | undefined, stem: string, text: string): void => {
+    writeFileAtomicSync(join(labelDir(split), `${stem}.txt`), text);
   };
 
   const imageLines = (item: Item, media: Media): string[] | undefined => {
@@ -512,8 +518,9 @@ export async function writeYolo(
     }
   };
 
+  // Every split's folder exists, even an empty one (a trainer's config names it).
   for (const s of input.splits ?? []) {
-    made.set(labelDir(s), mkdir(labelDir(s), { recursive: true }));
+    makeDir(labelDir(s));
   }
   for await (const e of input.items) {
     ctx.signal.throwIfAborted();
@@ -522,18 +529,12 @@ export async function writeYolo(
       if (lines === undefined) {
         continue;
       }
-      pending.push(
-        writeLabel(e.split, image.stem, lines.length === 0 ? '' : `${lines.join('\n')}\n`),
-      );
+      writeLabel(e.split, image.stem, lines.length === 0 ? '' : `${lines.join('\n')}\n`);
       files++;
-      if (pending.length >= 32) {
-        await Promise.all(pending.splice(0));
-      }
     }
   }
-  await Promise.all(pending);
   if (files === 0 && input.splits === undefined) {
-    await mkdir(labelDir(undefined), { recursive: true });
+    makeDir(labelDir(undefined));
   }
 
   const splits = input.splits;
@@ -583,6 +584,6 @@ export async function writeYolo(
       node.flow = true;
     }
   }
-  await writeFile(join(dir, 'data.yaml'), `${header}${yaml.toString()}`);
+  await writeFileAtomic(join(dir, 'data.yaml'), `${header}${yaml.toString()}`);
   return { files: files + 1 };
 }

@@ -32,5 +32,6 @@ export {
   partialPathOf,
   writeFileAtomic,
   writeFileAtomicSync,
+  writeError,
   type AtomicWriteOptions,
 } from './atomic.js';
