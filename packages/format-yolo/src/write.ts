@@ -30,8 +30,8 @@ import {
   type WriteInput,
   type WriteResult,
 } from '@synx/plugin-api';
-import { Document, isSeq } from 'yaml';
 import type { YoloOptions } from './options.js';
+import { yamlQuoted } from './yaml.js';
 
 function caseLike(found: string, word: string): string {
   if (found === found.toUpperCase()) {
@@ -539,13 +539,17 @@ export async function writeYolo(
 
   const splits = input.splits;
   const imagesOf = (s: string | undefined): string => (s === undefined ? 'images' : `images/${s}`);
-  const doc: Record<string, unknown> = {};
+  // Written by hand, every string double-quoted (see yamlQuoted): PyYAML (YAML 1.1, what
+  // ultralytics reads it with) and YAML 1.2 readers load exactly the same strings and integers.
+  const body: string[] = [];
   if (options.yamlPath === 'absolute') {
-    doc['path'] = dir;
+    body.push(`path: ${yamlQuoted(dir)}`);
   }
   if (splits === undefined) {
-    doc['train'] = imagesOf(undefined);
-    doc['val'] = imagesOf(undefined);
+    body.push(
+      `train: ${yamlQuoted(imagesOf(undefined))}`,
+      `val: ${yamlQuoted(imagesOf(undefined))}`,
+    );
   } else {
     const trainSplit = splits.includes('train') ? 'train' : splits[0];
     const valSplit = splits.includes('val')
@@ -553,20 +557,26 @@ export async function writeYolo(
       : splits.includes('validation')
         ? 'validation'
         : (splits[1] ?? trainSplit);
-    doc['train'] = imagesOf(trainSplit);
-    doc['val'] = imagesOf(valSplit);
+    body.push(
+      `train: ${yamlQuoted(imagesOf(trainSplit))}`,
+      `val: ${yamlQuoted(imagesOf(valSplit))}`,
+    );
     if (splits.includes('test')) {
-      doc['test'] = imagesOf('test');
+      body.push(`test: ${yamlQuoted(imagesOf('test'))}`);
     }
   }
   if (task === 'pose') {
-    doc['kpt_shape'] = [keypointNames.length, 3];
+    body.push(`kpt_shape: [${keypointNames.length}, 3]`);
     const flip = flipIndex(keypointNames);
     if (flip !== undefined) {
-      doc['flip_idx'] = flip;
+      body.push(`flip_idx: [${flip.join(', ')}]`);
     }
   }
-  doc['names'] = Object.fromEntries(classes.entries.map((c) => [c.index, c.code]));
+  if (classes.entries.length === 0) {
+    body.push('names: {}');
+  } else {
+    body.push('names:', ...classes.entries.map((c) => `  ${c.index}: ${yamlQuoted(c.code)}`));
+  }
   const header = [
     '# YOLO dataset written by synx (ultralytics layout).',
     `# synx: task=${task}`,
@@ -577,13 +587,6 @@ export async function writeYolo(
       : []),
     '',
   ].join('\n');
-  const yaml = new Document(doc);
-  for (const key of ['kpt_shape', 'flip_idx']) {
-    const node = yaml.get(key, true);
-    if (isSeq(node)) {
-      node.flow = true;
-    }
-  }
-  await writeFileAtomic(join(dir, 'data.yaml'), `${header}${yaml.toString()}`);
+  await writeFileAtomic(join(dir, 'data.yaml'), `${header}${body.join('\n')}\n`);
   return { files: files + 1 };
 }
