@@ -35,3 +35,4 @@ export {
   writeError,
   type AtomicWriteOptions,
 } from './atomic.js';
+export { GEOMETRY_INVALID, imageSide, writableMedia } from './geometry.js';
