@@ -26,6 +26,7 @@ import {
 } from '@synx/model';
 import {
   TextFileWriter,
+  writableMedia,
   writeFileAtomic,
   type ExportItem,
   type FormatContext,
@@ -451,7 +452,12 @@ export async function writeCoco(
     for await (const exportItem of input.items) {
       ctx.signal.throwIfAborted();
       for (const image of exportItem.images) {
-        await writeImage(exportItem, image.media, image.fileName);
+        // Annotations with unusable numbers are accounted and left out; an unusable size is unknown.
+        await writeImage(
+          exportItem,
+          writableMedia(exportItem.item, image.media, ctx),
+          image.fileName,
+        );
       }
     }
     if (files.size === 0) {

@@ -15,6 +15,7 @@ import {
 } from '@synx/model';
 import {
   TextFileWriter,
+  writableMedia,
   type ExportImage,
   type ExportItem,
   type FormatContext,
@@ -559,8 +560,10 @@ export async function writeCsv(
       ctx.signal.throwIfAborted();
       const item = exportItem.item;
       const o = await open(input.splits === undefined ? undefined : exportItem.split);
-      for (const image of exportItem.images) {
-        const media = image.media;
+      for (const exported of exportItem.images) {
+        // Annotations with unusable numbers are accounted and left out; an unusable size is unknown.
+        const media = writableMedia(item, exported.media, ctx);
+        const image = media === exported.media ? exported : { ...exported, media };
         const account: Account = (annotation, outcome, reason, quiet) => {
           ctx.account({
             item,

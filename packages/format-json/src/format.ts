@@ -11,6 +11,7 @@ import {
   type KindTreatment,
   type WriteInput,
   type WriteResult,
+  writableMedia,
   writeFileAtomicSync,
 } from '@synx/plugin-api';
 import { folderClasses, folderItem, openSynapseFolder } from '@synx/synapse-folder';
@@ -55,22 +56,40 @@ function accountAll(item: Item, media: readonly Media[], ctx: FormatContext): vo
 }
 
 /**
+ * The text of an item's file. The DM v1 data exactly as received when the source kept it: every
+ * annotation is then in the file as Synapse gave it. Otherwise it is rebuilt from the model, and
+ * an annotation with unusable numbers (`writableMedia`) is accounted as dropped and left out, so
+ * the rebuilt file never holds a NaN turned into `null` or an absurd coordinate.
+ */
+function itemText(item: Item, ctx: FormatContext): string {
+  if (item.raw !== undefined) {
+    accountAll(item, item.media, ctx);
+    return item.raw;
+  }
+  const media = item.media.map((m) => writableMedia(item, m, ctx));
+  for (const m of media) {
+    for (const a of m.annotations) {
+      ctx.account({ item, media: m, annotation: a, outcome: 'written' });
+    }
+  }
+  const kept = media.every((m, i) => m === item.media[i]) ? item : { ...item, media };
+  return JSON.stringify(toDmV1(kept), null, 4);
+}
+
+/**
  * One file per item, each written atomically (`.partial` + rename, the folder made on first
  * use), so a killed run never leaves a truncated JSON file under its final name. Synchronous:
  * one small file per item is written faster without a promise and a thread-pool round trip.
  */
-function writeOne(dir: string, e: ExportItem): void {
-  // The DM v1 data exactly as received; rebuilt from the model only if a source kept no text.
-  const text = e.item.raw ?? JSON.stringify(toDmV1(e.item), null, 4);
-  writeFileAtomicSync(join(dir, jsonDir(e.split), `${e.stem}.json`), text);
+function writeOne(dir: string, e: ExportItem, ctx: FormatContext): void {
+  writeFileAtomicSync(join(dir, jsonDir(e.split), `${e.stem}.json`), itemText(e.item, ctx));
 }
 
 async function writeJson(input: WriteInput, dir: string, ctx: FormatContext): Promise<WriteResult> {
   let files = 0;
   for await (const e of input.items) {
     ctx.signal.throwIfAborted();
-    writeOne(dir, e);
-    accountAll(e.item, e.item.media, ctx);
+    writeOne(dir, e, ctx);
     files++;
   }
   return { files };

@@ -14,6 +14,7 @@ import {
 } from '@synx/model';
 import {
   TextFileWriter,
+  writableMedia,
   writeError,
   writeFileAtomic,
   writeFileAtomicSync,
@@ -317,7 +318,8 @@ export async function writeVoc(
       ctx.signal.throwIfAborted();
       const item: Item = exportItem.item;
       for (const image of exportItem.images) {
-        const media = image.media;
+        // Annotations with unusable numbers are accounted and left out; an unusable size is unknown.
+        const media = writableMedia(item, image.media, ctx);
         const account = (p: Pending): void => {
           ctx.account({ item, media, ...p });
         };

@@ -8,6 +8,7 @@ import {
   rotatedBoxHull,
   traceContours,
   type Box,
+  type Contour,
   type Point,
 } from '@synx/geometry';
 import {
@@ -23,6 +24,7 @@ import {
   unknownClassReason,
 } from '@synx/model';
 import {
+  writableMedia,
   writeError,
   writeFileAtomic,
   writeFileAtomicSync,
@@ -141,6 +143,35 @@ function extentOf(boxes: readonly Box[]): Box {
       { x: e.x + e.width, y: e.y + e.height },
     ]),
   );
+}
+
+/** The largest mask extent traced (pixels): the tracer's grids take ~5 bytes per pixel. */
+const MAX_TRACE_PIXELS = 1 << 25;
+
+/**
+ * The outlines of a mask, traced within its extent (so the work and memory follow the mask,
+ * not the image: a small mask on a 100,000 × 100,000 scan is cheap), or why it is not traced.
+ */
+function traceMask(indices: readonly number[], w: number, h: number): Contour[] | string {
+  const [x0, y0, bw, bh] = pixelIndicesBbox(indices, w, h);
+  if (bw === 0 || bh === 0) {
+    return [];
+  }
+  if (bw * bh > MAX_TRACE_PIXELS) {
+    return `the mask spans ${bw}×${bh} px, too large to trace (at most ${MAX_TRACE_PIXELS.toLocaleString('en-US')} px)`;
+  }
+  const total = w * h;
+  const local: number[] = [];
+  for (const idx of indices) {
+    if (idx >= 0 && idx < total && Number.isInteger(idx)) {
+      const y = Math.floor(idx / w);
+      local.push((y - y0) * bw + (idx - y * w - x0));
+    }
+  }
+  return traceContours(local, bw, bh).map((c) => ({
+    area: c.area,
+    points: c.points.map((p) => ({ x: p.x + x0, y: p.y + y0 })),
+  }));
 }
 
 function maskExtent(indices: readonly number[], w: number, h: number): Box {
@@ -308,19 +339,28 @@ export async function writeYolo(
               dropPart(m, 'masks are skipped (--option masks=trace traces them)');
             }
           } else {
-            const contours = inst.masks.flatMap((m) => traceContours(m.pixelIndices, iw, ih));
+            const traced: { m: Annotation; contours: Contour[] }[] = [];
+            for (const m of inst.masks) {
+              const t = traceMask(m.pixelIndices, iw, ih);
+              if (typeof t === 'string') {
+                dropPart(m, t);
+              } else {
+                traced.push({ m, contours: t });
+              }
+            }
+            const contours = traced.flatMap((t) => t.contours);
             if (contours.length > 0) {
               outline = bridgePolygons(contours.map((c) => c.points));
-              for (const m of inst.masks) {
+              for (const t of traced) {
                 outcomes.push({
-                  a: m,
+                  a: t.m,
                   outcome: 'converted',
                   reason: 'mask traced to its outline (holes filled; parts bridged)',
                 });
               }
             } else {
-              for (const m of inst.masks) {
-                dropPart(m, 'empty mask');
+              for (const t of traced) {
+                dropPart(t.m, 'empty mask');
               }
             }
           }
@@ -525,7 +565,8 @@ export async function writeYolo(
   for await (const e of input.items) {
     ctx.signal.throwIfAborted();
     for (const image of e.images) {
-      const lines = imageLines(e.item, image.media);
+      // Annotations with unusable numbers are accounted and left out; an unusable size is unknown.
+      const lines = imageLines(e.item, writableMedia(e.item, image.media, ctx));
       if (lines === undefined) {
         continue;
       }
