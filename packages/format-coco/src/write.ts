@@ -55,9 +55,15 @@ class SplitFile {
 
   static async open(dir: string, name: string, info: string): Promise<SplitFile> {
     const out = await TextFileWriter.open(join(dir, 'annotations', `instances_${name}.json`));
-    const spool = await TextFileWriter.open(
-      join(dir, 'annotations', `.instances_${name}.annotations.spool`),
-    );
+    let spool: TextFileWriter;
+    try {
+      spool = await TextFileWriter.open(
+        join(dir, 'annotations', `.instances_${name}.annotations.spool`),
+      );
+    } catch (err) {
+      out.destroy();
+      throw err;
+    }
     out.append(`{"info":${info},"licenses":[],"images":[`);
     return new SplitFile(name, out, spool);
   }
