@@ -1,4 +1,4 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   pixelIndicesToRle,
@@ -26,6 +26,8 @@ import {
 } from '@synx/model';
 import {
   TextFileWriter,
+  writableMedia,
+  writeFileAtomic,
   type ExportItem,
   type FormatContext,
   type WriteInput,
@@ -33,30 +35,37 @@ import {
 } from '@synx/plugin-api';
 import type { CocoOptions } from './options.js';
 
-/** The COCO annotation file of one split (or of the whole set). */
+/**
+ * The COCO annotation file of one split (or of the whole set). The file is written under a
+ * `.partial` name and renamed when complete ({@link TextFileWriter}); the annotations go to a
+ * hidden spool file beside it first.
+ */
 class SplitFile {
   readonly name: string;
-  readonly finalPath: string;
   readonly out: TextFileWriter;
   readonly spool: TextFileWriter;
   images = 0;
   annotations = 0;
 
-  private constructor(name: string, finalPath: string, out: TextFileWriter, spool: TextFileWriter) {
+  private constructor(name: string, out: TextFileWriter, spool: TextFileWriter) {
     this.name = name;
-    this.finalPath = finalPath;
     this.out = out;
     this.spool = spool;
   }
 
   static async open(dir: string, name: string, info: string): Promise<SplitFile> {
-    const finalPath = join(dir, 'annotations', `instances_${name}.json`);
-    const out = await TextFileWriter.open(`${finalPath}.partial`);
-    const spool = await TextFileWriter.open(
-      join(dir, 'annotations', `.instances_${name}.annotations.spool`),
-    );
+    const out = await TextFileWriter.open(join(dir, 'annotations', `instances_${name}.json`));
+    let spool: TextFileWriter;
+    try {
+      spool = await TextFileWriter.open(
+        join(dir, 'annotations', `.instances_${name}.annotations.spool`),
+      );
+    } catch (err) {
+      out.destroy();
+      throw err;
+    }
     out.append(`{"info":${info},"licenses":[],"images":[`);
-    return new SplitFile(name, finalPath, out, spool);
+    return new SplitFile(name, out, spool);
   }
 
   image(json: string): void {
@@ -75,20 +84,27 @@ class SplitFile {
     this.annotations++;
   }
 
-  /** Stitches images, the spooled annotations and the categories into the final file. */
+  /**
+   * Stitches images, the spooled annotations and the categories into the file, which gets its
+   * final name only when complete.
+   */
   async finish(categories: string): Promise<void> {
     await this.spool.close();
     this.out.append('],"annotations":[');
     this.out.appendFile(this.spool.path);
     await this.out.write(`],"categories":${categories}}\n`);
     await this.out.close();
-    await rm(this.spool.path, { force: true });
-    await rename(`${this.finalPath}.partial`, this.finalPath);
+    await this.#removeSpool();
   }
 
-  destroy(): void {
+  async destroy(): Promise<void> {
     this.out.destroy();
     this.spool.destroy();
+    await this.#removeSpool();
+  }
+
+  async #removeSpool(): Promise<void> {
+    await rm(this.spool.path, { force: true }).catch(() => undefined);
   }
 }
 
@@ -442,7 +458,12 @@ export async function writeCoco(
     for await (const exportItem of input.items) {
       ctx.signal.throwIfAborted();
       for (const image of exportItem.images) {
-        await writeImage(exportItem, image.media, image.fileName);
+        // Annotations with unusable numbers are accounted and left out; an unusable size is unknown.
+        await writeImage(
+          exportItem,
+          writableMedia(exportItem.item, image.media, ctx),
+          image.fileName,
+        );
       }
     }
     if (files.size === 0) {
@@ -461,11 +482,11 @@ export async function writeCoco(
     }
   } catch (err) {
     for (const f of files.values()) {
-      f.destroy();
+      await f.destroy();
     }
     throw err;
   }
-  await writeFile(
+  await writeFileAtomic(
     join(dir, 'classes.json'),
     `${JSON.stringify(
       {

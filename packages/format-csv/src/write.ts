@@ -1,4 +1,3 @@
-import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify, type Options as StringifyOptions } from 'csv-stringify/sync';
 import { pixelIndicesBbox, rotatedBoxHull } from '@synx/geometry';
@@ -16,6 +15,7 @@ import {
 } from '@synx/model';
 import {
   TextFileWriter,
+  writableMedia,
   type ExportImage,
   type ExportItem,
   type FormatContext,
@@ -502,9 +502,11 @@ export function csvFileFor(options: CsvOptions, split: string | undefined): stri
     : `${split}_${options.file}`;
 }
 
-/** One open CSV output: a buffered file written under a `.partial` name, and its row batch. */
+/**
+ * One open CSV output: a buffered file written under a `.partial` name (renamed when complete,
+ * see {@link TextFileWriter}), and its row batch.
+ */
 interface CsvOut {
-  readonly path: string;
   readonly out: TextFileWriter;
   batch: string[][];
 }
@@ -535,8 +537,7 @@ export async function writeCsv(
     const name = csvFileFor(options, split);
     let o = outs.get(name);
     if (o === undefined) {
-      const path = join(dir, name);
-      o = { path, out: await TextFileWriter.open(`${path}.partial`), batch: [] };
+      o = { out: await TextFileWriter.open(join(dir, name)), batch: [] };
       outs.set(name, o);
       await o.out.write(header);
     }
@@ -559,8 +560,10 @@ export async function writeCsv(
       ctx.signal.throwIfAborted();
       const item = exportItem.item;
       const o = await open(input.splits === undefined ? undefined : exportItem.split);
-      for (const image of exportItem.images) {
-        const media = image.media;
+      for (const exported of exportItem.images) {
+        // Annotations with unusable numbers are accounted and left out; an unusable size is unknown.
+        const media = writableMedia(item, exported.media, ctx);
+        const image = media === exported.media ? exported : { ...exported, media };
         const account: Account = (annotation, outcome, reason, quiet) => {
           ctx.account({
             item,
@@ -583,15 +586,13 @@ export async function writeCsv(
     }
     for (const o of outs.values()) {
       await flush(o);
-      await o.out.close();
     }
     for (const o of outs.values()) {
-      await rename(`${o.path}.partial`, o.path);
+      await o.out.close();
     }
   } catch (err) {
     for (const o of outs.values()) {
       o.out.destroy();
-      await rm(`${o.path}.partial`, { force: true });
     }
     throw err;
   }

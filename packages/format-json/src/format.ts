@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ANNOTATION_KINDS, toDmV1, type Dataset, type Item, type Media } from '@synx/model';
 import {
   defineFormat,
@@ -12,6 +11,8 @@ import {
   type KindTreatment,
   type WriteInput,
   type WriteResult,
+  writableMedia,
+  writeFileAtomicSync,
 } from '@synx/plugin-api';
 import { folderClasses, folderItem, openSynapseFolder } from '@synx/synapse-folder';
 
@@ -55,34 +56,43 @@ function accountAll(item: Item, media: readonly Media[], ctx: FormatContext): vo
   }
 }
 
-async function writeJson(input: WriteInput, dir: string, ctx: FormatContext): Promise<WriteResult> {
-  let files = 0;
-  // One mkdir per folder, awaited by every write into it (writes run 16 at a time).
-  const made = new Map<string, Promise<unknown>>();
-  const pending: Promise<void>[] = [];
-  const writeOne = async (e: ExportItem): Promise<void> => {
-    const path = join(dir, jsonDir(e.split), `${e.stem}.json`);
-    const folder = dirname(path);
-    let ready = made.get(folder);
-    if (ready === undefined) {
-      ready = mkdir(folder, { recursive: true });
-      made.set(folder, ready);
-    }
-    await ready;
-    // The DM v1 data exactly as received; rebuilt from the model only if a source kept no text.
-    const text = e.item.raw ?? JSON.stringify(toDmV1(e.item), null, 4);
-    await writeFile(path, text);
-  };
-  for await (const e of input.items) {
-    ctx.signal.throwIfAborted();
-    pending.push(writeOne(e));
-    accountAll(e.item, e.item.media, ctx);
-    files++;
-    if (pending.length >= 16) {
-      await Promise.all(pending.splice(0));
+/**
+ * The text of an item's file. The DM v1 data exactly as received when the source kept it: every
+ * annotation is then in the file as Synapse gave it. Otherwise it is rebuilt from the model, and
+ * an annotation with unusable numbers (`writableMedia`) is accounted as dropped and left out, so
+ * the rebuilt file never holds a NaN turned into `null` or an absurd coordinate.
+ */
+function itemText(item: Item, ctx: FormatContext): string {
+  if (item.raw !== undefined) {
+    accountAll(item, item.media, ctx);
+    return item.raw;
+  }
+  const media = item.media.map((m) => writableMedia(item, m, ctx));
+  for (const m of media) {
+    for (const a of m.annotations) {
+      ctx.account({ item, media: m, annotation: a, outcome: 'written' });
     }
   }
-  await Promise.all(pending);
+  const kept = media.every((m, i) => m === item.media[i]) ? item : { ...item, media };
+  return JSON.stringify(toDmV1(kept), null, 4);
+}
+
+/**
+ * One file per item, each written atomically (`.partial` + rename, the folder made on first
+ * use), so a killed run never leaves a truncated JSON file under its final name. Synchronous:
+ * one small file per item is written faster without a promise and a thread-pool round trip.
+ */
+function writeOne(dir: string, e: ExportItem, ctx: FormatContext): void {
+  writeFileAtomicSync(join(dir, jsonDir(e.split), `${e.stem}.json`), itemText(e.item, ctx));
+}
+
+async function writeJson(input: WriteInput, dir: string, ctx: FormatContext): Promise<WriteResult> {
+  let files = 0;
+  for await (const e of input.items) {
+    ctx.signal.throwIfAborted();
+    writeOne(dir, e, ctx);
+    files++;
+  }
   return { files };
 }
 

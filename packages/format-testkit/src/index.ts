@@ -703,3 +703,13 @@ export function describeFormatConformance<O>(
     }
   });
 }
+
+export {
+  describeWriterProperties,
+  expectAccountedOnce,
+  hostileDatasets,
+  PROPERTY_CLASSES,
+  PROPERTY_KEYPOINTS,
+  type WriterPropertyOptions,
+  type WrittenFile,
+} from './properties.js';

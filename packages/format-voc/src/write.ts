@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pixelIndicesBbox, pointsExtent, rotatedBoxHull, type Box } from '@synx/geometry';
 import {
@@ -14,6 +14,10 @@ import {
 } from '@synx/model';
 import {
   TextFileWriter,
+  writableMedia,
+  writeError,
+  writeFileAtomic,
+  writeFileAtomicSync,
   type AnnotationOutcome,
   type FormatContext,
   type WriteInput,
@@ -259,17 +263,21 @@ class ImageObjects {
   }
 }
 
+/** True for the error of an exclusive write onto an existing file (`SYNX_IO`, cause `EEXIST`). */
 function isExists(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException | undefined)?.code === 'EEXIST';
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  return (cause as NodeJS.ErrnoException | undefined)?.code === 'EEXIST';
 }
 
 /**
  * Writes Pascal VOC: one `Annotations/<stem>.xml` per image (also for images without objects),
  * `ImageSets/Main/<split>.txt` (plus `trainval.txt`) and `labelmap.txt`, under
  * `VOCdevkit/VOC<year>/` or, with `layout=flat`, at the output root. Streams: each XML is
- * written as its image arrives and the image-set lists line by line. Expects the owned paths to
- * be absent (synx removes them first): annotation files are created exclusively, which is how
- * two images with the same stem are detected without remembering every stem.
+ * written as its image arrives and the image-set lists line by line. Every file is written
+ * atomically (`.partial` + rename), so a killed run leaves no truncated file under a final name.
+ * Expects the owned paths to be absent (synx removes them first): an annotation file is written
+ * only when none has its name yet, which is how two images with the same stem are detected
+ * without remembering every stem.
  */
 export async function writeVoc(
   input: WriteInput,
@@ -280,8 +288,11 @@ export async function writeVoc(
   const root = join(dir, vocRoot(options));
   const annotationsDir = join(root, 'Annotations');
   const setsDir = join(root, 'ImageSets', 'Main');
-  await mkdir(annotationsDir, { recursive: true });
-  await mkdir(setsDir, { recursive: true });
+  for (const folder of [annotationsDir, setsDir]) {
+    await mkdir(folder, { recursive: true }).catch((err: unknown) => {
+      throw writeError(folder, err);
+    });
+  }
   const folder = `VOC${options.year}`;
 
   const lists = new Map<string, TextFileWriter>();
@@ -307,7 +318,8 @@ export async function writeVoc(
       ctx.signal.throwIfAborted();
       const item: Item = exportItem.item;
       for (const image of exportItem.images) {
-        const media = image.media;
+        // Annotations with unusable numbers are accounted and left out; an unusable size is unknown.
+        const media = writableMedia(item, image.media, ctx);
         const account = (p: Pending): void => {
           ctx.account({ item, media, ...p });
         };
@@ -344,7 +356,8 @@ export async function writeVoc(
           objects: built.objects,
         });
         try {
-          await writeFile(join(annotationsDir, `${image.stem}.xml`), xml, { flag: 'wx' });
+          // Synchronous: one small file per image is faster without a promise per file.
+          writeFileAtomicSync(join(annotationsDir, `${image.stem}.xml`), xml, { exclusive: true });
         } catch (err) {
           if (!isExists(err)) {
             throw err;
@@ -397,6 +410,6 @@ export async function writeVoc(
       message: `${notJpeg} image(s) are not .jpg files (e.g. ${notJpegExample}): torchvision's VOCDetection and Detectron2 open JPEGImages/<stem>.jpg, so they will not find them`,
     });
   }
-  await writeFile(join(root, 'labelmap.txt'), labelmapText(input.classes, ctx));
+  await writeFileAtomic(join(root, 'labelmap.txt'), labelmapText(input.classes, ctx));
   return { files: xmlFiles + lists.size + 1 };
 }

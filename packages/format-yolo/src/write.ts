@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   bridgePolygons,
@@ -8,6 +8,7 @@ import {
   rotatedBoxHull,
   traceContours,
   type Box,
+  type Contour,
   type Point,
 } from '@synx/geometry';
 import {
@@ -22,9 +23,17 @@ import {
   SynxError,
   unknownClassReason,
 } from '@synx/model';
-import type { FormatContext, WriteInput, WriteResult } from '@synx/plugin-api';
-import { Document, isSeq } from 'yaml';
+import {
+  writableMedia,
+  writeError,
+  writeFileAtomic,
+  writeFileAtomicSync,
+  type FormatContext,
+  type WriteInput,
+  type WriteResult,
+} from '@synx/plugin-api';
 import type { YoloOptions } from './options.js';
+import { yamlQuoted } from './yaml.js';
 
 function caseLike(found: string, word: string): string {
   if (found === found.toUpperCase()) {
@@ -136,6 +145,35 @@ function extentOf(boxes: readonly Box[]): Box {
   );
 }
 
+/** The largest mask extent traced (pixels): the tracer's grids take ~5 bytes per pixel. */
+const MAX_TRACE_PIXELS = 1 << 25;
+
+/**
+ * The outlines of a mask, traced within its extent (so the work and memory follow the mask,
+ * not the image: a small mask on a 100,000 × 100,000 scan is cheap), or why it is not traced.
+ */
+function traceMask(indices: readonly number[], w: number, h: number): Contour[] | string {
+  const [x0, y0, bw, bh] = pixelIndicesBbox(indices, w, h);
+  if (bw === 0 || bh === 0) {
+    return [];
+  }
+  if (bw * bh > MAX_TRACE_PIXELS) {
+    return `the mask spans ${bw}×${bh} px, too large to trace (at most ${MAX_TRACE_PIXELS.toLocaleString('en-US')} px)`;
+  }
+  const total = w * h;
+  const local: number[] = [];
+  for (const idx of indices) {
+    if (idx >= 0 && idx < total && Number.isInteger(idx)) {
+      const y = Math.floor(idx / w);
+      local.push((y - y0) * bw + (idx - y * w - x0));
+    }
+  }
+  return traceContours(local, bw, bh).map((c) => ({
+    area: c.area,
+    points: c.points.map((p) => ({ x: p.x + x0, y: p.y + y0 })),
+  }));
+}
+
 function maskExtent(indices: readonly number[], w: number, h: number): Box {
   const [x, y, bw, bh] = pixelIndicesBbox(indices, w, h);
   return { x, y, width: bw, height: bh };
@@ -165,25 +203,24 @@ export async function writeYolo(
     );
   }
   const keypointIndex = new Map(keypointNames.map((n, i) => [n, i]));
-  const made = new Map<string, Promise<unknown>>();
-  const pending: Promise<void>[] = [];
   let files = 0;
 
   const labelDir = (split: string | undefined): string =>
     split === undefined ? join(dir, 'labels') : join(dir, 'labels', split);
-  const writeLabel = async (
-    split: string | undefined,
-    stem: string,
-    text: string,
-  ): Promise<void> => {
-    const folder = labelDir(split);
-    let ready = made.get(folder);
-    if (ready === undefined) {
-      ready = mkdir(folder, { recursive: true });
-      made.set(folder, ready);
+  const makeDir = (folder: string): void => {
+    try {
+      mkdirSync(folder, { recursive: true });
+    } catch (err) {
+      throw writeError(folder, err);
     }
-    await ready;
-    await writeFile(join(folder, `${stem}.txt`), text);
+  };
+  /**
+   * One label file, atomically (`.partial` + rename): a killed run never leaves an empty or
+   * truncated label under its final name. Synchronous: one small file per image is written
+   * faster without a promise and a thread-pool round trip (the folder is made on first use).
+   */
+  const writeLabel = (split: string | undefined, stem: string, text: string): void => {
+    writeFileAtomicSync(join(labelDir(split), `${stem}.txt`), text);
   };
 
   const imageLines = (item: Item, media: Media): string[] | undefined => {
@@ -302,19 +339,28 @@ export async function writeYolo(
               dropPart(m, 'masks are skipped (--option masks=trace traces them)');
             }
           } else {
-            const contours = inst.masks.flatMap((m) => traceContours(m.pixelIndices, iw, ih));
+            const traced: { m: Annotation; contours: Contour[] }[] = [];
+            for (const m of inst.masks) {
+              const t = traceMask(m.pixelIndices, iw, ih);
+              if (typeof t === 'string') {
+                dropPart(m, t);
+              } else {
+                traced.push({ m, contours: t });
+              }
+            }
+            const contours = traced.flatMap((t) => t.contours);
             if (contours.length > 0) {
               outline = bridgePolygons(contours.map((c) => c.points));
-              for (const m of inst.masks) {
+              for (const t of traced) {
                 outcomes.push({
-                  a: m,
+                  a: t.m,
                   outcome: 'converted',
                   reason: 'mask traced to its outline (holes filled; parts bridged)',
                 });
               }
             } else {
-              for (const m of inst.masks) {
-                dropPart(m, 'empty mask');
+              for (const t of traced) {
+                dropPart(t.m, 'empty mask');
               }
             }
           }
@@ -512,39 +558,39 @@ export async function writeYolo(
     }
   };
 
+  // Every split's folder exists, even an empty one (a trainer's config names it).
   for (const s of input.splits ?? []) {
-    made.set(labelDir(s), mkdir(labelDir(s), { recursive: true }));
+    makeDir(labelDir(s));
   }
   for await (const e of input.items) {
     ctx.signal.throwIfAborted();
     for (const image of e.images) {
-      const lines = imageLines(e.item, image.media);
+      // Annotations with unusable numbers are accounted and left out; an unusable size is unknown.
+      const lines = imageLines(e.item, writableMedia(e.item, image.media, ctx));
       if (lines === undefined) {
         continue;
       }
-      pending.push(
-        writeLabel(e.split, image.stem, lines.length === 0 ? '' : `${lines.join('\n')}\n`),
-      );
+      writeLabel(e.split, image.stem, lines.length === 0 ? '' : `${lines.join('\n')}\n`);
       files++;
-      if (pending.length >= 32) {
-        await Promise.all(pending.splice(0));
-      }
     }
   }
-  await Promise.all(pending);
   if (files === 0 && input.splits === undefined) {
-    await mkdir(labelDir(undefined), { recursive: true });
+    makeDir(labelDir(undefined));
   }
 
   const splits = input.splits;
   const imagesOf = (s: string | undefined): string => (s === undefined ? 'images' : `images/${s}`);
-  const doc: Record<string, unknown> = {};
+  // Written by hand, every string double-quoted (see yamlQuoted): PyYAML (YAML 1.1, what
+  // ultralytics reads it with) and YAML 1.2 readers load exactly the same strings and integers.
+  const body: string[] = [];
   if (options.yamlPath === 'absolute') {
-    doc['path'] = dir;
+    body.push(`path: ${yamlQuoted(dir)}`);
   }
   if (splits === undefined) {
-    doc['train'] = imagesOf(undefined);
-    doc['val'] = imagesOf(undefined);
+    body.push(
+      `train: ${yamlQuoted(imagesOf(undefined))}`,
+      `val: ${yamlQuoted(imagesOf(undefined))}`,
+    );
   } else {
     const trainSplit = splits.includes('train') ? 'train' : splits[0];
     const valSplit = splits.includes('val')
@@ -552,20 +598,26 @@ export async function writeYolo(
       : splits.includes('validation')
         ? 'validation'
         : (splits[1] ?? trainSplit);
-    doc['train'] = imagesOf(trainSplit);
-    doc['val'] = imagesOf(valSplit);
+    body.push(
+      `train: ${yamlQuoted(imagesOf(trainSplit))}`,
+      `val: ${yamlQuoted(imagesOf(valSplit))}`,
+    );
     if (splits.includes('test')) {
-      doc['test'] = imagesOf('test');
+      body.push(`test: ${yamlQuoted(imagesOf('test'))}`);
     }
   }
   if (task === 'pose') {
-    doc['kpt_shape'] = [keypointNames.length, 3];
+    body.push(`kpt_shape: [${keypointNames.length}, 3]`);
     const flip = flipIndex(keypointNames);
     if (flip !== undefined) {
-      doc['flip_idx'] = flip;
+      body.push(`flip_idx: [${flip.join(', ')}]`);
     }
   }
-  doc['names'] = Object.fromEntries(classes.entries.map((c) => [c.index, c.code]));
+  if (classes.entries.length === 0) {
+    body.push('names: {}');
+  } else {
+    body.push('names:', ...classes.entries.map((c) => `  ${c.index}: ${yamlQuoted(c.code)}`));
+  }
   const header = [
     '# YOLO dataset written by synx (ultralytics layout).',
     `# synx: task=${task}`,
@@ -576,13 +628,6 @@ export async function writeYolo(
       : []),
     '',
   ].join('\n');
-  const yaml = new Document(doc);
-  for (const key of ['kpt_shape', 'flip_idx']) {
-    const node = yaml.get(key, true);
-    if (isSeq(node)) {
-      node.flow = true;
-    }
-  }
-  await writeFile(join(dir, 'data.yaml'), `${header}${yaml.toString()}`);
+  await writeFileAtomic(join(dir, 'data.yaml'), `${header}${body.join('\n')}\n`);
   return { files: files + 1 };
 }

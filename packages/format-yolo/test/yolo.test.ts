@@ -231,6 +231,34 @@ describe('YOLO segment', () => {
     expect(skipped.outcomes.find((o) => o.annotation.id === 'b')?.reason).toContain('skipped');
   });
 
+  it('traces a mask within its extent: cheap on a huge image, refused when the extent is huge', async () => {
+    const side = 1_000_000;
+    // A 2×2 square at (500000, 300000), and a mask whose two pixels span the whole image.
+    const at = (x: number, y: number): number => y * side + x;
+    const anns = [A('m', 'segmentation', 'car'), A('wide', 'segmentation', 'person')];
+    const datas = [
+      {
+        id: 'm',
+        pixel_indices: [
+          at(500_000, 300_000),
+          at(500_001, 300_000),
+          at(500_000, 300_001),
+          at(500_001, 300_001),
+        ],
+      },
+      { id: 'wide', pixel_indices: [at(0, 0), at(side - 1, side - 1)] },
+    ];
+    const out = await write([item('huge', anns, datas, [side, side])], { task: 'segment' });
+    expect(out.label('huge')).toBe(
+      '0 0.500000 0.300000 0.500002 0.300000 0.500002 0.300002 0.500000 0.300002\n',
+    );
+    expect(out.outcomes.find((o) => o.annotation.id === 'm')?.outcome).toBe('converted');
+    expect(out.outcomes.find((o) => o.annotation.id === 'wide')).toMatchObject({
+      outcome: 'dropped',
+      reason: expect.stringMatching(/spans 1000000×1000000 px, too large to trace/) as unknown,
+    });
+  });
+
   it('joins a multi-part object into one outline', async () => {
     const anns = [
       A('p1', 'polygon', 'car'),

@@ -28,3 +28,11 @@ export { parseFormatOptions, parseOptionPairs } from './options.js';
 export type { StandardSchemaV1 } from '@standard-schema/spec';
 export { TextFileWriter } from './text-writer.js';
 export { readFileHead } from './file-head.js';
+export {
+  partialPathOf,
+  writeFileAtomic,
+  writeFileAtomicSync,
+  writeError,
+  type AtomicWriteOptions,
+} from './atomic.js';
+export { GEOMETRY_INVALID, imageSide, writableMedia } from './geometry.js';

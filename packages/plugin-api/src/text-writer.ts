@@ -1,7 +1,8 @@
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SynxError } from '@synx/model';
+import { partialPathOf, writeError } from './atomic.js';
 
 /**
  * A buffered text file writer for format plugins. Text is encoded into one reused buffer and
@@ -9,30 +10,41 @@ import { SynxError } from '@synx/model';
  * flush and no promise per record, so writing millions of small records stays fast and memory
  * stays flat (a write queue of fresh buffers is what makes a stream-based writer's memory grow).
  * A full buffer is one write to the page cache, well under a millisecond.
+ *
+ * The text goes to `<path>.partial` (same folder); {@link close} renames it onto `path`. So a
+ * file under its final name is always complete: a killed run leaves only the `.partial`, which
+ * the rerun of the same command overwrites and renames.
  */
 export class TextFileWriter {
+  /** The final name, which the file gets on {@link close}. */
   readonly path: string;
+  /** Where the text is written until {@link close}: `<path>.partial`. */
+  readonly partialPath: string;
   #fd: number | undefined;
   #buffer: Buffer;
   #used = 0;
   #bytes = 0;
+  /** The partial file was renamed or removed: nothing is left to clean up. */
+  #settled = false;
 
   private constructor(path: string, fd: number, bufferBytes: number) {
     this.path = path;
+    this.partialPath = partialPathOf(path);
     this.#fd = fd;
     this.#buffer = Buffer.allocUnsafe(bufferBytes);
   }
 
-  /** Opens (creates or truncates) `path`, creating its folder. */
+  /**
+   * Opens (creates or truncates) `<path>.partial`, creating its folder; `path` itself is not
+   * touched until {@link close}.
+   */
   static async open(path: string, options: { flushAt?: number } = {}): Promise<TextFileWriter> {
-    await mkdir(dirname(path), { recursive: true });
     let fd: number;
     try {
-      fd = openSync(path, 'w');
+      await mkdir(dirname(path), { recursive: true });
+      fd = openSync(partialPathOf(path), 'w');
     } catch (err) {
-      throw new SynxError('SYNX_IO', `cannot write ${path}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw writeError(path, err);
     }
     return new TextFileWriter(path, fd, Math.max(options.flushAt ?? 256 * 1024, 4096));
   }
@@ -151,27 +163,42 @@ export class TextFileWriter {
     this.#bytes += chunk.length;
   }
 
-  /** Flushes and closes the file. */
+  /** Flushes, closes the file and renames it onto its final name ({@link closeSync}). */
   // eslint-disable-next-line @typescript-eslint/require-await -- async so a failure rejects
   async close(): Promise<void> {
+    this.closeSync();
+  }
+
+  /**
+   * Flushes, closes and renames `<path>.partial` onto `path`. On failure the partial file is
+   * removed and a `SYNX_IO` error thrown. Closing a closed writer does nothing.
+   */
+  closeSync(): void {
+    const fd = this.#fd;
+    if (fd === undefined) {
+      return;
+    }
     try {
       this.flushSync();
-      const fd = this.#fd;
-      this.#fd = undefined;
-      if (fd !== undefined) {
-        closeSync(fd);
-      }
     } catch (err) {
       this.destroy();
-      throw err instanceof SynxError
-        ? err
-        : new SynxError('SYNX_IO', `cannot write ${this.path}: ${(err as Error).message}`, {
-            cause: err,
-          });
+      throw writeError(this.path, err);
+    }
+    this.#fd = undefined;
+    try {
+      closeSync(fd);
+      renameSync(this.partialPath, this.path);
+      this.#settled = true;
+    } catch (err) {
+      this.destroy(); // the descriptor is closed already: this removes the partial file
+      throw writeError(this.path, err);
     }
   }
 
-  /** Closes without flushing (after a failure). */
+  /**
+   * Closes without flushing (after a failure) and removes the partial file, best effort: the
+   * final name is never created.
+   */
   destroy(): void {
     const fd = this.#fd;
     this.#fd = undefined;
@@ -182,6 +209,15 @@ export class TextFileWriter {
       } catch {
         // already failing; the first error is the one reported
       }
+    }
+    if (this.#settled) {
+      return;
+    }
+    this.#settled = true;
+    try {
+      unlinkSync(this.partialPath);
+    } catch {
+      // best effort (it may be gone already)
     }
   }
 }

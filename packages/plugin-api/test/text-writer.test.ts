@@ -1,6 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SynxError } from '@synx/model';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TextFileWriter } from '../src/index.js';
 
@@ -75,11 +84,92 @@ describe('TextFileWriter (reused buffer, synchronous writes)', () => {
     }).toThrow(/cannot read .*missing\.spool/);
   });
 
-  it('destroy closes without writing what is buffered', async () => {
+  it('destroy closes without writing what is buffered and leaves no file', async () => {
     const path = join(dir, 'a.txt');
     const w = await TextFileWriter.open(path);
     w.append('kept?');
+    w.flushSync();
+    w.append('not kept');
     w.destroy();
-    expect(readFileSync(path, 'utf8')).toBe('');
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(`${path}.partial`)).toBe(false);
+    await w.close(); // closing a destroyed writer does nothing
+    expect(existsSync(path)).toBe(false);
   });
+});
+
+describe('TextFileWriter (atomic: the final name only ever holds a complete file)', () => {
+  it('writes to <path>.partial and renames it onto the path on close', async () => {
+    const path = join(dir, 'sub', 'out.txt');
+    const w = await TextFileWriter.open(path, { flushAt: 4096 });
+    expect(w.partialPath).toBe(`${path}.partial`);
+    w.append('x'.repeat(10_000));
+    w.flushSync();
+    expect(existsSync(path)).toBe(false);
+    expect(statSync(w.partialPath).size).toBe(10_000);
+    await w.close();
+    expect(readFileSync(path, 'utf8')).toBe('x'.repeat(10_000));
+    expect(existsSync(w.partialPath)).toBe(false);
+    w.destroy(); // after a successful close: nothing to remove
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('leaves a previous file untouched until the new one is complete', async () => {
+    const path = join(dir, 'out.txt');
+    writeFileSync(path, 'old');
+    const w = await TextFileWriter.open(path);
+    w.append('new');
+    w.flushSync();
+    expect(readFileSync(path, 'utf8')).toBe('old');
+    w.destroy();
+    expect(readFileSync(path, 'utf8')).toBe('old');
+    const again = await TextFileWriter.open(path);
+    again.append('new');
+    await again.close();
+    expect(readFileSync(path, 'utf8')).toBe('new');
+  });
+
+  it('a leftover .partial from a killed run is overwritten, not appended to', async () => {
+    const path = join(dir, 'out.txt');
+    writeFileSync(`${path}.partial`, 'half a file from before');
+    const w = await TextFileWriter.open(path);
+    w.append('whole');
+    await w.close();
+    expect(readFileSync(path, 'utf8')).toBe('whole');
+  });
+
+  it.runIf(existsSync('/dev/full'))(
+    'a failing write rejects with SYNX_IO (errno on the cause) and leaves no file',
+    async () => {
+      const path = join(dir, 'full.txt');
+      // The partial name points at /dev/full: every write fails with ENOSPC.
+      symlinkSync('/dev/full', `${path}.partial`);
+      const w = await TextFileWriter.open(path, { flushAt: 4096 });
+      const err = (() => {
+        try {
+          w.append('x'.repeat(100_000));
+          return undefined;
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(err).toBeInstanceOf(SynxError);
+      expect((err as SynxError).code).toBe('SYNX_IO');
+      expect((err as SynxError).message).toMatch(/cannot write .*full\.txt: ENOSPC/);
+      expect(((err as Error).cause as NodeJS.ErrnoException).code).toBe('ENOSPC');
+      w.destroy();
+      expect(existsSync(path)).toBe(false);
+      expect(existsSync(`${path}.partial`)).toBe(false);
+
+      symlinkSync('/dev/full', `${path}.partial`);
+      const w2 = await TextFileWriter.open(path);
+      await w2.write('small, buffered');
+      await expect(w2.close()).rejects.toMatchObject({
+        code: 'SYNX_IO',
+        cause: { code: 'ENOSPC' },
+      });
+      expect(existsSync(path)).toBe(false);
+      expect(existsSync(`${path}.partial`)).toBe(false);
+    },
+  );
 });
