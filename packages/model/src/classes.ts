@@ -105,7 +105,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * key order, classes in list order. A code configured for several tools appears once, at its
  * first position, with every tool listed.
  */
-export function classMapFromProjectConfiguration(configuration: unknown): ClassMap {
+export function classMapFromProjectConfiguration(
+  configuration: unknown,
+  /** Told of each part of the configuration that names no class (field path, why). */
+  onProblem?: (field: string, message: string) => void,
+): ClassMap {
   const entries: ClassEntry[] = [];
   const byCode = new Map<string, ClassEntry>();
   const classification = isRecord(configuration) ? configuration['classification'] : undefined;
@@ -113,12 +117,18 @@ export function classMapFromProjectConfiguration(configuration: unknown): ClassM
     return new ClassMap({ origin: 'project', entries });
   }
   for (const [tool, spec] of Object.entries(classification)) {
+    const at = `configuration.classification.${tool}`;
     const schema = isRecord(spec) ? spec['classification_schema'] : undefined;
     if (!Array.isArray(schema)) {
+      onProblem?.(
+        isRecord(spec) ? `${at}.classification_schema` : at,
+        `is ${schema === undefined ? 'missing' : Array.isArray(spec) ? 'a list' : typeof (isRecord(spec) ? schema : spec)}, not a list of classes: the ${tool} tool gets no classes from it`,
+      );
       continue;
     }
-    for (const raw of schema) {
+    for (const [i, raw] of schema.entries()) {
       if (!isRecord(raw)) {
+        onProblem?.(`${at}.classification_schema[${i}]`, 'is not a class object; ignored');
         continue;
       }
       const code =
@@ -128,6 +138,10 @@ export function classMapFromProjectConfiguration(configuration: unknown): ClassM
             ? raw['name']
             : undefined;
       if (code === undefined || code === '') {
+        onProblem?.(
+          `${at}.classification_schema[${i}].code`,
+          'names no class (no code or name); ignored',
+        );
         continue;
       }
       const existing = byCode.get(code);

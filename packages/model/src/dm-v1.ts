@@ -35,7 +35,13 @@ export const DM_ISSUE_CODES = {
   invalidGeometry: 'SYNX_DM_INVALID_GEOMETRY',
   unsupportedShape: 'SYNX_DM_UNSUPPORTED_SHAPE',
   noClass: 'SYNX_DM_NO_CLASS',
+  unknownMedia: 'SYNX_DM_UNKNOWN_MEDIA',
+  dangling: 'SYNX_DM_DANGLING_REFERENCE',
+  tooDeep: 'SYNX_DM_TOO_DEEP',
 } as const;
+
+/** The deepest nesting of lists and objects kept in an attribute value. */
+export const MAX_JSON_DEPTH = 64;
 
 /** The DM v1 tool codes synx understands, and the canonical kind each becomes. */
 export const DM_TOOLS: readonly string[] = [
@@ -264,6 +270,14 @@ class Converter {
     extra: Record<string, JsonValue>,
   ): Media {
     const media: Media = { id: mediaId, kind: mediaKindOf(mediaId), annotations: [], sections };
+    if (media.kind === 'unknown') {
+      this.issue(
+        DM_ISSUE_CODES.unknownMedia,
+        'warning',
+        `"${mediaId}" is not a DM v1 media id (a kind and a number, e.g. image_1): its annotations are kept only in raw JSON`,
+        { mediaId, field: `${sections[0] ?? 'annotations'}.${mediaId}`, action: 'kept' },
+      );
+    }
     const list = (name: string, value: JsonValue | undefined): JsonValue[] => {
       if (value === undefined || value === null) {
         return [];
@@ -284,7 +298,7 @@ class Converter {
       return value;
     };
 
-    const dataList = list('annotationsData', annotationsData[mediaId]);
+    const dataList = list('annotationsData', own(annotationsData, mediaId));
     const dataById = new Map<string, { entry: Record<string, JsonValue>; index: number }>();
     const orphans: JsonValue[] = [];
     dataList.forEach((entry, index) => {
@@ -324,9 +338,21 @@ class Converter {
     const consumed = new Set<string>();
     /** Where each annotation came from, for issues found once the groups are known. */
     const fieldOf = new Map<Annotation, string>();
-    const annList = list('annotations', annotations[mediaId]);
+    const seenIds = new Set<string>();
+    const annList = list('annotations', own(annotations, mediaId));
     annList.forEach((raw, index) => {
       const field = `annotations.${mediaId}[${index}]`;
+      if (isRecord(raw) && typeof raw['id'] === 'string' && raw['id'] !== '') {
+        if (seenIds.has(raw['id'])) {
+          this.issue(
+            DM_ISSUE_CODES.duplicateId,
+            'warning',
+            `two annotations share the id ${raw['id']}: both are kept, joined to the same geometry, and a group or relation naming the id means the first`,
+            { mediaId, annotationId: raw['id'], field: `${field}.id`, action: 'kept' },
+          );
+        }
+        seenIds.add(raw['id']);
+      }
       if (!isRecord(raw) || typeof raw['id'] !== 'string' || raw['id'] === '') {
         this.issue(
           DM_ISSUE_CODES.missingId,
@@ -345,7 +371,7 @@ class Converter {
       if (data !== undefined) {
         consumed.add(id);
       }
-      const ann = this.convertAnnotation(mediaId, raw, field, data, 'annotations');
+      const ann = this.convertAnnotation(mediaId, raw, field, data, 'annotations', index);
       if (ann !== undefined) {
         media.annotations.push(ann);
         fieldOf.set(ann, field);
@@ -372,7 +398,7 @@ class Converter {
       media.orphanData = orphans;
     }
 
-    list('relations', relations[mediaId]).forEach((raw, index) => {
+    list('relations', own(relations, mediaId)).forEach((raw, index) => {
       const field = `relations.${mediaId}[${index}]`;
       if (!isRecord(raw) || typeof raw['id'] !== 'string') {
         this.issue(DM_ISSUE_CODES.missingId, 'error', `relation ${index} has no id`, {
@@ -388,12 +414,13 @@ class Converter {
         field,
         { entry: raw, index },
         'relations',
+        index,
       );
       if (ann !== undefined) {
         media.annotations.push(ann);
       }
     });
-    list('annotationGroups', groups[mediaId]).forEach((raw, index) => {
+    list('annotationGroups', own(groups, mediaId)).forEach((raw, index) => {
       const field = `annotationGroups.${mediaId}[${index}]`;
       if (!isRecord(raw) || typeof raw['id'] !== 'string') {
         this.issue(DM_ISSUE_CODES.missingId, 'error', `annotation group ${index} has no id`, {
@@ -409,20 +436,68 @@ class Converter {
         field,
         { entry: raw, index },
         'annotationGroups',
+        index,
       );
       if (ann !== undefined) {
         media.annotations.push(ann);
       }
     });
     this.reportClassless(media, fieldOf);
-    if (mediaId in extra) {
-      media.extra = extra[mediaId];
+    this.reportDangling(media);
+    if (Object.hasOwn(extra, mediaId)) {
+      media.extra = own(extra, mediaId);
     }
     return media;
   }
 
+  /** Relations and groups that name an annotation the media does not have. */
+  reportDangling(media: Media): void {
+    let ids: Set<string> | undefined;
+    const missing = (id: string): boolean => {
+      ids ??= new Set(media.annotations.map((x) => x.id));
+      return !ids.has(id);
+    };
+    for (const a of media.annotations) {
+      if (a.kind === 'relation') {
+        for (const [end, key] of [
+          [a.from, 'annotationId'],
+          [a.to, 'targetAnnotationId'],
+        ] as const) {
+          if (missing(end)) {
+            this.issue(
+              DM_ISSUE_CODES.dangling,
+              'warning',
+              `relation ${a.id} names annotation ${end}, which ${media.id} does not have: formats that keep relations leave it out`,
+              {
+                mediaId: media.id,
+                annotationId: a.id,
+                field: dmFieldOf(media.id, a, key),
+                action: 'kept',
+              },
+            );
+          }
+        }
+      } else if (a.kind === 'group') {
+        const absent = [...groupMemberIds([a])].filter(missing);
+        if (absent.length > 0) {
+          this.issue(
+            DM_ISSUE_CODES.dangling,
+            'warning',
+            `group ${a.id} lists ${absent.length} annotation(s) ${media.id} does not have (${absent.slice(0, 3).join(', ')}): they are not part of the object`,
+            {
+              mediaId: media.id,
+              annotationId: a.id,
+              field: dmFieldOf(media.id, a, 'annotationList'),
+              action: 'kept',
+            },
+          );
+        }
+      }
+    }
+  }
+
   /**
-   * Objects (boxes, polygons, polylines, masks) that have no class and belong to no group that
+   * Objects (boxes, polygons, polylines, masks) and image labels that have no class and belong to no group that
    * could give them one: every format that numbers classes leaves them out, so each is named.
    */
   reportClassless(media: Media, fieldOf: ReadonlyMap<Annotation, string>): void {
@@ -430,7 +505,11 @@ class Converter {
     for (const a of media.annotations) {
       if (
         a.classCode !== null ||
-        (a.kind !== 'bbox' && a.kind !== 'polygon' && a.kind !== 'polyline' && a.kind !== 'mask')
+        (a.kind !== 'bbox' &&
+          a.kind !== 'polygon' &&
+          a.kind !== 'polyline' &&
+          a.kind !== 'mask' &&
+          a.kind !== 'classification')
       ) {
         continue;
       }
@@ -464,6 +543,7 @@ class Converter {
     field: string,
     data: { entry: Record<string, JsonValue>; index: number } | undefined,
     section: 'annotations' | 'relations' | 'annotationGroups',
+    index: number,
   ): Annotation | undefined {
     const id = raw['id'] as string;
     const tool = typeof raw['tool'] === 'string' ? raw['tool'] : '';
@@ -486,6 +566,14 @@ class Converter {
         const v = cls[k] as JsonValue;
         if (k === 'class' && typeof v === 'string') {
           classCode = v;
+        } else if (typeof v === 'object' && v !== null && nestedDeeperThan(v, MAX_JSON_DEPTH)) {
+          // Writers turn attributes into JSON text; a value this deep breaks every JSON tool.
+          this.issue(
+            DM_ISSUE_CODES.tooDeep,
+            'error',
+            `attribute "${k}" is nested more than ${MAX_JSON_DEPTH} levels deep; it is left out (kept only in raw JSON)`,
+            { ...at(), field: `${field}.classification.${k}`, action: 'dropped' },
+          );
         } else {
           putKey(attributes, k, v);
         }
@@ -564,6 +652,11 @@ class Converter {
         if (extra !== undefined) {
           ann.extra = extra;
         }
+      }
+      // Where it came from, so that later issues can name its DM field (see dmFieldOf).
+      ann.dmIndex = index;
+      if (section === 'annotations' && data !== undefined) {
+        ann.dataIndex = data.index;
       }
       return ann;
     };
@@ -1293,4 +1386,41 @@ function groupMemberIds(annotations: readonly Annotation[]): Set<string> {
     }
   }
   return out;
+}
+
+/**
+ * The DM v1 path of an annotation (of `media`), or of a field under it: under its
+ * `annotationsData` entry when it has one (`annotationsData.image_1[3].coordinate`), else under
+ * the annotation itself (`annotations.image_1[2]`, `relations.image_1[0]`). Falls back to the
+ * media's section when the annotation does not say where it came from.
+ */
+export function dmFieldOf(mediaId: string, a: Annotation, sub?: string): string {
+  const base =
+    a.dataIndex !== undefined
+      ? `annotationsData.${mediaId}[${a.dataIndex}]`
+      : `${a.section ?? 'annotations'}.${mediaId}${a.dmIndex === undefined ? '' : `[${a.dmIndex}]`}`;
+  return sub === undefined ? base : `${base}.${sub}`;
+}
+
+/** `obj[key]` when `obj` has it as its own property (never a prototype's, e.g. `__proto__`). */
+function own(obj: Record<string, JsonValue>, key: string): JsonValue | undefined {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
+/** True when `value` holds lists or objects nested more than `limit` levels (no recursion). */
+function nestedDeeperThan(value: JsonValue, limit: number): boolean {
+  const stack: [JsonValue, number][] = [[value, 1]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [v, depth] = next;
+    if (depth > limit) {
+      return true;
+    }
+    const children = Array.isArray(v) ? v : Object.values(v as Record<string, JsonValue>);
+    for (const c of children) {
+      if (typeof c === 'object' && c !== null) {
+        stack.push([c, depth + 1]);
+      }
+    }
+  }
+  return false;
 }

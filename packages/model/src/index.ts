@@ -37,6 +37,7 @@ export {
   DM_ISSUE_CODES,
   DM_TOOLS,
   convertDmV1,
+  dmFieldOf,
   mediaKindOf,
   toDmV1,
   type DmV1ConvertOptions,

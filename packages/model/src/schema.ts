@@ -93,6 +93,13 @@ const annotationBase = {
   dataExtra: z.record(z.string(), JsonValueSchema).optional(),
   /** True when the source had no `annotationsData` entry (possible for classifications). */
   noData: z.literal(true).optional(),
+  /**
+   * Index of the annotation in its DM v1 list (`annotations.<media>`, or `relations` /
+   * `annotationGroups` as `section` says), so that issues can name its field.
+   */
+  dmIndex: z.number().int().nonnegative().optional(),
+  /** Index of its `annotationsData.<media>` entry (its geometry), when it has one. */
+  dataIndex: z.number().int().nonnegative().optional(),
 };
 
 export const VertexSchema = z

@@ -68,10 +68,18 @@ export interface FolderClasses {
  * class codes found in the JSON files (one pass over them, nothing converted). Unreadable files
  * are skipped here; reading the item reports them.
  */
-export function folderClasses(folder: SynapseFolder, signal?: AbortSignal): FolderClasses {
+export function folderClasses(
+  folder: SynapseFolder,
+  signal?: AbortSignal,
+  /** Told of each part of project.json's configuration that names no class. */
+  onProblem?: (field: string, message: string) => void,
+): FolderClasses {
   const configuration = folder.project?.['configuration'];
   if (isRecord(configuration) && isRecord(configuration['classification'])) {
-    return { classes: classMapFromProjectConfiguration(configuration), origin: 'project' };
+    return {
+      classes: classMapFromProjectConfiguration(configuration, onProblem),
+      origin: 'project',
+    };
   }
   const found = new Map<string, Set<string>>();
   for (const entry of folder.entries) {

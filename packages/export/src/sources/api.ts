@@ -202,7 +202,14 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
         'the ground-truth version names no project: classes cannot be checked against a configuration',
     });
   }
-  const classes = classMapFromProjectConfiguration(project?.configuration);
+  const classes = classMapFromProjectConfiguration(project?.configuration, (field, message) => {
+    notes.push({
+      code: 'SYNX_CLASSES_INVALID',
+      severity: 'warning',
+      message: `the project's ${field} ${message}`,
+      field,
+    });
+  });
   const itemCount = await list.count();
   const title = project?.title ?? undefined;
   const target = options.target;

@@ -38,12 +38,20 @@ export async function openFolderSource(options: FolderSourceOptions): Promise<So
     ...(p.field === undefined ? {} : { field: p.field }),
     ...(p.severity === 'error' ? { action: 'dropped' as const } : {}),
   }));
-  const { classes, origin } = folderClasses(folder, options.signal);
+  const { classes, origin } = folderClasses(folder, options.signal, (field, message) => {
+    notes.push({
+      code: 'SYNX_CLASSES_INVALID',
+      severity: 'warning',
+      message: `project.json: ${field} ${message}`,
+      field: `project.json:${field}`,
+    });
+  });
   const keypointNames = classes.keypointNames();
   if (origin === 'discovered' && options.classMapGiven !== true) {
     notes.push({
       code: 'SYNX_CLASSES_DISCOVERED',
       severity: 'warning',
+      ...(folder.project === undefined ? {} : { field: 'project.json' }),
       message:
         folder.project === undefined
           ? `no project.json: the ${classes.size} classes are the names found in the data, sorted; their ids may change between exports when classes are added or removed (give --class-map to fix them)`
