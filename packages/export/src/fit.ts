@@ -1,11 +1,13 @@
 import { clampBox, clipPolygonToRect, polygonArea, rotatedBoxHull } from '@synx/geometry';
-import type { Annotation, Issue, Media } from '@synx/model';
+import { dmFieldOf, type Annotation, type Issue, type Media } from '@synx/model';
 
 /** An annotation the rule left out, and why (the pipeline accounts it as dropped). */
 export interface Unfit {
   readonly annotation: Annotation;
   readonly reason: string;
   readonly code: 'SYNX_GEOMETRY_OUTSIDE' | 'SYNX_GEOMETRY_EMPTY';
+  /** The DM v1 field of its geometry, e.g. `annotationsData.image_1[3].coordinate`. */
+  readonly field: string;
 }
 
 function overlaps(x: number, y: number, w: number, h: number, W: number, H: number): boolean {
@@ -33,17 +35,25 @@ export function fitToImage(media: Media, itemId: string, report: (issue: Issue) 
   const H = media.height;
   const sized = W !== undefined && H !== undefined;
   const unfit: Unfit[] = [];
+  const geometryField = (a: Annotation): string =>
+    dmFieldOf(media.id, a, a.kind === 'mask' ? 'pixel_indices' : 'coordinate');
   const outside = (a: Annotation): void => {
     unfit.push({
       annotation: a,
       reason: `outside the ${String(W)}×${String(H)} image`,
       code: 'SYNX_GEOMETRY_OUTSIDE',
+      field: geometryField(a),
     });
   };
   const empty = (a: Annotation, why: string): void => {
-    unfit.push({ annotation: a, reason: why, code: 'SYNX_GEOMETRY_EMPTY' });
+    unfit.push({
+      annotation: a,
+      reason: why,
+      code: 'SYNX_GEOMETRY_EMPTY',
+      field: geometryField(a),
+    });
   };
-  const clipped = (a: Annotation, field: string, what: string): void => {
+  const clipped = (a: Annotation, what: string): void => {
     report({
       code: 'SYNX_GEOMETRY_CLIPPED',
       severity: 'warning',
@@ -51,7 +61,7 @@ export function fitToImage(media: Media, itemId: string, report: (issue: Issue) 
       itemId,
       mediaId: media.id,
       annotationId: a.id,
-      field,
+      field: geometryField(a),
       action: 'clamped',
     });
   };
@@ -76,7 +86,7 @@ export function fitToImage(media: Media, itemId: string, report: (issue: Issue) 
             a.y = box.y;
             a.width = box.width;
             a.height = box.height;
-            clipped(a, 'coordinate', 'clipped to it');
+            clipped(a, 'clipped to it');
           }
         }
         break;
@@ -97,7 +107,7 @@ export function fitToImage(media: Media, itemId: string, report: (issue: Issue) 
           outside(a);
         } else {
           a.points = cut.map((p) => ('id' in p ? p : { x: p.x, y: p.y }));
-          clipped(a, 'coordinate', 'cut at the image border');
+          clipped(a, 'cut at the image border');
         }
         break;
       }
@@ -121,7 +131,7 @@ export function fitToImage(media: Media, itemId: string, report: (issue: Issue) 
             x: Math.min(Math.max(p.x, 0), W),
             y: Math.min(Math.max(p.y, 0), H),
           }));
-          clipped(a, 'coordinate', 'vertices outside moved onto its border');
+          clipped(a, 'vertices outside moved onto its border');
         }
         break;
       }
@@ -149,7 +159,7 @@ export function fitToImage(media: Media, itemId: string, report: (issue: Issue) 
           outside(a);
         } else if (beyond > 0) {
           a.pixelIndices = a.pixelIndices.filter((p) => p < limit);
-          clipped(a, 'pixel_indices', `${beyond} pixel(s) beyond it removed`);
+          clipped(a, `${beyond} pixel(s) beyond it removed`);
         }
         break;
       }

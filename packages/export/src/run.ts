@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
+  dmFieldOf,
   fileSystemError,
   INSTANCE_TOOLS,
   IssueCollector,
@@ -426,11 +427,37 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
     mediaKinds: [],
     ...(source.itemCount === undefined ? {} : { itemCount: source.itemCount }),
   };
+  /**
+   * A writer's issue about the item being written, with the field it did not name: the DM
+   * field of the annotation, else the media's file — every issue names item and field.
+   */
+  const withField = (issue: Issue): Issue => {
+    const e = current;
+    if (
+      issue.field !== undefined ||
+      issue.mediaId === undefined ||
+      e === undefined ||
+      e.item.id !== issue.itemId
+    ) {
+      return issue;
+    }
+    const m = e.item.media.find((x) => x.id === issue.mediaId);
+    if (m === undefined) {
+      return issue;
+    }
+    const a =
+      issue.annotationId === undefined
+        ? undefined
+        : m.annotations.find((x) => x.id === issue.annotationId);
+    return { ...issue, field: a === undefined ? (m.file?.name ?? m.id) : dmFieldOf(m.id, a) };
+  };
   const ctx: FormatContext = {
     apiVersion: PLUGIN_API_VERSION,
     signal,
     log: logger,
-    report,
+    report: (issue) => {
+      report(withField(issue));
+    },
     account: (o) => {
       stats.outcome(o.annotation.kind, o.outcome, o.reason, o.item.id);
       if (o.outcome === 'dropped' && o.quiet !== true) {
@@ -441,6 +468,11 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
           itemId: o.item.id,
           ...(o.media === undefined ? {} : { mediaId: o.media.id }),
           annotationId: o.annotation.id,
+          ...(o.field !== undefined
+            ? { field: o.field }
+            : o.media === undefined
+              ? {}
+              : { field: dmFieldOf(o.media.id, o.annotation) }),
           action: 'dropped',
         });
       }
@@ -569,6 +601,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
               outcome: 'dropped',
               reason: u.reason,
               code: u.code,
+              field: u.field,
             });
           }
         }

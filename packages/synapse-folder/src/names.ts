@@ -65,6 +65,13 @@ export function safeFileName(name: string, fallback = 'unnamed'): string {
   if (n === '' || /^[\s./\\]*$/.test(name)) {
     n = fallback;
   }
+  // No white space at the ends of the stem either ("space .jpg"): tools that read lists of
+  // stems (VOC ImageSets) strip it, and Windows drops it.
+  const parts = splitStem(n);
+  const stem = parts.stem.trim();
+  if (stem !== parts.stem) {
+    n = `${stem === '' ? fallback : stem}${parts.ext}`;
+  }
   if (Buffer.byteLength(n, 'utf8') > MAX_NAME_BYTES) {
     const { stem, ext } = splitStem(n);
     const keepExt = Buffer.byteLength(ext, 'utf8') <= 16 ? ext : '';

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, type Dirent } from 'node:fs';
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { SynxError, type Issue } from '@synx/model';
 import { splitStem } from './names.js';
@@ -213,7 +213,7 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
     }
     const code = (err as NodeJS.ErrnoException).code;
     throw new SynxError(
-      'SYNX_INVALID_INPUT',
+      code === 'EACCES' || code === 'EPERM' || code === 'EIO' ? 'SYNX_IO' : 'SYNX_INVALID_INPUT',
       code === 'ENOENT'
         ? `${root} is not a Synapse export folder: it has no json/ directory`
         : code === 'ENOTDIR'
@@ -321,27 +321,33 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
   }
 
   let project: Record<string, unknown> | undefined;
+  const projectPath = join(root, 'project.json');
   try {
-    const text = await readFile(join(root, 'project.json'), 'utf8');
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const outside = await linkOutside(projectPath, realRoot);
+    if (outside !== undefined) {
       throw new SynxError(
         'SYNX_INVALID_INPUT',
-        `${join(root, 'project.json')} does not hold a JSON object`,
+        `${projectPath} is a link to ${outside}, outside the folder; synx reads only files inside --from`,
+        { hint: 'copy the project file into the folder' },
       );
+    }
+    // Through the same reader as the items: regular files only (a FIFO never blocks), BOM dropped.
+    const text = readTextSync(projectPath);
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new SynxError('SYNX_INVALID_INPUT', `${projectPath} does not hold a JSON object`);
     }
     project = value as Record<string, unknown>;
   } catch (err) {
     if (err instanceof SynxError) {
       throw err;
     }
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') {
       throw new SynxError(
-        'SYNX_INVALID_INPUT',
-        `cannot read ${join(root, 'project.json')}: ${(err as Error).message}`,
-        {
-          cause: err,
-        },
+        code === 'EACCES' || code === 'EPERM' || code === 'EIO' ? 'SYNX_IO' : 'SYNX_INVALID_INPUT',
+        `cannot read ${projectPath}: ${(err as Error).message}`,
+        { cause: err },
       );
     }
   }
