@@ -37,4 +37,13 @@ export const VOC_REASONS = {
   emptyGroup: 'a group without boxes, polygons, masks or keypoints has nothing to draw',
   stemCollision:
     'another image of the export has the same file stem, and VOC names annotation files by stem',
+  longName:
+    'the class name is longer than XML readers accept in one text node (libxml2 and lxml stop at 10 MB)',
 } as const;
+
+/**
+ * The longest text synx writes in one XML text node. libxml2 (xmllint, lxml) refuses text nodes
+ * over 10,000,000 bytes unless told to accept huge documents; 1,000,000 characters stay below
+ * that in any encoding.
+ */
+export const MAX_XML_TEXT = 1_000_000;

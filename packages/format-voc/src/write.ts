@@ -27,7 +27,7 @@ import { outsideImage, toVocBox } from './coordinates.js';
 import { vocFieldsOf } from './fields.js';
 import { imageSetNames, TRAINVAL_PARTS, vocRoot } from './layout.js';
 import type { VocOptions } from './options.js';
-import { VOC_ISSUE_CODES, VOC_REASONS } from './codes.js';
+import { MAX_XML_TEXT, VOC_ISSUE_CODES, VOC_REASONS } from './codes.js';
 import { buildVocXml, type VocXmlObject } from './xml.js';
 
 /** An outcome waiting for its image's file to be written. */
@@ -229,8 +229,16 @@ class ImageObjects {
       return;
     }
     const { box: bndbox, clamped } = toVocBox(extent, w, h, this.#options.coordinates);
+    if (cls.code.length > MAX_XML_TEXT) {
+      dropRest(VOC_REASONS.longName);
+      return;
+    }
     const fields = vocFieldsOf(inst.attributes, this.#options.attr);
-    const attributes = fields.rest.filter((a) => rotation === undefined || a.name !== 'rotation');
+    // An attribute too long for one XML text node is left out (the object is still written).
+    const tooLong = fields.rest.filter((a) => a.value.length > MAX_XML_TEXT);
+    const attributes = fields.rest.filter(
+      (a) => (rotation === undefined || a.name !== 'rotation') && a.value.length <= MAX_XML_TEXT,
+    );
     if (rotation !== undefined) {
       attributes.push({ name: 'rotation', value: String(rotation) });
     }
@@ -244,9 +252,13 @@ class ImageObjects {
       bndbox,
     });
     for (const s of sources) {
-      const reasons = [s.reason, clamped ? VOC_REASONS.clamped : undefined].filter(
-        (r) => r !== undefined,
-      );
+      const reasons = [
+        s.reason,
+        clamped ? VOC_REASONS.clamped : undefined,
+        tooLong.length === 0
+          ? undefined
+          : `attribute ${tooLong.map((a) => a.name).join(', ')} left out: longer than XML readers accept in one text node`,
+      ].filter((r) => r !== undefined);
       settle(
         reasons.length === 0
           ? { annotation: s.a, outcome: 'written' }

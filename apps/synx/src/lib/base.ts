@@ -52,6 +52,15 @@ export function asSynxError(err: unknown): SynxError {
 
 /** Commands share error rendering: a message, a hint, and an exit code from the error's code. */
 export abstract class SynxCommand extends Command {
+  /**
+   * `--json` output as plain JSON. oclif's own colouring tokenizes the text with regular
+   * expressions that overflow the stack on a long string (a 10 MB class name) and slow down on
+   * large documents; machines need no colours.
+   */
+  override logJson(json: unknown): void {
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  }
+
   protected override async catch(raw: Error & { exitCode?: number }): Promise<unknown> {
     if (raw instanceof Errors.ExitError) {
       throw raw;
