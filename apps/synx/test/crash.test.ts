@@ -17,9 +17,9 @@ const home = mkdtempSync(join(root, 'home-'));
 const ITEMS = 2000;
 
 beforeAll(async () => {
-  // No polygons: the export has no issue, so synx-issues.jsonl (written by the pipeline, not by
-  // a format) is not part of the output.
-  await writeSyntheticFolder({ outDir: source, items: ITEMS, seed: 11, polygonShare: 0 });
+  // Grouped polygons make issues (YOLO detect keeps no outline, …), so synx-issues.jsonl —
+  // written by the pipeline, not by a format — is part of the output too.
+  await writeSyntheticFolder({ outDir: source, items: ITEMS, seed: 11, polygonShare: 0.2 });
 }, 120_000);
 
 interface Exit {

@@ -98,7 +98,6 @@ export interface JsonResponse<T> {
   readonly status: number;
 }
 
-
 /** Appends query parameters with repeated keys for arrays. */
 export function withParams(url: URL, params: QueryParams | undefined): URL {
   const out = new URL(url);

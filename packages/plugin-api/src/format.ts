@@ -84,6 +84,11 @@ export interface AnnotationOutcome {
   readonly code?: string;
   /** Do not also report a drop as an issue (it was reported already, e.g. an unknown class). */
   readonly quiet?: boolean;
+  /**
+   * The DM v1 field a drop is about (default: the annotation's own, e.g.
+   * `annotationsData.image_1[3]`; see model's `dmFieldOf`).
+   */
+  readonly field?: string;
 }
 
 /** What a format is given besides its input. */

@@ -53,11 +53,9 @@ export class TextFileWriter {
   static openSync(path: string, options: { flushAt?: number } = {}): TextFileWriter {
     let fd: number;
     try {
-      fd = openSync(path, 'w');
+      fd = openSync(partialPathOf(path), 'w');
     } catch (err) {
-      throw new SynxError('SYNX_IO', `cannot write ${path}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw writeError(path, err);
     }
     return new TextFileWriter(path, fd, Math.max(options.flushAt ?? 256 * 1024, 4096));
   }
