@@ -22,11 +22,12 @@ export { planExport, type ExportPlan, type PlanClass, type PlanTreatment } from 
 export { ISSUES_FILE, MANIFEST_FILE, writeManifest, type ExportManifest } from './manifest.js';
 export { ExportStats, type ExportCounts, type KindCounts, type OutcomeGroup } from './stats.js';
 export { NameAllocator } from './names.js';
-export { mapOrdered } from './concurrency.js';
+export { createLimiter, mapOrdered, type Limiter } from './concurrency.js';
+export { fitToImage, type Unfit } from './fit.js';
 export { featureOf, groupedIds } from './features.js';
 export { openFolderSource, type FolderSourceOptions } from './sources/folder.js';
 // The live-API pieces load the HTTP client: they are at `@synx/export/api`, so exporting a
 // local folder (and every CLI start) does not load it.
 export type { ApiSourceOptions, ExportTarget } from './sources/api.js';
-export { sizeImages } from './sources/media.js';
+export { sizeFromMeta, sizeImages, type SizeOptions } from './sources/media.js';
 export type { ItemReadOptions, Source, SourcedItem } from './sources/source.js';

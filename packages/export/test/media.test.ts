@@ -122,6 +122,44 @@ describe('image sizes from the API when URLs expire', () => {
   });
 });
 
+describe('image sizes from copies already on disk', () => {
+  it('a rerun reads the sizes of saved media from disk: no header request, the same labels', async () => {
+    // `src` has no sizes in its data-unit meta: the first run reads every header over HTTP.
+    const fake = await startFakeSynapse({ from: src, token: TOKEN, seed: 4 });
+    try {
+      const out = join(root, 'sizes-on-disk');
+      const request = {
+        source: {
+          kind: 'api' as const,
+          host: fake.url,
+          token: TOKEN,
+          target: 'assignment' as const,
+          project: fake.projectId,
+        },
+        format: yolo,
+        output: out,
+        media: {},
+      };
+      const first = await runExport(request);
+      expect(first.counts.unsizedImages).toBe(0);
+      const headerReads = (): number =>
+        fake.log.filter((e) => e.route === 'media' && e.range === 'bytes=0-16383').length;
+      expect(headerReads()).toBe(60);
+      const labels = hashes(join(out, 'labels'));
+      fake.log.length = 0;
+      // Every media request now fails: a header read would leave the image unsized.
+      fake.setFaults({ routes: { media: { serverError: 1, burst: 100, maxConsecutive: 100 } } });
+      const second = await runExport({ ...request, media: undefined, retry: { retries: 0 } });
+      expect(second.status).toBe('complete');
+      expect(second.counts.unsizedImages).toBe(0);
+      expect(fake.log.filter((e) => e.route === 'media')).toEqual([]);
+      expect(hashes(join(out, 'labels'))).toEqual(labels);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe('--save-original-files from the API', () => {
   let fake: FakeSynapse;
   const apiSrc = join(root, 'api-src');

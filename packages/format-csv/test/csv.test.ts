@@ -1106,8 +1106,16 @@ describe('CSV reader', () => {
       return rest;
     };
     const original = source[0]!.media[0]!.annotations.map((a) => {
-      // What the CSV keeps: kind, class, attributes, geometry.
-      const { tool: _t, classification: _c, label: _l, state: _s, ...rest } = a;
+      // What the CSV keeps: kind, class, attributes, geometry (not where the DM data had it).
+      const {
+        tool: _t,
+        classification: _c,
+        label: _l,
+        state: _s,
+        dmIndex: _i,
+        dataIndex: _d,
+        ...rest
+      } = a;
       return rest;
     });
     expect(items[0]!.media[0]!.annotations.map(strip)).toEqual(original);

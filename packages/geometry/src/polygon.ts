@@ -148,5 +148,9 @@ export function clipPolygonToRect<P extends Point>(
       break;
     }
   }
-  return out;
+  // A cut through a corner gives the corner twice: keep one.
+  return out.filter((p, i) => {
+    const prev = out[(i + out.length - 1) % out.length] as Point;
+    return out.length === 1 || p.x !== prev.x || p.y !== prev.y;
+  });
 }

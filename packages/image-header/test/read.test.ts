@@ -339,10 +339,11 @@ describe('readImageHeaderFromFile', () => {
       await expect(readImageHeaderFromFile(textPath)).rejects.toThrow(
         invalidInput(/notes\.txt is not a recognised image/),
       );
+      // a folder (or FIFO, socket, device) is refused as input, without a blocking read
       await expect(readImageHeaderFromFile(join(dir, 'folder.png'))).rejects.toThrow(
         expect.objectContaining({
-          code: 'SYNX_IO',
-          message: expect.stringContaining('folder.png') as string,
+          code: 'SYNX_INVALID_INPUT',
+          message: expect.stringContaining('folder.png is not a regular file') as string,
         }) as Error,
       );
     }

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, type Dirent } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { SynxError, type Issue } from '@synx/model';
 import { splitStem } from './names.js';
 
@@ -176,14 +176,8 @@ class Entry implements FolderEntry {
 export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
   const jsonDir = join(root, 'json');
   const problems: FolderProblem[] = [];
-  let realRoot: string;
-  try {
-    realRoot = await realpath(root);
-  } catch (err) {
-    throw new SynxError('SYNX_INVALID_INPUT', `cannot read ${root}: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
+  // The real path links are checked against (a missing root fails below, at json/).
+  const realRoot = await realpath(root).catch(() => resolve(root));
   let jsonNames: string[];
   try {
     const outside = await linkOutside(jsonDir, realRoot);
