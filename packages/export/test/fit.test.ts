@@ -9,7 +9,6 @@ import { yoloFormat } from '@synx/format-yolo';
 import { polygonArea } from '@synx/geometry';
 import { encodeJpeg } from '@synx/image-header';
 import type { Annotation, Issue, Media } from '@synx/model';
-import type { Format } from '@synx/plugin-api';
 import { SynapseFolderWriter } from '@synx/synapse-folder';
 import { describe, expect, it } from 'vitest';
 import { fitToImage, runExport } from '../src/index.js';
@@ -26,7 +25,7 @@ function media(annotations: Annotation[], width?: number, height?: number): Medi
     sections: ['annotations'],
     ...(width === undefined ? {} : { width }),
     ...(height === undefined ? {} : { height }),
-  } as Media;
+  };
 }
 
 describe('fitToImage', () => {
@@ -158,7 +157,7 @@ describe('every format treats a box outside its image the same way', () => {
       const out = join(root, id);
       const summary = await runExport({
         source: { kind: 'folder', dir: src },
-        format: format as unknown as Format<unknown>,
+        format: format,
         output: out,
       });
       expect(summary.status, id).toBe('complete');
@@ -182,9 +181,10 @@ describe('every format treats a box outside its image the same way', () => {
           y + bh,
         ]);
       } else if (id === 'csv') {
-        const rows = parseCsv(readFileSync(join(out, 'annotations.csv'), 'utf8'), {
-          columns: true,
-        }) as Record<string, string>[];
+        const rows = parseCsv<Record<string, string>>(
+          readFileSync(join(out, 'annotations.csv'), 'utf8'),
+          { columns: true },
+        );
         boxes[id] = rows
           .filter((r) => r['kind'] === 'bbox')
           .map((r) => ['xmin', 'ymin', 'xmax', 'ymax'].map((k) => Number(r[k])));
