@@ -3,8 +3,8 @@
 // and media exports in COCO and YOLO. Each run must end exit 0 with output byte-identical to
 // the fault-free run: a transient fault changes nothing in the output.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   startFakeSynapse,
   writeSyntheticFolder,
@@ -12,7 +12,7 @@ import {
   type FaultConfig,
 } from '@synx/fake-synapse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synx, tempDir } from './helpers.js';
+import { synx, tempDir, tree } from './helpers.js';
 
 const root = tempDir('fault-matrix');
 const TOKEN = 'fault-matrix-token-51c0';
@@ -59,34 +59,22 @@ const MODES = [
   { format: 'yolo', media: true },
 ] as const;
 
-const sha1 = (path: string): string => createHash('sha1').update(readFileSync(path)).digest('hex');
-
 /**
  * Every file of an export as path → hash; `data.yaml`'s `path:` line (the output folder) and
  * the manifest (run times, host) are left out, the manifest's counts compared on their own.
  */
 function snapshot(dir: string): Map<string, string> {
   const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) {
-        walk(p);
-        continue;
-      }
-      const rel = relative(dir, p);
-      if (rel === 'synx-export.json') {
-        continue;
-      }
-      if (rel === 'data.yaml') {
-        const text = readFileSync(p, 'utf8').replace(/^path: .*$/m, 'path: <output>');
-        out.set(rel, createHash('sha1').update(text).digest('hex'));
-        continue;
-      }
-      out.set(rel, sha1(p));
+  for (const [rel, bytes] of tree(dir)) {
+    if (rel === 'synx-export.json') {
+      continue;
     }
-  };
-  walk(dir);
+    const text =
+      rel === 'data.yaml'
+        ? Buffer.from(bytes.toString('utf8').replace(/^path: .*$/m, 'path: <output>'))
+        : bytes;
+    out.set(rel, createHash('sha1').update(text).digest('hex'));
+  }
   return out;
 }
 

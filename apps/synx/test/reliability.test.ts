@@ -1,37 +1,14 @@
 // Failures a user cannot see unless synx says so: plugins that break the contract, a full disk,
 // secrets in any of the places a token can come from.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeSynapse, type FakeSynapse } from '@synx/fake-synapse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, DEMO, isolatedEnv, synx, tempDir } from './helpers.js';
+import { BIN, DEMO, isolatedEnv, synx, tempDir, tree } from './helpers.js';
 
 const root = tempDir('cli-reliability');
 const STACK = /^\s+at .+:\d+:\d+\)?$/m;
-
-/** Every file under `dir`, as path → bytes. */
-function files(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) {
-        walk(p);
-      } else {
-        out.set(p, readFileSync(p));
-      }
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const manifestStatus = (out: string): string =>
   (JSON.parse(readFileSync(join(out, 'synx-export.json'), 'utf8')) as { status: string }).status;
@@ -226,8 +203,8 @@ describe('secrets never leave synx', () => {
       expect(text.includes('signature='), `${label}: ${name} signature`).toBe(false);
     }
     for (const dir of dirs) {
-      for (const [path, bytes] of files(dir)) {
-        if (path.includes('/.synapse/')) {
+      for (const [path, bytes] of existsSync(dir) ? tree(dir) : []) {
+        if (path.startsWith('.synapse/')) {
           continue; // the config file the user wrote holds the token by design
         }
         expect(bytes.includes(secret), `${label}: ${path}`).toBe(false);

@@ -405,21 +405,26 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
-/** Every file under `dir` with its bytes, keyed by relative path (for byte-level comparisons). */
-export function tree(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
+/** Every file under `dir` (absolute paths, in sorted order, folders walked depth first). */
+export function filesUnder(dir: string): string[] {
+  const out: string[] = [];
   const walk = (d: string): void => {
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
       if (statSync(p).isDirectory()) {
         walk(p);
       } else {
-        out.set(relative(dir, p), readFileSync(p));
+        out.push(p);
       }
     }
   };
   walk(dir);
   return out;
+}
+
+/** Every file under `dir` with its bytes, keyed by relative path (for byte-level comparisons). */
+export function tree(dir: string): Map<string, Buffer> {
+  return new Map(filesUnder(dir).map((p) => [relative(dir, p), readFileSync(p)]));
 }
 
 function instanceBox(inst: Instance): Box | undefined {

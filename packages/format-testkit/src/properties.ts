@@ -1,6 +1,6 @@
 // Property test of a format's writer: whatever the numbers of the geometry and the image sizes,
 // every file it writes loads in a strict parser and every annotation is accounted exactly once.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import {
@@ -12,7 +12,7 @@ import {
 } from '@synx/model';
 import type { AnnotationOutcome, Format } from '@synx/plugin-api';
 import { describe, expect, it } from 'vitest';
-import { runWriter, tempDir, type FixtureData } from './index.js';
+import { filesUnder, runWriter, tempDir, type FixtureData } from './index.js';
 
 /** One file a writer wrote, for a format's own strict check. */
 export interface WrittenFile {
@@ -257,22 +257,6 @@ export const hostileDatasets: fc.Arbitrary<FixtureData> = fc
     classes,
     keypointNames: [...PROPERTY_KEYPOINTS],
   }));
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) {
-        walk(p);
-      } else {
-        out.push(p);
-      }
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** A bare NaN or Infinity token anywhere in a text (the generated strings contain none). */
 const NON_FINITE_TOKEN = /(?<![A-Za-z])(?:NaN|Infinity)(?![A-Za-z])/;

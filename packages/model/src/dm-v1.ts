@@ -1,6 +1,6 @@
 import type { IssueReporter } from './issues.js';
 import { putKey } from './dm-json.js';
-import { coordinateProblem, MAX_PIXEL_INDEX } from './limits.js';
+import { coordinateProblem, MAX_COORDINATE, MAX_PIXEL_INDEX } from './limits.js';
 import type {
   Annotation,
   FileRef,
@@ -336,8 +336,6 @@ class Converter {
     });
 
     const consumed = new Set<string>();
-    /** Where each annotation came from, for issues found once the groups are known. */
-    const fieldOf = new Map<Annotation, string>();
     const seenIds = new Set<string>();
     const annList = list('annotations', own(annotations, mediaId));
     annList.forEach((raw, index) => {
@@ -374,7 +372,6 @@ class Converter {
       const ann = this.convertAnnotation(mediaId, raw, field, data, 'annotations', index);
       if (ann !== undefined) {
         media.annotations.push(ann);
-        fieldOf.set(ann, field);
       }
     });
 
@@ -442,7 +439,7 @@ class Converter {
         media.annotations.push(ann);
       }
     });
-    this.reportClassless(media, fieldOf);
+    this.reportClassless(media);
     this.reportDangling(media);
     if (Object.hasOwn(extra, mediaId)) {
       media.extra = own(extra, mediaId);
@@ -500,7 +497,7 @@ class Converter {
    * Objects (boxes, polygons, polylines, masks) and image labels that have no class and belong to no group that
    * could give them one: every format that numbers classes leaves them out, so each is named.
    */
-  reportClassless(media: Media, fieldOf: ReadonlyMap<Annotation, string>): void {
+  reportClassless(media: Media): void {
     let grouped: Set<string> | undefined;
     for (const a of media.annotations) {
       if (
@@ -517,7 +514,7 @@ class Converter {
       if (grouped.has(a.id)) {
         continue;
       }
-      const field = fieldOf.get(a) ?? `annotations.${media.id}`;
+      const field = `${a.section ?? 'annotations'}.${media.id}[${String(a.dmIndex)}]`;
       const cls = a.classification;
       // A `class` that is not a string stays among the attributes (the key is not an attribute).
       const value = Object.hasOwn(a.attributes, 'class') ? a.attributes['class'] : undefined;
@@ -592,7 +589,11 @@ class Converter {
       );
     }
 
-    const base: AnnotationBase = { id, tool, classCode, attributes };
+    // Where it came from, so that later issues can name its DM field (see dmFieldOf).
+    const base: AnnotationBase = { id, tool, classCode, attributes, dmIndex: index };
+    if (section === 'annotations' && data !== undefined) {
+      base.dataIndex = data.index;
+    }
     if (classificationForm !== undefined) {
       base.classification = classificationForm;
     }
@@ -652,11 +653,6 @@ class Converter {
         if (extra !== undefined) {
           ann.extra = extra;
         }
-      }
-      // Where it came from, so that later issues can name its DM field (see dmFieldOf).
-      ann.dmIndex = index;
-      if (section === 'annotations' && data !== undefined) {
-        ann.dataIndex = data.index;
       }
       return ann;
     };
@@ -743,6 +739,8 @@ interface AnnotationBase {
   tool: string;
   classCode: string | null;
   attributes: JsonObject;
+  dmIndex: number;
+  dataIndex?: number;
   label?: string[];
   state?: { isLocked?: boolean; isVisible?: boolean; isValid?: boolean; isDrawCompleted?: boolean };
   frameIndex?: number;
@@ -773,9 +771,11 @@ interface Vec3 {
 /** A usable coordinate (finite, within ±MAX_COORDINATE), or a "field reason" string. */
 function num(obj: Record<string, JsonValue>, key: string, path: string): number | string {
   const v = obj[key];
+  if (typeof v === 'number' && v <= MAX_COORDINATE && v >= -MAX_COORDINATE) {
+    return v; // finite and within the bound (NaN fails both tests)
+  }
   if (typeof v === 'number' && Number.isFinite(v)) {
-    const problem = coordinateProblem(v);
-    return problem === undefined ? v : `${path} ${problem}`;
+    return `${path} ${coordinateProblem(v) ?? 'is not usable'}`;
   }
   return `${path} is ${describe(v)}, not a finite number`;
 }

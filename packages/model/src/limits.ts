@@ -64,39 +64,54 @@ function indexProblem(v: unknown): string | undefined {
  * (ADR 0017); writers drop an annotation it flags and account for it with the reason.
  */
 export function geometryProblem(a: Annotation): GeometryProblem | undefined {
-  const check = (field: string, problem: string | undefined): GeometryProblem | undefined =>
+  // Runs for every annotation every writer sees: plain number tests first, words only on a find.
+  const at = (field: string, problem: string | undefined): GeometryProblem | undefined =>
     problem === undefined ? undefined : { field, reason: `${field} ${problem}` };
   switch (a.kind) {
     case 'bbox':
+      if (
+        usable(a.x) &&
+        usable(a.y) &&
+        usable(a.width) &&
+        a.width >= 0 &&
+        usable(a.height) &&
+        a.height >= 0 &&
+        (a.rotation === undefined || usable(a.rotation))
+      ) {
+        return undefined;
+      }
       return (
-        check('x', coordinateProblem(a.x)) ??
-        check('y', coordinateProblem(a.y)) ??
-        check('width', sizeProblem(a.width)) ??
-        check('height', sizeProblem(a.height)) ??
-        (a.rotation === undefined ? undefined : check('rotation', coordinateProblem(a.rotation)))
+        at('x', coordinateProblem(a.x)) ??
+        at('y', coordinateProblem(a.y)) ??
+        at('width', sizeProblem(a.width)) ??
+        at('height', sizeProblem(a.height)) ??
+        (a.rotation === undefined ? undefined : at('rotation', coordinateProblem(a.rotation)))
       );
     case 'keypoint':
-      return check('x', coordinateProblem(a.x)) ?? check('y', coordinateProblem(a.y));
+      return usable(a.x) && usable(a.y)
+        ? undefined
+        : (at('x', coordinateProblem(a.x)) ?? at('y', coordinateProblem(a.y)));
     case 'polygon':
-    case 'polyline':
-      for (let i = 0; i < a.points.length; i++) {
-        const p = a.points[i];
-        const found =
-          check(`points[${i}].x`, coordinateProblem(p?.x)) ??
-          check(`points[${i}].y`, coordinateProblem(p?.y));
-        if (found !== undefined) {
-          return found;
+    case 'polyline': {
+      const points = a.points;
+      for (let i = 0; i < points.length; i++) {
+        const p = points[i];
+        if (p === undefined || !usable(p.x) || !usable(p.y)) {
+          return (
+            at(`points[${i}].x`, coordinateProblem(p?.x)) ??
+            at(`points[${i}].y`, coordinateProblem(p?.y))
+          );
         }
       }
       return undefined;
+    }
     case 'mask':
     case 'point-segmentation': {
       const list = a.kind === 'mask' ? a.pixelIndices : a.points;
-      const name = a.kind === 'mask' ? 'pixelIndices' : 'points';
       for (let i = 0; i < list.length; i++) {
-        const found = check(`${name}[${i}]`, indexProblem(list[i]));
-        if (found !== undefined) {
-          return found;
+        const v = list[i];
+        if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_PIXEL_INDEX)) {
+          return at(`${a.kind === 'mask' ? 'pixelIndices' : 'points'}[${i}]`, indexProblem(v));
         }
       }
       return undefined;
@@ -104,7 +119,7 @@ export function geometryProblem(a: Annotation): GeometryProblem | undefined {
     case 'cuboid':
       for (const part of ['position', 'scale', 'rotation'] as const) {
         for (const axis of ['x', 'y', 'z'] as const) {
-          const found = check(`${part}.${axis}`, coordinateProblem(a[part][axis]));
+          const found = at(`${part}.${axis}`, coordinateProblem(a[part][axis]));
           if (found !== undefined) {
             return found;
           }
@@ -114,4 +129,9 @@ export function geometryProblem(a: Annotation): GeometryProblem | undefined {
     default:
       return undefined;
   }
+}
+
+/** A finite number within ±MAX_COORDINATE. */
+function usable(v: unknown): boolean {
+  return typeof v === 'number' && v <= MAX_COORDINATE && v >= -MAX_COORDINATE;
 }

@@ -146,7 +146,6 @@ export async function sizeImages(
     }
     let header: ImageHeader;
     const what = file.name ?? m.id;
-    const field = how.fileField?.(m) ?? what;
     try {
       const local = file.path ?? (how.onDisk === undefined ? undefined : how.onDisk(m));
       if (local !== undefined && (file.path !== undefined || usableCopy(local, m))) {
@@ -171,7 +170,7 @@ export async function sizeImages(
         message: `cannot read the size of ${what}: ${(err as Error).message}`,
         itemId,
         mediaId: m.id,
-        field,
+        field: how.fileField?.(m) ?? what,
       });
       continue;
     }
