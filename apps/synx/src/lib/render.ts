@@ -222,9 +222,11 @@ export function renderSummary(s: ExportSummary, relOutput: string): string {
     for (const f of m.failed.slice(0, 10)) {
       lines.push(`    missing ${f.file} (item ${f.itemId}): ${f.reason}`);
     }
-    if (m.failedCount > 0) {
+    // Files whose source gives nothing to fetch stay missing; the others a rerun fetches.
+    const retryable = m.failedCount - m.failed.filter((f) => f.code === 'no-source').length;
+    if (retryable > 0) {
       lines.push(
-        `    run the same command again to fetch only the ${n(m.failedCount)} missing file(s)`,
+        `    run the same command again to fetch only the ${n(retryable)} missing file(s)`,
       );
     }
   }

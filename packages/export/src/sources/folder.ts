@@ -111,8 +111,9 @@ async function readEntry(
   if (read.sizes !== false) {
     await sizeImages(item.media, entry.stem, issues, {
       signal: read.signal,
+      // The file at fault: the media file, or the item's JSON when it pairs with none.
       fileField: (m) =>
-        m.file?.path === undefined ? (m.file?.name ?? m.id) : relative(folder.root, m.file.path),
+        m.file?.path === undefined ? `json/${entry.stem}.json` : relative(folder.root, m.file.path),
     });
   }
   return { item, issues };

@@ -140,7 +140,7 @@ export async function sizeImages(
         message: `${m.id} has no file, so its size is unknown: formats with relative coordinates cannot place its annotations`,
         itemId,
         mediaId: m.id,
-        field: file?.name ?? m.id,
+        field: how.fileField?.(m) ?? file?.name ?? m.id,
       });
       continue;
     }
