@@ -658,6 +658,8 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
   const items = exportItems();
   /** Errors raised by synx's own stages keep their identity through the writer. */
   let stageError: unknown;
+  /** The writer closed the items (a `break` out of its loop) before their end. */
+  const reading = { closed: false };
   const guarded: AsyncIterable<ExportItem> = {
     [Symbol.asyncIterator]: () => ({
       next: async () => {
@@ -668,7 +670,10 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
           throw err;
         }
       },
-      return: async () => items.return(undefined),
+      return: async () => {
+        reading.closed = true;
+        return items.return(undefined);
+      },
     }),
   };
   const plugin = request.formatPackage;
@@ -690,7 +695,9 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       ),
       stalled.promise,
     ]);
-    if (!handed.all) {
+    // A writer may stop after the last item without asking for the end: ask once more. Only
+    // an item it never took is a failure.
+    if (!handed.all && (reading.closed || (await items.next()).done !== true)) {
       await items.return(undefined);
       throw new SynxError(
         'SYNX_PLUGIN_FAILED',
