@@ -10,7 +10,7 @@ export {
   type QueryParams,
   type SynapseClientOptions,
 } from './client.js';
-export { PagedList, type PageEntry } from './paged-list.js';
+export { PagedList, spreadPages, type PageEntry, type PageSample } from './paged-list.js';
 export { SynapseApiError, parseErrorBody, redact, type SynapseApiErrorDetails } from './errors.js';
 export {
   httpRequest,

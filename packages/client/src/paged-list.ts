@@ -17,6 +17,42 @@ interface Page<T> {
   readonly entries: PageEntry<T>[];
 }
 
+/** What {@link PagedList.sample} read: a few pages spread across the list. */
+export interface PageSample<T> {
+  /** The total the server reports (`count` of page 1). */
+  readonly count: number | undefined;
+  /** Items on page 1 (the page size the server used). */
+  readonly pageSize: number;
+  /** Pages in the list, when `count` is known (1 when page 1 has no `next`). */
+  readonly totalPages: number | undefined;
+  /** The items of the pages read, in page order. */
+  readonly entries: PageEntry<T>[];
+  /** The page numbers read (1-based, ascending); a page gone since page 1 (404) is left out. */
+  readonly pagesRead: number[];
+}
+
+/**
+ * `pages` page numbers out of `1 … last`, evenly spread and always including the first and the
+ * last: `1 + floor(i·(last−1)/(pages−1))`. Every page when `pages ≥ last`. Deterministic.
+ */
+export function spreadPages(pages: number, last: number): number[] {
+  const want = Math.max(1, Math.floor(pages));
+  if (last <= 0) {
+    return [];
+  }
+  if (want >= last) {
+    return Array.from({ length: last }, (_, i) => i + 1);
+  }
+  if (want === 1) {
+    return [1];
+  }
+  const out: number[] = [];
+  for (let i = 0; i < want; i++) {
+    out.push(1 + Math.floor((i * (last - 1)) / (want - 1)));
+  }
+  return out;
+}
+
 interface PagedListOptions {
   readonly schema: z.ZodType;
   readonly prefetch: number;
@@ -114,6 +150,80 @@ export class PagedList<T> implements AsyncIterable<T> {
   /** The total the server reports (`count`), fetching page 1 if needed (once). */
   async count(): Promise<number | undefined> {
     return (await this.#page1()).count;
+  }
+
+  /**
+   * Reads `pages` pages spread across the list, for estimates without reading everything.
+   *
+   * Page 1 is always read (reusing the page `count()` fetched). When `count` is known and the
+   * `next` link is page-numbered, the other pages are evenly spaced page numbers up to the last
+   * page (see {@link spreadPages}), fetched concurrently (at most `prefetch` in flight); a page that no longer exists (404: the
+   * list shrank) is skipped. Otherwise `next` links are followed for `pages` pages. When the list
+   * has at most `pages` pages, every page is read.
+   */
+  async sample(pages: number): Promise<PageSample<T>> {
+    const want = Math.max(1, Math.floor(pages));
+    const page1 = await this.#page1();
+    const pageSize = page1.entries.length;
+    const totalPages =
+      page1.next === undefined
+        ? 1
+        : page1.count !== undefined && pageSize > 0
+          ? Math.max(1, Math.ceil(page1.count / pageSize))
+          : undefined;
+    const entries: PageEntry<T>[] = [...page1.entries];
+    const pagesRead = [1];
+    if (page1.next === undefined || want === 1) {
+      return { count: page1.count, pageSize, totalPages, entries, pagesRead };
+    }
+    const ac = linkedSignal(this.#options.signal);
+    try {
+      const nextParsed = this.#client.url(page1.next);
+      if (totalPages !== undefined && pageNumberOf(nextParsed) === 2) {
+        const chosen = spreadPages(want, totalPages).filter((p) => p !== 1);
+        const fetched: (Page<T> | undefined)[] = [];
+        const fetchOne = async (i: number): Promise<void> => {
+          const u = new URL(nextParsed);
+          u.searchParams.set('page', String(chosen[i]));
+          try {
+            fetched[i] = await this.#fetch(u, ac.signal);
+          } catch (err) {
+            if (err instanceof SynxError && err.code === 'SYNX_NOT_FOUND') {
+              return; // the list shrank since page 1: that page is gone
+            }
+            ac.abort(); // no need to wait for the others
+            throw err;
+          }
+        };
+        // At most `prefetch` pages in flight, as when listing.
+        let cursor = 0;
+        const lane = async (): Promise<void> => {
+          while (cursor < chosen.length) {
+            await fetchOne(cursor++);
+          }
+        };
+        const lanes = Math.max(1, Math.min(this.#options.prefetch, chosen.length));
+        await Promise.all(Array.from({ length: lanes }, lane));
+        chosen.forEach((n, i) => {
+          const page = fetched[i];
+          if (page !== undefined) {
+            entries.push(...page.entries);
+            pagesRead.push(n);
+          }
+        });
+      } else {
+        let nextUrl: string | undefined = page1.next;
+        for (let n = 2; n <= want && nextUrl !== undefined; n++) {
+          const page = await this.#fetch(this.#client.url(nextUrl), ac.signal);
+          entries.push(...page.entries);
+          pagesRead.push(n);
+          nextUrl = page.next;
+        }
+      }
+    } finally {
+      ac.abort();
+    }
+    return { count: page1.count, pageSize, totalPages, entries, pagesRead };
   }
 
   /** Items with their raw JSON text, in server order. */
