@@ -29,6 +29,8 @@ export interface PageSample<T> {
   readonly entries: PageEntry<T>[];
   /** The page numbers read (1-based, ascending); a page gone since page 1 (404) is left out. */
   readonly pagesRead: number[];
+  /** True when every page of the list was read (the sample is the whole list). */
+  readonly complete: boolean;
 }
 
 /**
@@ -174,8 +176,10 @@ export class PagedList<T> implements AsyncIterable<T> {
     const entries: PageEntry<T>[] = [...page1.entries];
     const pagesRead = [1];
     if (page1.next === undefined || want === 1) {
-      return { count: page1.count, pageSize, totalPages, entries, pagesRead };
+      const complete = page1.next === undefined;
+      return { count: page1.count, pageSize, totalPages, entries, pagesRead, complete };
     }
+    let complete = false;
     const ac = linkedSignal(this.#options.signal);
     try {
       const nextParsed = this.#client.url(page1.next);
@@ -211,6 +215,7 @@ export class PagedList<T> implements AsyncIterable<T> {
             pagesRead.push(n);
           }
         });
+        complete = pagesRead.length === totalPages;
       } else {
         let nextUrl: string | undefined = page1.next;
         for (let n = 2; n <= want && nextUrl !== undefined; n++) {
@@ -219,11 +224,12 @@ export class PagedList<T> implements AsyncIterable<T> {
           pagesRead.push(n);
           nextUrl = page.next;
         }
+        complete = nextUrl === undefined;
       }
     } finally {
       ac.abort();
     }
-    return { count: page1.count, pageSize, totalPages, entries, pagesRead };
+    return { count: page1.count, pageSize, totalPages, entries, pagesRead, complete };
   }
 
   /** Items with their raw JSON text, in server order. */

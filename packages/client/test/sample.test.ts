@@ -66,6 +66,7 @@ describe('PagedList.sample against the fake backend (2,450 items, 25 pages)', ()
     expect(s.pageSize).toBe(100);
     expect(s.totalPages).toBe(25);
     expect(s.pagesRead).toEqual([1, 7, 13, 19, 25]);
+    expect(s.complete).toBe(false);
     expect(pagesServed().sort((a, b) => a - b)).toEqual([1, 7, 13, 19, 25]);
     // 4 full pages and the last one (50 items), in page order
     expect(s.entries).toHaveLength(450);
@@ -120,6 +121,7 @@ describe('PagedList.sample against the fake backend (2,450 items, 25 pages)', ()
     c.close();
     expect(all.pagesRead).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     expect(all.entries).toHaveLength(2450);
+    expect(all.complete).toBe(true);
     expect(pagesServed()).toHaveLength(25);
   });
 });
@@ -178,8 +180,20 @@ describe('PagedList.sample fallbacks', () => {
     expect(got.count).toBeUndefined();
     expect(got.totalPages).toBeUndefined();
     expect(got.pagesRead).toEqual([1, 2, 3]);
+    expect(got.complete).toBe(false);
     expect(got.entries.map((e) => e.value.id)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(s.seen).toHaveLength(3);
+  });
+
+  it('without a count, a list shorter than the sample is complete', async () => {
+    const s = await server(25, 'no-count');
+    const c = client(8, s.url);
+    const got = await c.listAssignments({ project: 1 }).sample(5);
+    c.close();
+    await s.close();
+    expect(got.pagesRead).toEqual([1, 2, 3]);
+    expect(got.entries).toHaveLength(25);
+    expect(got.complete).toBe(true);
   });
 
   it('with links that are not page-numbered follows next', async () => {
@@ -203,6 +217,7 @@ describe('PagedList.sample fallbacks', () => {
     expect(got.totalPages).toBe(10);
     // asked for 1, 4, 7, 10; page 10 answered 404
     expect(got.pagesRead).toEqual([1, 4, 7]);
+    expect(got.complete).toBe(false);
     expect(got.entries.map((e) => e.value.id)).toEqual([
       ...Array.from({ length: 10 }, (_, i) => i + 1),
       ...Array.from({ length: 10 }, (_, i) => i + 31),

@@ -18,7 +18,16 @@ export {
   type MissingMedia,
 } from './media.js';
 export { itemLabels, SplitPlanner, type SplitRequest, type SplitSummary } from './splits.js';
-export { planExport, type ExportPlan, type PlanClass, type PlanTreatment } from './plan.js';
+export {
+  DEFAULT_SAMPLE_PAGES,
+  planExport,
+  type ExportPlan,
+  type PlanClass,
+  type PlanOptions,
+  type PlanProgress,
+  type PlanTreatment,
+  type PlanValueCount,
+} from './plan.js';
 export { ISSUES_FILE, MANIFEST_FILE, writeManifest, type ExportManifest } from './manifest.js';
 export { ExportStats, type ExportCounts, type KindCounts, type OutcomeGroup } from './stats.js';
 export { NameAllocator } from './names.js';
@@ -30,4 +39,11 @@ export { openFolderSource, type FolderSourceOptions } from './sources/folder.js'
 // local folder (and every CLI start) does not load it.
 export type { ApiSourceOptions, ExportTarget } from './sources/api.js';
 export { sizeFromMeta, sizeImages, type SizeOptions } from './sources/media.js';
-export type { ItemReadOptions, Source, SourcedItem } from './sources/source.js';
+export {
+  FOLDER_SAMPLE_ITEMS,
+  type ItemReadOptions,
+  type SampleSpec,
+  type Source,
+  type SourcedItem,
+  type SourceSample,
+} from './sources/source.js';

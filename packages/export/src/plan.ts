@@ -1,11 +1,51 @@
 import { setMaxListeners } from 'node:events';
-import { IssueCollector, type ClassMap, type IssueSummary, type MediaKind } from '@synx/model';
+import {
+  IssueCollector,
+  type ClassMap,
+  type IssueSummary,
+  type Item,
+  type JsonValue,
+  type MediaKind,
+} from '@synx/model';
 import { parseFormatOptions, type AnnotationFeature, type KindTreatment } from '@synx/plugin-api';
 import { featureOf, groupedIds } from './features.js';
 import { defaultOutput, openSource, resolveClasses, type ExportRequest } from './run.js';
-import { SplitPlanner, type SplitSummary } from './splits.js';
+import type { Source, SourcedItem, SourceSample } from './sources/source.js';
+import { SplitPlanner, type SplitRequest, type SplitSummary } from './splits.js';
 import { countImage, type ImageCounts } from './stats.js';
 import { resolve } from 'node:path';
+
+/** Pages an API sample reads by default: page 1 plus 4 evenly spread ones. */
+export const DEFAULT_SAMPLE_PAGES = 5;
+
+/** How {@link planExport} reads the source. */
+export interface PlanOptions {
+  /**
+   * Read every item: exact counts and split previews (stratified splits and `groupBy` need it).
+   * Default false: a sample (a few pages spread across an API list, or every k-th file of a
+   * folder of more than 2,000 items).
+   */
+  readonly full?: boolean | undefined;
+  /** Pages an API sample reads (page 1 plus evenly spread ones). Default 5. */
+  readonly samplePages?: number | undefined;
+  /** Items a folder sample reads at most. Default 2,000 (`FOLDER_SAMPLE_ITEMS`). */
+  readonly sampleItems?: number | undefined;
+  /** Told how far the reading is: every 100 items and at the end. */
+  readonly onProgress?: ((progress: PlanProgress) => void) | undefined;
+}
+
+/** How far {@link planExport} has read. */
+export interface PlanProgress {
+  readonly items: number;
+  /** Items the source holds, when known. */
+  readonly total?: number;
+}
+
+/** A value of the items' `status` or `tags`, with how many items carry it. */
+export interface PlanValueCount {
+  readonly value: string;
+  readonly count: number;
+}
 
 /** One line of "what the format does with what the source holds". */
 export interface PlanTreatment {
@@ -29,7 +69,21 @@ export interface ExportPlan {
   readonly project: Awaited<ReturnType<typeof openSource>>['project'];
   readonly format: { readonly id: string; readonly title: string; readonly options: unknown };
   readonly output: string;
+  /**
+   * Items the export would read: counted when every item was read (`sampled.exact`), else the
+   * total the source reports (the list's `count`, the folder's files).
+   */
   readonly items: number;
+  /**
+   * What was read: `items` of `of`. When not `exact`, every count below (images, media kinds,
+   * annotations, classes, statuses, tags, issues) is as found in the `items` sampled items, not
+   * scaled; split item counts are estimates for the whole source.
+   */
+  readonly sampled: {
+    readonly items: number;
+    readonly of: number | undefined;
+    readonly exact: boolean;
+  };
   readonly images: number;
   readonly emptyImages: number;
   readonly orientedImages: number;
@@ -40,6 +94,10 @@ export interface ExportPlan {
   readonly classes: PlanClass[];
   /** Class codes found in the data that the class map does not hold, with counts. */
   readonly unknownClasses: { code: string; count: number }[];
+  /** Items per `status` (API sources), most frequent first. */
+  readonly statuses: PlanValueCount[];
+  /** Items per tag (API sources), most frequent first. */
+  readonly tags: PlanValueCount[];
   /** Every feature present, with what the format does with it. */
   readonly treatments: PlanTreatment[];
   /** Features the format converts lossily or drops (a subset of `treatments`). */
@@ -52,14 +110,20 @@ export interface ExportPlan {
 }
 
 /**
- * Reads the source once and reports what an export would do, writing nothing. Image headers are
- * read for folder sources (cheap, local) and skipped for the API (sizes are read during the
- * export).
+ * Reports what an export would do, writing nothing. By default it reads a sample spread across
+ * the source (see {@link PlanOptions}): the item total is the source's, the other counts are
+ * those of the sampled items and `sampled` says so. With `full` (or when the sample is every
+ * item) it reads everything and every count is exact. Image headers are read for folder sources
+ * (cheap, local; in a sample only for the sampled items) and skipped for the API (sizes are read
+ * during the export).
  */
-export async function planExport(request: ExportRequest): Promise<ExportPlan> {
+export async function planExport(
+  request: ExportRequest,
+  options: PlanOptions = {},
+): Promise<ExportPlan> {
   const format = request.format;
-  const options = await parseFormatOptions(format, request.formatOptions ?? {});
-  const description = format.describe(options);
+  const formatOptions = await parseFormatOptions(format, request.formatOptions ?? {});
+  const description = format.describe(formatOptions);
   if (request.signal !== undefined) {
     // Every request in flight (items, header reads) listens to this one signal.
     setMaxListeners(1000, request.signal);
@@ -67,11 +131,8 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
   const source = await openSource(request);
   try {
     const { classes, isKnownClass } = resolveClasses(source, request.classMap);
-    const splits = new SplitPlanner(
-      request.split,
-      source,
-      classes.entries.map((e) => e.code),
-    );
+    const classOrder = classes.entries.map((e) => e.code);
+    const splits = new SplitPlanner(request.split, source, classOrder);
     const issues = new IssueCollector({ keep: 50 });
     for (const note of source.notes) {
       issues.report(note);
@@ -80,7 +141,10 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
     const mediaKinds: Partial<Record<MediaKind, number>> = {};
     const classCounts = new Map<string, number>();
     const unknown = new Map<string, number>();
+    const statuses = new Map<string, number>();
+    const tags = new Map<string, number>();
     let items = 0;
+    let read = 0;
     const imageCounts: ImageCounts = {
       images: 0,
       emptyImages: 0,
@@ -88,11 +152,30 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
       unsizedImages: 0,
     };
     const readSizes = request.source.kind === 'folder';
-    for await (const sourced of source.items({
-      signal: request.signal,
-      isKnownClass,
-      sizes: readSizes,
-    })) {
+    const readOptions = { signal: request.signal, isKnownClass, sizes: readSizes };
+    const sample: SourceSample | undefined =
+      options.full === true || source.sample === undefined
+        ? undefined
+        : await source.sample(
+            {
+              pages: options.samplePages ?? DEFAULT_SAMPLE_PAGES,
+              ...(options.sampleItems === undefined ? {} : { items: options.sampleItems }),
+            },
+            readOptions,
+          );
+    const exact = sample === undefined || sample.complete;
+    const total = sample?.of ?? source.itemCount;
+    const progress = (): void => {
+      options.onProgress?.({ items: read, ...(total === undefined ? {} : { total }) });
+    };
+    const sampledItems: Item[] = [];
+    const stream: AsyncIterable<SourcedItem> | Iterable<SourcedItem> =
+      sample?.items ?? source.items(readOptions);
+    for await (const sourced of stream) {
+      read++;
+      if (read % 100 === 0) {
+        progress();
+      }
       for (const i of sourced.issues) {
         issues.report(i);
       }
@@ -101,7 +184,17 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
         continue;
       }
       items++;
-      splits.observe(item);
+      if (exact) {
+        splits.observe(item);
+      } else {
+        sampledItems.push(item);
+      }
+      if (item.status !== undefined) {
+        statuses.set(item.status, (statuses.get(item.status) ?? 0) + 1);
+      }
+      for (const tag of new Set((item.tags ?? []).map(tagLabel))) {
+        tags.set(tag, (tags.get(tag) ?? 0) + 1);
+      }
       for (const media of item.media) {
         mediaKinds[media.kind] = (mediaKinds[media.kind] ?? 0) + 1;
         if (media.kind === 'image') {
@@ -133,6 +226,7 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
         }
       }
     }
+    progress();
     const treatments: PlanTreatment[] = (
       Object.entries(annotations) as [AnnotationFeature, number][]
     )
@@ -145,8 +239,13 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
           reason: `${format.title} cannot hold ${feature} annotations`,
         },
       }));
-    splits.seal();
-    const split = splits.summary();
+    let split: SplitSummary | undefined;
+    if (exact) {
+      splits.seal();
+      split = splits.summary();
+    } else {
+      split = estimatedSplit(request.split, source, classOrder, sampledItems, total, read);
+    }
     const notes: string[] = [];
     if (!readSizes) {
       notes.push(
@@ -156,15 +255,16 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
     const { images, emptyImages, orientedImages } = imageCounts;
     if (orientedImages > 0) {
       notes.push(
-        `${orientedImages} image(s) carry an EXIF orientation: sizes and coordinates are those of the image as displayed (EXIF applied); loaders that ignore EXIF (PIL without ImageOps.exif_transpose) see them rotated`,
+        `${orientedImages} image(s)${exact ? '' : ' of the sampled items'} carry an EXIF orientation: sizes and coordinates are those of the image as displayed (EXIF applied); loaders that ignore EXIF (PIL without ImageOps.exif_transpose) see them rotated`,
       );
     }
     return {
       source: source.info,
       project: source.project,
-      format: { id: format.id, title: format.title, options },
+      format: { id: format.id, title: format.title, options: formatOptions },
       output: resolve(request.output ?? defaultOutput(source.name)),
-      items,
+      items: exact ? items : (total ?? items),
+      sampled: { items: read, of: exact ? read : total, exact },
       images,
       emptyImages,
       orientedImages,
@@ -175,6 +275,8 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
       unknownClasses: [...unknown]
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([code, count]) => ({ code, count })),
+      statuses: valueCounts(statuses),
+      tags: valueCounts(tags),
       treatments,
       losses: treatments.filter((t) => t.treatment.action !== 'keep'),
       layout: description.layout(splits.names()),
@@ -185,6 +287,110 @@ export async function planExport(request: ExportRequest): Promise<ExportPlan> {
   } finally {
     source.close();
   }
+}
+
+/** A tag as text: its name, else its id, else its JSON. */
+function tagLabel(tag: JsonValue): string {
+  if (typeof tag === 'string') {
+    return tag;
+  }
+  if (typeof tag === 'number' || typeof tag === 'boolean') {
+    return String(tag);
+  }
+  if (tag !== null && typeof tag === 'object' && !Array.isArray(tag)) {
+    const name = tag['name'] ?? tag['title'];
+    if (typeof name === 'string') {
+      return name;
+    }
+    const id = tag['id'];
+    if (typeof id === 'string' || typeof id === 'number') {
+      return String(id);
+    }
+  }
+  return JSON.stringify(tag);
+}
+
+function valueCounts(counts: ReadonlyMap<string, number>): PlanValueCount[] {
+  return [...counts]
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([value, count]) => ({ value, count }));
+}
+
+/**
+ * The split preview from a sample: items per split for the whole source — the sampled items'
+ * hash splits scaled up (plain `--split`, ground-truth categories), or the shares of the total
+ * where the split is decided over every item (`stratify`, `groupBy`). No per-class counts: they
+ * need every item.
+ */
+function estimatedSplit(
+  request: SplitRequest | undefined,
+  source: Source,
+  classOrder: readonly string[],
+  items: readonly Item[],
+  total: number | undefined,
+  read: number,
+): SplitSummary | undefined {
+  const planner = new SplitPlanner(request, source, classOrder);
+  if (planner.mode === 'none') {
+    return undefined;
+  }
+  const byShares = planner.mode === 'stratified' || request?.groupBy !== undefined;
+  const whole = total ?? items.length;
+  const sampled = new Map<string, number>();
+  if (!byShares) {
+    for (const item of items) {
+      planner.observe(item); // ground-truth categories seen, for the split names
+      const split = planner.splitOf(item);
+      if (split !== undefined) {
+        sampled.set(split, (sampled.get(split) ?? 0) + 1);
+      }
+    }
+  }
+  const base = planner.summary();
+  if (base === undefined) {
+    return undefined;
+  }
+  const ratios = base.ratios;
+  const counts = base.names.map((name, j) => {
+    const share = ratios?.[j];
+    if (byShares) {
+      return Math.round((share ?? 0) * whole);
+    }
+    const seen = sampled.get(name) ?? 0;
+    // A split the sample missed gets its share rather than a false "empty".
+    return seen === 0 && share !== undefined && share > 0
+      ? Math.round(share * whole)
+      : items.length === 0
+        ? 0
+        : Math.round((seen * whole) / items.length);
+  });
+  const of =
+    total === undefined
+      ? `${String(read)} sampled items`
+      : `${String(read)} of ${String(total)} items`;
+  const notes = [...base.notes];
+  if (planner.mode === 'stratified') {
+    notes.push(
+      `a stratified split is solved over every item: the counts shown are the shares of the total, not the split itself (read every item, --full, for it)`,
+    );
+  }
+  if (request?.groupBy !== undefined) {
+    notes.push(
+      `--group-by keeps groups together, which moves the shares: the counts shown are the shares of the total (read every item, --full, for the groups and the actual split)`,
+    );
+  }
+  notes.push(
+    `items per split are estimated from ${of}; exact per-split class counts need every item (--full)`,
+  );
+  const { groups: _groups, ungrouped: _ungrouped, ...rest } = base;
+  return {
+    ...rest,
+    items: counts,
+    classes: [],
+    maxDeviation: undefined,
+    empty: base.names.filter((_, j) => counts[j] === 0),
+    notes,
+  };
 }
 
 function planClasses(classes: ClassMap, counts: ReadonlyMap<string, number>): PlanClass[] {

@@ -18,6 +18,8 @@ export interface FakeSidecar {
   readonly dataUnitMeta?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Assignment status per stem (default `completed`). */
   readonly status?: Readonly<Record<string, string>>;
+  /** Tags of the assignment and task per stem (default none), served as given. */
+  readonly tags?: Readonly<Record<string, readonly unknown[]>>;
   /**
    * `file_name_original` served per stem instead of the media file's name — to test names a
    * server could send (`../../etc/passwd`, `a/b\\c.jpg`); the bytes are still the stem's file.
@@ -37,6 +39,7 @@ export interface FakeUnit {
   readonly gtCategory: 'train' | 'validation' | 'test';
   readonly meta: Record<string, unknown>;
   readonly status: string;
+  readonly tags: readonly unknown[];
   /** The `file_name_original` served (the media name unless the sidecar overrides it). */
   readonly fileName: string | undefined;
 }
@@ -137,6 +140,7 @@ export class FakeDataset {
           ...(sidecar.dataUnitMeta?.[entry.stem] ?? {}),
         },
         status: sidecar.status?.[entry.stem] ?? 'completed',
+        tags: sidecar.tags?.[entry.stem] ?? [],
         fileName: sidecar.fileNames?.[entry.stem] ?? mediaName,
       };
     });

@@ -241,7 +241,7 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
       project: dataset.projectId,
       task: { id: unit.taskId },
       status: unit.status,
-      tags: [],
+      tags: unit.tags,
       user: 1,
       file: file ?? null,
       files: file === undefined ? {} : { [dataset.specName(unit)]: file },
@@ -256,7 +256,7 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
       id: unit.taskId,
       project: dataset.projectId,
       status: unit.status,
-      tags: [],
+      tags: unit.tags,
       assignment: expand.includes('assignment')
         ? { id: unit.assignmentIds[0] }
         : unit.assignmentIds[0],

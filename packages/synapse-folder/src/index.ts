@@ -1,6 +1,7 @@
 // Public surface of @synx/synapse-folder.
 export {
   openSynapseFolder,
+  spreadEntries,
   type FolderEntry,
   type FolderProblem,
   type SynapseFolder,

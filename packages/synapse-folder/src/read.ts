@@ -458,3 +458,20 @@ async function listFiles(
   }
   return { names, refused };
 }
+
+/**
+ * A deterministic spread of at most `limit` entries for estimates: every k-th entry of the
+ * (stem-sorted) list from the first on, with k = ⌈n / limit⌉. All of them when n ≤ limit.
+ */
+export function spreadEntries<T>(entries: readonly T[], limit: number): T[] {
+  const max = Math.max(1, Math.floor(limit));
+  if (entries.length <= max) {
+    return [...entries];
+  }
+  const k = Math.ceil(entries.length / max);
+  const out: T[] = [];
+  for (let i = 0; i < entries.length; i += k) {
+    out.push(entries[i] as T);
+  }
+  return out;
+}

@@ -8,6 +8,7 @@ import {
   openSynapseFolder,
   safeFileName,
   splitStem,
+  spreadEntries,
   SynapseFolderWriter,
 } from '../src/index.js';
 
@@ -90,6 +91,25 @@ describe('openSynapseFolder', () => {
     ).rejects.toMatchObject({
       code: 'SYNX_INVALID_INPUT',
     });
+  });
+});
+
+describe('spreadEntries', () => {
+  const list = Array.from({ length: 10 }, (_, i) => `s${String(i)}`);
+  it('takes every k-th entry from the first, at most limit', () => {
+    expect(spreadEntries(list, 5)).toEqual(['s0', 's2', 's4', 's6', 's8']);
+    expect(spreadEntries(list, 4)).toEqual(['s0', 's3', 's6', 's9']);
+    expect(spreadEntries(list, 3)).toEqual(['s0', 's4', 's8']);
+    expect(spreadEntries(list, 1)).toEqual(['s0']);
+  });
+  it('takes all of a list no longer than the limit, and is deterministic', () => {
+    expect(spreadEntries(list, 10)).toEqual(list);
+    expect(spreadEntries(list, 2000)).toEqual(list);
+    const big = Array.from({ length: 100_000 }, (_, i) => i);
+    const a = spreadEntries(big, 2000);
+    expect(a).toHaveLength(2000);
+    expect(a.slice(0, 3)).toEqual([0, 50, 100]);
+    expect(spreadEntries(big, 2000)).toEqual(a);
   });
 });
 

@@ -23,7 +23,7 @@ import {
 } from '@synx/model';
 import { splitStem } from '@synx/synapse-folder';
 import { sizeFromMeta } from './media.js';
-import type { ItemReadOptions, Source, SourcedItem } from './source.js';
+import type { ItemReadOptions, SampleSpec, Source, SourcedItem, SourceSample } from './source.js';
 
 /** The three things Synapse can export. */
 export type ExportTarget = 'assignment' | 'task' | 'ground_truth';
@@ -193,6 +193,9 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
         ? client.listAssignments({ project: options.project, ...filter }, call)
         : client.listTasks({ project: options.project, ...filter }, call);
   }
+  // Page 1 (the item count) is fetched while the project is.
+  const counted = list.count();
+  counted.catch(() => undefined);
   const project = projectId === undefined ? undefined : await client.getProject(projectId, call);
   if (project === undefined) {
     notes.push({
@@ -210,7 +213,7 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
       field,
     });
   });
-  const itemCount = await list.count();
+  const itemCount = await counted;
   const title = project?.title ?? undefined;
   const target = options.target;
   const sourceKind: SourceKind = target;
@@ -310,6 +313,16 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
     return { item, issues };
   };
 
+  const listAgain = (signal: AbortSignal | undefined): PagedList<Row> =>
+    (target === 'ground_truth'
+      ? client.listGroundTruthEvents({ version: options.gtVersion ?? '', ...filter }, { signal })
+      : target === 'assignment'
+        ? client.listAssignments({ project: options.project ?? '', ...filter }, { signal })
+        : client.listTasks(
+            { project: options.project ?? '', ...filter },
+            { signal },
+          )) as PagedList<Row>;
+
   let first = true;
   return {
     info: {
@@ -344,22 +357,7 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
         : `project_${String(projectId)}`),
     items: (read: ItemReadOptions) => {
       // The first pass reuses the page `count()` fetched; later passes list again.
-      const pages = first
-        ? list
-        : ((target === 'ground_truth'
-            ? client.listGroundTruthEvents(
-                { version: options.gtVersion ?? '', ...filter },
-                { signal: read.signal },
-              )
-            : target === 'assignment'
-              ? client.listAssignments(
-                  { project: options.project ?? '', ...filter },
-                  { signal: read.signal },
-                )
-              : client.listTasks(
-                  { project: options.project ?? '', ...filter },
-                  { signal: read.signal },
-                )) as PagedList<Row>);
+      const pages = first ? list : listAgain(read.signal);
       first = false;
       return (async function* (): AsyncGenerator<SourcedItem> {
         for await (const entry of pages.entries()) {
@@ -367,6 +365,16 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
           yield toItem(entry, read);
         }
       })();
+    },
+    sample: async (spec: SampleSpec, read: ItemReadOptions): Promise<SourceSample> => {
+      // Reuses the page `count()` fetched while it is fresh (before any full pass).
+      const s = await (first ? list : listAgain(read.signal)).sample(spec.pages);
+      throwIfAborted(read.signal);
+      return {
+        items: s.entries.map((entry) => toItem(entry, read)),
+        of: s.count,
+        complete: s.complete,
+      };
     },
     refreshFile: async (item, media, signal) =>
       pick(await freshFiles(item.dataUnit?.id, item.id, signal), media),

@@ -4,12 +4,20 @@ import {
   folderClasses,
   folderItem,
   openSynapseFolder,
+  spreadEntries,
   unreadableEntryIssue,
   type FolderEntry,
   type SynapseFolder,
 } from '@synx/synapse-folder';
 import { sizeImages } from './media.js';
-import type { ItemReadOptions, Source, SourcedItem } from './source.js';
+import {
+  FOLDER_SAMPLE_ITEMS,
+  type ItemReadOptions,
+  type SampleSpec,
+  type Source,
+  type SourcedItem,
+  type SourceSample,
+} from './source.js';
 
 /** Options of {@link openFolderSource}. */
 export interface FolderSourceOptions {
@@ -74,6 +82,7 @@ export async function openFolderSource(options: FolderSourceOptions): Promise<So
     notes,
     name: basename(dir),
     items: (read: ItemReadOptions) => folderItems(folder, read),
+    sample: (spec: SampleSpec, read: ItemReadOptions) => folderSample(folder, spec, read),
     close: () => undefined,
   };
 }
@@ -87,6 +96,25 @@ async function* folderItems(
     throwIfAborted(read.signal);
     yield await readEntry(folder, entry, read);
   }
+}
+
+/** Every k-th JSON file of the sorted list (all of them up to the sample size). */
+async function folderSample(
+  folder: SynapseFolder,
+  spec: SampleSpec,
+  read: ItemReadOptions,
+): Promise<SourceSample> {
+  const chosen = spreadEntries(folder.entries, spec.items ?? FOLDER_SAMPLE_ITEMS);
+  const items: SourcedItem[] = [];
+  for (const entry of chosen) {
+    throwIfAborted(read.signal);
+    items.push(await readEntry(folder, entry, read));
+  }
+  return {
+    items,
+    of: folder.entries.length,
+    complete: chosen.length === folder.entries.length,
+  };
 }
 
 async function readEntry(

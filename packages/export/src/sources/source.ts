@@ -20,6 +20,27 @@ export interface ItemReadOptions {
   readonly sizes?: boolean | undefined;
 }
 
+/** How much of a source to read for an estimate. */
+export interface SampleSpec {
+  /** API sources: pages read (page 1 plus evenly spread ones). */
+  readonly pages: number;
+  /** Folder sources: items read at most (default {@link FOLDER_SAMPLE_ITEMS}). */
+  readonly items?: number | undefined;
+}
+
+/** Items a folder sample reads at most: a folder with no more items is read whole (exact). */
+export const FOLDER_SAMPLE_ITEMS = 2000;
+
+/** A sample of a source's items. */
+export interface SourceSample {
+  /** The items read, in source order. */
+  readonly items: SourcedItem[];
+  /** How many items the source holds (the list's `count`, the folder's entries), when known. */
+  readonly of: number | undefined;
+  /** True when the sample is every item (then counts from it are exact). */
+  readonly complete: boolean;
+}
+
 /** An opened data source: the header facts plus a re-readable item stream. */
 export interface Source {
   readonly info: SourceInfo;
@@ -34,6 +55,11 @@ export interface Source {
   /** A name for the default output folder (`synapse_export_<name>`). */
   readonly name: string;
   items(options: ItemReadOptions): AsyncIterable<SourcedItem>;
+  /**
+   * A deterministic sample spread across the items, for estimates (the export plan). Sources
+   * without it are read whole.
+   */
+  sample?(spec: SampleSpec, options: ItemReadOptions): Promise<SourceSample>;
   /**
    * A fresh reference (newly signed URL) to a media file whose URL expired, or undefined when
    * the source cannot give one. API sources only.
