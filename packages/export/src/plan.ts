@@ -226,7 +226,9 @@ export async function planExport(
         }
       }
     }
-    progress();
+    if (read % 100 !== 0 || read === 0) {
+      progress();
+    }
     const treatments: PlanTreatment[] = (
       Object.entries(annotations) as [AnnotationFeature, number][]
     )
