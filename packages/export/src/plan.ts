@@ -366,24 +366,25 @@ function estimatedSplit(
         ? 0
         : Math.round((seen * whole) / items.length);
   });
+  const fmt = (v: number): string => v.toLocaleString('en-US');
   const of =
-    total === undefined
-      ? `${String(read)} sampled items`
-      : `${String(read)} of ${String(total)} items`;
+    total === undefined ? `${fmt(read)} sampled items` : `${fmt(read)} of ${fmt(total)} items`;
   const notes = [...base.notes];
   if (planner.mode === 'stratified') {
     notes.push(
-      `a stratified split is solved over every item: the counts shown are the shares of the total, not the split itself (read every item, --full, for it)`,
+      `a stratified split is solved over every item: the counts shown are the shares of ${fmt(whole)} items; the split itself and its per-split class counts need every item (--full)`,
     );
   }
   if (request?.groupBy !== undefined) {
     notes.push(
-      `--group-by keeps groups together, which moves the shares: the counts shown are the shares of the total (read every item, --full, for the groups and the actual split)`,
+      `--group-by keeps groups together, which moves the shares: the counts shown are the shares of ${fmt(whole)} items; the groups, the split and its per-split class counts need every item (--full)`,
     );
   }
-  notes.push(
-    `items per split are estimated from ${of}; exact per-split class counts need every item (--full)`,
-  );
+  if (!byShares) {
+    notes.push(
+      `items per split are estimated from ${of}; exact per-split class counts need every item (--full)`,
+    );
+  }
   const { groups: _groups, ungrouped: _ungrouped, ...rest } = base;
   return {
     ...rest,

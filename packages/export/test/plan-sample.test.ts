@@ -162,7 +162,7 @@ describe('planExport against the API: sampled by default, full on request', () =
     expect(sampled.split?.mode).toBe('hash');
     expect(sampled.split?.classes).toEqual([]);
     expect(sampled.split?.notes.join(' ')).toContain(
-      'items per split are estimated from 500 of 1000 items',
+      'items per split are estimated from 500 of 1,000 items',
     );
     const est = sampled.split?.items ?? [];
     const exact = full.split?.items ?? [];
@@ -180,7 +180,10 @@ describe('planExport against the API: sampled by default, full on request', () =
     const strat = await planExport(request({ split: { ratios, stratify: true } }));
     expect(strat.split?.mode).toBe('stratified');
     expect(strat.split?.items).toEqual([800, 100, 100]);
-    expect(strat.split?.notes.join(' ')).toContain('a stratified split is solved over every item');
+    expect(strat.split?.notes.join(' ')).toContain(
+      'a stratified split is solved over every item: the counts shown are the shares of 1,000 items',
+    );
+    expect(strat.split?.classes).toEqual([]);
     const grouped = await planExport(request({ split: { ratios, groupBy: 'video' } }));
     expect(grouped.split?.items).toEqual([800, 100, 100]);
     expect(grouped.split?.groups).toBeUndefined();

@@ -120,6 +120,11 @@ Exit codes: 0 complete, 2 invalid or missing input, 3 auth, 4 not found, 5 netwo
         'JSON object of extra list filters sent to Synapse, e.g. {"status":"completed"}.',
     }),
     'dry-run': Flags.boolean({ description: 'Print the plan and write nothing.' }),
+    full: Flags.boolean({
+      description:
+        'With --dry-run: read every item for exact counts and split previews (progress shown).',
+      dependsOn: ['dry-run'],
+    }),
     split: Flags.string({
       description:
         'Split into train/val[/test] by shares, e.g. 0.8/0.1/0.1 (or 80/10/10). Each item’s split is a seeded hash of its data unit: stable when the project grows.',
@@ -350,7 +355,22 @@ Exit codes: 0 complete, 2 invalid or missing input, 3 auth, 4 not found, 5 netwo
     };
     try {
       if (flags['dry-run']) {
-        const plan = await planExport(request);
+        const progressLine = process.stderr.isTTY && !this.jsonEnabled();
+        const plan = await planExport(request, {
+          full: flags.full,
+          ...(flags.full && progressLine
+            ? {
+                onProgress: (p: { items: number; total?: number }) => {
+                  process.stderr.write(
+                    `\r\u001b[Kread ${n(p.items)}${p.total === undefined ? '' : ` of ${n(p.total)}`} items`,
+                  );
+                },
+              }
+            : {}),
+        });
+        if (flags.full && progressLine) {
+          process.stderr.write('\r\u001b[K');
+        }
         if (!this.jsonEnabled()) {
           this.log(renderPlan(plan));
         }

@@ -71,7 +71,7 @@ export function renderSplit(split: SplitSummary, indent = '  '): string[] {
   const how =
     split.mode === 'ground-truth'
       ? "the ground-truth version's categories"
-      : `${split.mode === 'stratified' ? 'stratified' : 'seeded hash'}, seed ${String(split.seed ?? 0)}${split.groupBy === undefined ? '' : `, grouped by ${split.groupBy} (${n(split.groups ?? 0)} groups)`}`;
+      : `${split.mode === 'stratified' ? 'stratified' : 'seeded hash'}, seed ${String(split.seed ?? 0)}${split.groupBy === undefined ? '' : `, grouped by ${split.groupBy}${split.groups === undefined ? '' : ` (${n(split.groups)} groups)`}`}`;
   lines.push(`${indent}split        ${how}`);
   split.names.forEach((name, j) => {
     const items = split.items[j] ?? 0;
@@ -103,25 +103,49 @@ export function renderSplit(split: SplitSummary, indent = '  '): string[] {
   return lines;
 }
 
+/** "N of M items" of a sampled plan, for the line that says the counts are estimates. */
+function sampledOf(plan: ExportPlan): string {
+  const s = plan.sampled;
+  return s.of === undefined
+    ? `${n(s.items)} items (total unknown)`
+    : `${n(s.items)} of ${n(s.of)} items`;
+}
+
 /** The `--dry-run` plan as text. */
 export function renderPlan(plan: ExportPlan): string {
   const lines: string[] = [];
+  const exact = plan.sampled.exact;
+  // Counts of a sample are those of the sampled items, never scaled: say so where they show.
+  const inSample = exact ? '' : ` (in ${n(plan.sampled.items)} sampled items)`;
   lines.push('Plan (dry run — nothing is written)');
   lines.push(`  source       ${describeSource(plan.source, plan.project)}`);
   lines.push(`  format       ${plan.format.title} (${plan.format.id}) → ${plan.output}`);
+  if (!exact) {
+    lines.push(
+      `  counts       estimated from ${sampledOf(plan)} (sampled; --dry-run --full for exact counts)`,
+    );
+  }
   lines.push(
-    `  items        ${n(plan.items)} (${plural(plan.images, 'image')}, ${n(plan.emptyImages)} without objects${plan.orientedImages > 0 ? `, ${n(plan.orientedImages)} EXIF-rotated` : ''})`,
+    exact
+      ? `  items        ${n(plan.items)} (${plural(plan.images, 'image')}, ${n(plan.emptyImages)} without objects${plan.orientedImages > 0 ? `, ${n(plan.orientedImages)} EXIF-rotated` : ''})`
+      : `  items        ${n(plan.items)}; in ${n(plan.sampled.items)} sampled items: ${plural(plan.images, 'image')}, ${n(plan.emptyImages)} without objects${plan.orientedImages > 0 ? `, ${n(plan.orientedImages)} EXIF-rotated` : ''}`,
   );
   const media = Object.entries(plan.mediaKinds).filter(([k]) => k !== 'image');
   if (media.length > 0) {
-    lines.push(`  other media  ${media.map(([k, v]) => `${k} ${n(v)}`).join(' · ')}`);
+    lines.push(`  other media  ${media.map(([k, v]) => `${k} ${n(v)}`).join(' · ')}${inSample}`);
   }
   lines.push(
-    `  annotations  ${kindList(Object.fromEntries(Object.entries(plan.annotations).sort(([a], [b]) => (a < b ? -1 : 1))))}`,
+    `  annotations  ${kindList(Object.fromEntries(Object.entries(plan.annotations).sort(([a], [b]) => (a < b ? -1 : 1))))}${inSample}`,
   );
+  if (plan.statuses.length > 0) {
+    lines.push(`  statuses     ${valueList(plan.statuses)}${inSample}`);
+  }
+  if (plan.tags.length > 0) {
+    lines.push(`  tags         ${valueList(plan.tags)}${inSample}`);
+  }
   const used = plan.classes.filter((c) => c.count > 0);
   lines.push(
-    `  classes      ${n(plan.classes.length)} ${classOrigin(plan.classOrigin)}; ${n(used.length)} used`,
+    `  classes      ${n(plan.classes.length)} ${classOrigin(plan.classOrigin)}; ${n(used.length)} used${inSample}`,
   );
   for (const c of plan.classes.slice(0, 30)) {
     lines.push(
@@ -133,13 +157,15 @@ export function renderPlan(plan: ExportPlan): string {
   }
   if (plan.unknownClasses.length > 0) {
     lines.push(
-      `  not in the class map (no id; dropped from formats that need one): ${plan.unknownClasses.map((u) => `${u.code} ${n(u.count)}`).join(' · ')}`,
+      `  not in the class map (no id; dropped from formats that need one): ${plan.unknownClasses.map((u) => `${u.code} ${n(u.count)}`).join(' · ')}${inSample}`,
     );
   }
   if (plan.losses.length === 0) {
-    lines.push(`  ${plan.format.title} holds everything the source has.`);
+    lines.push(
+      `  ${plan.format.title} holds everything the source has${exact ? '' : ' (as far as the sample shows)'}.`,
+    );
   } else {
-    lines.push(`  what ${plan.format.title} cannot hold as is:`);
+    lines.push(`  what ${plan.format.title} cannot hold as is${inSample}:`);
     for (const l of plan.losses) {
       const t = l.treatment;
       lines.push(
@@ -160,13 +186,22 @@ export function renderPlan(plan: ExportPlan): string {
   }
   if (plan.issues.errors + plan.issues.warnings > 0) {
     lines.push(
-      `  issues       ${plural(plan.issues.errors, 'error')}, ${plural(plan.issues.warnings, 'warning')}`,
+      `  issues       ${plural(plan.issues.errors, 'error')}, ${plural(plan.issues.warnings, 'warning')}${inSample}`,
     );
     for (const c of plan.issues.byCode.slice(0, 10)) {
       lines.push(`    ${c.severity} ${c.code} ×${n(c.count)}: ${c.example}`);
     }
   }
   return lines.join('\n');
+}
+
+/** `value count · value count`, the ten most frequent, then how many more. */
+function valueList(values: readonly { value: string; count: number }[]): string {
+  const shown = values.slice(0, 10).map((v) => `${v.value} ${n(v.count)}`);
+  if (values.length > 10) {
+    shown.push(`… ${n(values.length - 10)} more`);
+  }
+  return shown.join(' · ');
 }
 
 function sum(counts: KindCounts): number {
