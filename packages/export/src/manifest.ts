@@ -8,6 +8,7 @@ import {
   type JsonValue,
   type SourceInfo,
 } from '@synx/model';
+import type { OutputFile } from '@synx/plugin-api';
 import type { MediaSummary } from './media.js';
 import type { SplitSummary } from './splits.js';
 import type { ExportCounts, OutcomeGroup } from './stats.js';
@@ -17,7 +18,12 @@ export const MANIFEST_FILE = 'synx-export.json';
 /** Every issue of the export, one JSON object per line, in item order. */
 export const ISSUES_FILE = 'synx-issues.jsonl';
 
-/** `synx-export.json`: what was exported, how, and what happened to every annotation. */
+/**
+ * `synx-export.json`: what was exported, how, and what happened to every annotation.
+ *
+ * Schema rules: `manifestVersion` stays 1 while fields are only added (readers ignore fields
+ * they do not know); renaming, removing or changing the meaning of a field bumps it.
+ */
 export interface ExportManifest {
   synx: { version: string; manifestVersion: 1 };
   /**
@@ -42,7 +48,14 @@ export interface ExportManifest {
      */
     treatments: Record<string, JsonValue>;
   };
-  classes: { origin: string; entries: Pick<ClassEntry, 'index' | 'id' | 'code' | 'name'>[] };
+  /**
+   * The class map; each class with `annotations`: the source annotations of that class that
+   * reached the output (written or converted; groups not counted).
+   */
+  classes: {
+    origin: string;
+    entries: (Pick<ClassEntry, 'index' | 'id' | 'code' | 'name'> & { annotations: number })[];
+  };
   keypointNames: string[];
   /** How items were split (mode, seed, ratios, items and classes per split); null when not split. */
   split: SplitSummary | null;
@@ -53,6 +66,11 @@ export interface ExportManifest {
   dropped: OutcomeGroup[];
   issues: IssueSummary & { file?: string };
   files: number;
+  /**
+   * What the writer says it wrote, file (or folder) by folder, with its counts (paths relative
+   * to the output folder); empty when the format does not say.
+   */
+  outputs: OutputFile[];
   /** Timings and dates. Differs between runs. */
   run: {
     startedAt: string;

@@ -30,6 +30,7 @@ import {
   type FormatContext,
   type FormatDescription,
   type Logger,
+  type OutputFile,
 } from '@synx/plugin-api';
 import { splitStem } from '@synx/synapse-folder';
 import { ISSUES_FILE, MANIFEST_FILE, writeManifest, type ExportManifest } from './manifest.js';
@@ -95,8 +96,12 @@ export interface ExportRequest {
 /** Progress events (the CLI renders them; libraries never print). */
 export interface ExportProgress {
   readonly phase: 'open' | 'split' | 'read' | 'write' | 'finish';
+  /** Items read so far (in the `split` phase: items looked at). */
   readonly items: number;
+  /** Items the source holds, when it says (a folder, an API list's count). */
   readonly total: number | undefined;
+  /** Source annotations handed to the format so far (0 before the `write` phase). */
+  readonly annotations: number;
 }
 
 /** What `runExport` returns. */
@@ -112,6 +117,7 @@ export interface ExportSummary {
   readonly status: 'complete' | 'incomplete';
   readonly source: ExportManifest['source'];
   readonly project: ExportManifest['project'];
+  /** The class map, each class with the annotations of it that reached the output. */
   readonly classes: ExportManifest['classes'];
   readonly counts: ExportCounts;
   readonly converted: OutcomeGroup[];
@@ -120,6 +126,13 @@ export interface ExportSummary {
   /** The first issues (up to 20), for display. */
   readonly firstIssues: Issue[];
   readonly files: number;
+  /**
+   * What the writer says it wrote, file by file (or folder by folder) with counts; empty when
+   * the format does not say.
+   */
+  readonly outputs: readonly OutputFile[];
+  /** How the format's usual consumer loads the result (the format's `loadHint`), if it says. */
+  readonly loadHint: string | undefined;
   /** How the items were split; undefined when not split. */
   readonly split: SplitSummary | undefined;
   /** What `--save-original-files` did; undefined without it. */
@@ -260,7 +273,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
   const policy = retryPolicy(request.retry);
   const format = request.format;
   const progress = request.onProgress;
-  progress?.({ phase: 'open', items: 0, total: undefined });
+  progress?.({ phase: 'open', items: 0, total: undefined, annotations: 0 });
 
   const options = await parseFormatOptions(format, request.formatOptions ?? {});
   const description = format.describe(options);
@@ -295,7 +308,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
           splits.observe(sourced.item);
           seen++;
           if (progress !== undefined && seen % 1000 === 0) {
-            progress({ phase: 'split', items: seen, total: source.itemCount });
+            progress({ phase: 'split', items: seen, total: source.itemCount, annotations: 0 });
           }
         }
       }
@@ -331,6 +344,11 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
   const missingMedia: MissingMedia[] = [];
   let mediaResult: MediaSummary | undefined;
   let files = 0;
+  let outputs: OutputFile[] = [];
+  /** Annotations of each class that reached the output (written or converted), groups aside. */
+  const perClass = new Map<string, number>();
+  /** Source annotations handed to the writer so far, for progress. */
+  let annotationsIn = 0;
   const manifestOf = (
     status: ExportManifest['status'],
     failure: unknown,
@@ -366,6 +384,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
           ...(e.id === undefined ? {} : { id: e.id }),
           code: e.code,
           name: e.name,
+          annotations: perClass.get(e.code) ?? 0,
         })),
       },
       keypointNames: [...source.keypointNames],
@@ -376,6 +395,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       dropped: groups.filter((g) => g.outcome === 'dropped'),
       issues: { ...issues.summary(), ...(issues.total > 0 ? { file: ISSUES_FILE } : {}) },
       files,
+      outputs,
       run: {
         startedAt,
         finishedAt: new Date(finished).toISOString(),
@@ -460,6 +480,10 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
     },
     account: (o) => {
       stats.outcome(o.annotation.kind, o.outcome, o.reason, o.item.id);
+      const code = o.annotation.classCode;
+      if (o.outcome !== 'dropped' && code !== null && o.annotation.kind !== 'group') {
+        perClass.set(code, (perClass.get(code) ?? 0) + 1);
+      }
       if (o.outcome === 'dropped' && o.quiet !== true) {
         report({
           code: o.code ?? 'SYNX_FORMAT_DROPPED',
@@ -577,6 +601,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       stats.counts.items++;
       for (const m of item.media) {
         const passes = kinds === 'all' || kinds.has(m.kind);
+        annotationsIn += m.annotations.length;
         for (const a of m.annotations) {
           stats.in(a.kind);
           if (!passes) {
@@ -636,7 +661,12 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       const now = Date.now();
       if (progress !== undefined && now - lastProgress > 100) {
         lastProgress = now;
-        progress({ phase: 'write', items: stats.counts.items, total: source.itemCount });
+        progress({
+          phase: 'write',
+          items: stats.counts.items,
+          total: source.itemCount,
+          annotations: annotationsIn,
+        });
       }
       current = { item, split: p.split, images: p.images, stem: p.stem };
       handed.items++;
@@ -706,6 +736,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       );
     }
     files = result.files;
+    outputs = checkedOutputs(result.outputs, formatName, report);
     for (const { kind, missing } of stats.unaccounted()) {
       report({
         code: 'SYNX_FORMAT_ACCOUNTING',
@@ -822,7 +853,12 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
   if (issuesFileFailure !== undefined) {
     failure ??= fileSystemError(issuesFileFailure, 'write', join(output, ISSUES_FILE));
   }
-  progress?.({ phase: 'finish', items: stats.counts.items, total: source.itemCount });
+  progress?.({
+    phase: 'finish',
+    items: stats.counts.items,
+    total: source.itemCount,
+    annotations: annotationsIn,
+  });
 
   const finished = Date.now();
   const status: ExportManifest['status'] =
@@ -856,8 +892,74 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
     issues: manifest.issues,
     firstIssues: issues.kept.slice(0, 20),
     files,
+    outputs,
+    loadHint: description.loadHint?.(output, splits.names()),
     split: splitSummary,
     media: mediaResult,
     durationMs: finished - started,
   };
+}
+
+/** A count a writer gave: a whole number from 0, else left out. */
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/**
+ * The writer's outputs as the report and manifest take them: each path relative and inside the
+ * output folder (`/` separators), counts whole numbers. A third-party writer's bad entry is left
+ * out with a warning rather than failing an export whose files are written.
+ */
+export function checkedOutputs(
+  given: unknown,
+  formatName: string,
+  report: (issue: Issue) => void,
+): OutputFile[] {
+  if (given === undefined) {
+    return [];
+  }
+  const bad = (why: string): void => {
+    report({
+      code: 'SYNX_PLUGIN_INVALID',
+      severity: 'warning',
+      message: `${formatName} returned ${why} in its outputs; left out of the report`,
+    });
+  };
+  if (!Array.isArray(given)) {
+    bad('something that is not a list');
+    return [];
+  }
+  const out: OutputFile[] = [];
+  for (const entry of given as unknown[]) {
+    const o = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<
+      string,
+      unknown
+    >;
+    const path = o['path'];
+    if (
+      typeof path !== 'string' ||
+      path === '' ||
+      path.startsWith('/') ||
+      /^[A-Za-z]:/.test(path) ||
+      path.includes('\\') ||
+      path.split('/').some((part) => part === '..')
+    ) {
+      bad(`a path outside the output folder (${JSON.stringify(path)})`);
+      continue;
+    }
+    const counts = ['images', 'annotations', 'files'] as const;
+    if (counts.some((k) => o[k] !== undefined && !isCount(o[k]))) {
+      bad(`a count that is not a whole number for ${path}`);
+      continue;
+    }
+    const split = o['split'];
+    out.push({
+      path,
+      ...(isCount(o['images']) ? { images: o['images'] } : {}),
+      ...(isCount(o['annotations']) ? { annotations: o['annotations'] } : {}),
+      ...(isCount(o['files']) ? { files: o['files'] } : {}),
+      ...(typeof split === 'string' && split !== '' ? { split } : {}),
+    });
+  }
+  return out;
 }

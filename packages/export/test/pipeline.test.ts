@@ -7,7 +7,7 @@ import { classMapFromList } from '@synx/model';
 import type { Format } from '@synx/plugin-api';
 import { SynapseFolderWriter } from '@synx/synapse-folder';
 import { describe, expect, it } from 'vitest';
-import { planExport, runExport, type ExportManifest } from '../src/index.js';
+import { planExport, runExport, type ExportManifest, type ExportProgress } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 const coco = cocoFormat as unknown as Format<unknown>;
@@ -305,4 +305,87 @@ describe('EXIF orientation: sizes are the image as a browser displays it', () =>
       ]);
     },
   );
+});
+
+describe('outputs, class counts and progress', () => {
+  it("carries the writer's outputs and the class counts into the summary and the manifest", async () => {
+    const dir = await folder('outputs', [
+      { stem: 'a', anns: [box('A1', 'car'), box('A2', 'car'), box('A3', 'person')] },
+      { stem: 'b', anns: [box('B1', 'car'), box('B2', 'truck')] },
+    ]);
+    const out = join(root, 'outputs-out');
+    const progress: ExportProgress[] = [];
+    const summary = await runExport({
+      source: { kind: 'folder', dir },
+      format: coco,
+      output: out,
+      onProgress: (p) => progress.push(p),
+    });
+    const c = cocoOf(out);
+    expect(summary.outputs).toEqual([
+      {
+        path: 'annotations/instances_default.json',
+        images: c.images.length,
+        annotations: c.annotations.length,
+      },
+      { path: 'classes.json' },
+    ]);
+    // the unknown class is not in the class map and reached no output
+    expect(summary.classes.entries.map((e) => [e.code, e.annotations])).toEqual([
+      ['car', 3],
+      ['person', 1],
+    ]);
+    expect(summary.loadHint).toBe(
+      `pycocotools: COCO("${out}/annotations/instances_default.json")`,
+    );
+    const manifest = JSON.parse(
+      readFileSync(join(out, 'synx-export.json'), 'utf8'),
+    ) as ExportManifest;
+    expect(manifest.outputs).toEqual(summary.outputs);
+    expect(manifest.classes).toEqual(summary.classes);
+    // the last progress event counts every annotation handed to the format
+    expect(progress.at(-1)).toEqual({ phase: 'finish', items: 2, total: 2, annotations: 5 });
+  });
+
+  it("a writer that gives no outputs gets an empty list; bad entries are left out with a warning", async () => {
+    const dir = await folder('no-outputs', [{ stem: 'a', anns: [box('A1', 'car')] }]);
+    const lines = (outputs?: unknown): Format<unknown> => ({
+      apiVersion: 1,
+      id: 'lines',
+      title: 'Lines',
+      describe: () => ({ kinds: {}, splits: false, layout: () => [], owns: [] }),
+      write: async (input, _to, _o, ctx) => {
+        for await (const e of input.items) {
+          for (const m of e.item.media) {
+            for (const a of m.annotations) {
+              ctx.account({ item: e.item, media: m, annotation: a, outcome: 'written' });
+            }
+          }
+        }
+        return { files: 0, ...(outputs === undefined ? {} : { outputs }) } as never;
+      },
+    });
+    const none = await runExport({
+      source: { kind: 'folder', dir },
+      format: lines(),
+      output: join(root, 'no-outputs-1'),
+    });
+    expect(none.outputs).toEqual([]);
+    expect(none.loadHint).toBeUndefined();
+    const bad = await runExport({
+      source: { kind: 'folder', dir },
+      format: lines([
+        { path: 'ok.txt', annotations: 1 },
+        { path: '../escape.txt' },
+        { path: '/abs.txt' },
+        { path: 'half.txt', images: -1 },
+      ]),
+      output: join(root, 'no-outputs-2'),
+    });
+    expect(bad.outputs).toEqual([{ path: 'ok.txt', annotations: 1 }]);
+    expect(bad.status).toBe('complete');
+    expect(
+      bad.firstIssues.filter((i) => i.code === 'SYNX_PLUGIN_INVALID').map((i) => i.severity),
+    ).toEqual(['warning', 'warning', 'warning']);
+  });
 });

@@ -69,6 +69,8 @@ function describeCoco(options: CocoOptions): FormatDescription {
       ),
     ],
     owns: ['annotations', 'classes.json'],
+    loadHint: (dir, splits) =>
+      `pycocotools: COCO(${JSON.stringify(`${dir}/${files(splits)[0] ?? ''}`)})${(splits?.length ?? 0) > 1 ? ' (one file per split)' : ''}`,
   };
 }
 

@@ -30,6 +30,7 @@ import {
   writeFileAtomic,
   type ExportItem,
   type FormatContext,
+  type OutputFile,
   type WriteInput,
   type WriteResult,
 } from '@synx/plugin-api';
@@ -502,5 +503,14 @@ export async function writeCoco(
       2,
     )}\n`,
   );
-  return { files: files.size + 1 };
+  const outputs: OutputFile[] = [...files.values()]
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map((f) => ({
+      path: `annotations/instances_${f.name}.json`,
+      images: f.images,
+      annotations: f.annotations,
+      ...(input.splits?.includes(f.name) === true ? { split: f.name } : {}),
+    }));
+  outputs.push({ path: 'classes.json' });
+  return { files: files.size + 1, outputs };
 }

@@ -49,7 +49,7 @@ async function write(
     })),
   );
   const opts = CocoOptionsSchema.parse(options);
-  await cocoFormat.write?.(
+  const result = await cocoFormat.write?.(
     {
       header: {
         source: { kind: 'synapse-folder' },
@@ -71,7 +71,7 @@ async function write(
       string,
       never[]
     >;
-  return { dir, outcomes, load };
+  return { dir, outcomes, load, result };
 }
 
 const box = (id: string, cls: string, c: object, extra: object = {}) =>
@@ -254,6 +254,50 @@ describe('COCO writer', () => {
     expect((load('train')['annotations'] as { category_id: number }[])[0]?.category_id).toBe(10);
     expect(load('val')['images']).toHaveLength(1);
     expect(load('val')['annotations']).toEqual([]);
+  });
+});
+
+describe('COCO outputs', () => {
+  it('names each annotations file with the images and objects it holds, and classes.json', async () => {
+    const [a, d] = box('b', 'car', { x: 0, y: 0, width: 5, height: 5 });
+    const [p, pd] = box('c', 'person', { x: 1, y: 1, width: 5, height: 5 });
+    const [u, ud] = box('u', 'truck', { x: 1, y: 1, width: 5, height: 5 });
+    const { load, result } = await write(
+      [item('x', [a, p], [d, pd]), item('y', [u], [ud]), item('z', [a], [d])],
+      {},
+      ['train', 'train', 'val'],
+    );
+    const counted = ['train', 'val'].map((s) => {
+      const c = load(s);
+      return {
+        path: `annotations/instances_${s}.json`,
+        images: c['images']?.length,
+        annotations: c['annotations']?.length,
+        split: s,
+      };
+    });
+    // the unknown class is not written: train holds 2 images and 2 objects
+    expect(counted[0]).toMatchObject({ images: 2, annotations: 2 });
+    expect(result?.outputs).toEqual([...counted, { path: 'classes.json' }]);
+    expect(result?.files).toBe(3);
+  });
+
+  it('has no split when the export is not split, and its load hint names the file it wrote', async () => {
+    const [a, d] = box('b', 'car', { x: 0, y: 0, width: 5, height: 5 });
+    const { dir, result } = await write([item('x', [a], [d])], { setName: 'all' });
+    expect(result?.outputs?.[0]).toEqual({
+      path: 'annotations/instances_all.json',
+      images: 1,
+      annotations: 1,
+    });
+    const hint = cocoFormat.describe(CocoOptionsSchema.parse({ setName: 'all' })).loadHint;
+    const line = hint?.(dir, undefined) ?? '';
+    expect(line).toBe(`pycocotools: COCO("${dir}/annotations/instances_all.json")`);
+    // the path it names is the file written
+    expect(() => readFileSync(/COCO\("(.+)"\)/.exec(line)?.[1] ?? '')).not.toThrow();
+    expect(
+      cocoFormat.describe(CocoOptionsSchema.parse({})).loadHint?.('out', ['train', 'val']),
+    ).toBe('pycocotools: COCO("out/annotations/instances_train.json") (one file per split)');
   });
 });
 

@@ -101,6 +101,17 @@ function boxKinds(title: string): Kinds {
 const imagesDir = (split: string | undefined): string =>
   split === undefined ? 'images' : `images/${split}`;
 
+/** `pandas.read_csv` of the (first) file written. */
+function pandasHint(
+  options: CsvOptions,
+  dir: string,
+  splits: readonly string[] | undefined,
+): string {
+  const perSplit = options.preset !== 'synx' && splits !== undefined && splits.length > 0;
+  const file = csvFileFor(options, perSplit ? splits[0] : undefined);
+  return `pandas: pd.read_csv(${JSON.stringify(`${dir}/${file}`)})${perSplit && splits.length > 1 ? ' (one file per split)' : ''}`;
+}
+
 /** A box preset: one row per object box, one file per split. */
 function boxPreset(options: CsvOptions, title: string, columns: string): FormatDescription {
   return {
@@ -109,6 +120,7 @@ function boxPreset(options: CsvOptions, title: string, columns: string): FormatD
     mediaDir: imagesDir,
     layout: (splits) => [...presetFiles(options, splits, columns), ...imageLines(splits)],
     owns: presetOwns(options.file),
+    loadHint: (dir, splits) => pandasHint(options, dir, splits),
   };
 }
 
@@ -137,6 +149,7 @@ function describeCsv(options: CsvOptions): FormatDescription {
           ...imageLines(splits),
         ],
         owns: [file],
+        loadHint: (dir, splits) => pandasHint(options, dir, splits),
       };
   }
 }

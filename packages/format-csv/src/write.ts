@@ -19,6 +19,7 @@ import {
   type ExportImage,
   type ExportItem,
   type FormatContext,
+  type OutputFile,
   type WriteInput,
   type WriteResult,
 } from '@synx/plugin-api';
@@ -508,8 +509,16 @@ export function csvFileFor(options: CsvOptions, split: string | undefined): stri
  */
 interface CsvOut {
   readonly out: TextFileWriter;
+  readonly split: string | undefined;
   batch: string[][];
+  /** Distinct images with a row. */
+  images: number;
+  /** Annotation rows (the `synx` preset's image-only rows not counted). */
+  annotations: number;
 }
+
+/** The `kind` column of the `synx` preset: empty only in the row of an image without any other. */
+const KIND_COLUMN = SYNX_COLUMNS.indexOf('kind');
 
 /**
  * Writes the CSV, streaming: rows are formatted by csv-stringify (RFC 4180 quoting) in batches of
@@ -537,7 +546,14 @@ export async function writeCsv(
     const name = csvFileFor(options, split);
     let o = outs.get(name);
     if (o === undefined) {
-      o = { out: await TextFileWriter.open(join(dir, name)), batch: [] };
+      o = {
+        out: await TextFileWriter.open(join(dir, name)),
+        // The `synx` preset writes every split into one file (its split column says which).
+        split: preset !== 'synx' && input.splits?.includes(split ?? '') === true ? split : undefined,
+        batch: [],
+        images: 0,
+        annotations: 0,
+      };
       outs.set(name, o);
       await o.out.write(header);
     }
@@ -576,11 +592,19 @@ export async function writeCsv(
         };
         const imageCtx: ImageContext = { exportItem, image, classes: input.classes, account };
         const rows = preset === 'synx' ? synxRows(imageCtx) : boxRows(imageCtx, preset);
+        let imageRows = 0;
         for (const cells of rows) {
+          imageRows++;
+          if (preset !== 'synx' || cells[KIND_COLUMN] !== '') {
+            o.annotations++;
+          }
           o.batch.push(cells);
           if (o.batch.length >= BATCH_ROWS) {
             await flush(o);
           }
+        }
+        if (imageRows > 0) {
+          o.images++;
         }
       }
     }
@@ -596,5 +620,11 @@ export async function writeCsv(
     }
     throw err;
   }
-  return { files: outs.size };
+  const outputs: OutputFile[] = [...outs.entries()].map(([path, o]) => ({
+    path,
+    images: o.images,
+    annotations: o.annotations,
+    ...(o.split === undefined ? {} : { split: o.split }),
+  }));
+  return { files: outs.size, outputs };
 }

@@ -586,7 +586,10 @@ describe('CSV writer, synx preset', () => {
   it('writes to the file named by the file option, and nothing else', async () => {
     const { dir, result } = await write([item('a', [], [])], { file: 'labels.csv' });
     expect(readdirSync(dir)).toEqual(['labels.csv']);
-    expect(result).toEqual({ files: 1 });
+    expect(result).toEqual({
+      files: 1,
+      outputs: [{ path: 'labels.csv', images: 1, annotations: 0 }],
+    });
   });
 
   it('stops when the export is aborted and leaves no partial file', async () => {
@@ -683,6 +686,58 @@ describe('CSV writer, synx preset', () => {
       'i24',
       'b1999',
     ]);
+  });
+});
+
+describe('CSV writer, outputs', () => {
+  /** Annotation rows and distinct images of a CSV file, counted from what it holds. */
+  const counted = (path: string, imageColumn: number, kindColumn?: number) => {
+    const rows = (parse(readFileSync(path, 'utf8'), { bom: true }) as string[][]).slice(1);
+    return {
+      images: new Set(rows.map((r) => r[imageColumn])).size,
+      annotations: rows.filter((r) => kindColumn === undefined || r[kindColumn] !== '').length,
+    };
+  };
+
+  it('synx preset: one file for every split, annotations are rows with a kind, images distinct', async () => {
+    const [a, d] = box('b', 'car', { x: 1, y: 2, width: 3, height: 4 });
+    const [p, pd] = box('p', 'person', { x: 1, y: 2, width: 3, height: 4 });
+    const { dir, result } = await write(
+      [item('one', [a, p], [d, pd]), item('empty', [], []), item('two', [a], [d])],
+      {},
+      { splits: ['train', 'val', 'train'] },
+    );
+    const c = counted(join(dir, 'annotations.csv'), 0, SYNX_COLUMNS.indexOf('kind'));
+    expect(c).toEqual({ images: 3, annotations: 3 });
+    expect(result?.outputs).toEqual([{ path: 'annotations.csv', ...c }]);
+  });
+
+  it('box presets: one entry per split file; an image without objects has no row', async () => {
+    const [a, d] = box('b', 'car', { x: 1, y: 2, width: 3, height: 4 });
+    const { dir, result } = await write(
+      [item('one', [a, a], [d, d]), item('empty', [], []), item('two', [a], [d])],
+      { preset: 'tfod' },
+      { splits: ['train', 'train', 'val'] },
+    );
+    const train = counted(join(dir, 'train_annotations.csv'), 0);
+    const val = counted(join(dir, 'val_annotations.csv'), 0);
+    expect(train.images).toBe(1);
+    expect(result?.outputs).toEqual([
+      { path: 'train_annotations.csv', ...train, split: 'train' },
+      { path: 'val_annotations.csv', ...val, split: 'val' },
+    ]);
+  });
+
+  it('the load hint reads the file written', () => {
+    const hint = (o: object, splits?: string[]) =>
+      csvFormat.describe(CsvOptionsSchema.parse(o)).loadHint?.('out', splits);
+    expect(hint({})).toBe('pandas: pd.read_csv("out/annotations.csv")');
+    expect(hint({ file: 'boxes.csv' }, ['train', 'val'])).toBe(
+      'pandas: pd.read_csv("out/boxes.csv")',
+    );
+    expect(hint({ preset: 'tfod' }, ['train', 'val'])).toBe(
+      'pandas: pd.read_csv("out/train_annotations.csv") (one file per split)',
+    );
   });
 });
 

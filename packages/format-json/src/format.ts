@@ -9,6 +9,7 @@ import {
   type FormatContext,
   type FormatDescription,
   type KindTreatment,
+  type OutputFile,
   type WriteInput,
   type WriteResult,
   writableMedia,
@@ -45,15 +46,21 @@ function describeJson(): FormatDescription {
             `${s}/origin_files/ (with --save-original-files)`,
           ]),
     owns: ['json', 'train/json', 'val/json', 'test/json'],
+    loadHint: (dir, splits) =>
+      `python: [json.load(open(p)) for p in Path(${JSON.stringify(dir)}).glob(${JSON.stringify(splits === undefined ? 'json/*.json' : '*/json/*.json')})] (Synapse DM v1, one file per item)`,
   };
 }
 
-function accountAll(item: Item, media: readonly Media[], ctx: FormatContext): void {
+/** Accounts every annotation of these media as written; returns how many there were. */
+function accountAll(item: Item, media: readonly Media[], ctx: FormatContext): number {
+  let n = 0;
   for (const m of media) {
     for (const a of m.annotations) {
       ctx.account({ item, media: m, annotation: a, outcome: 'written' });
+      n++;
     }
   }
+  return n;
 }
 
 /**
@@ -62,19 +69,14 @@ function accountAll(item: Item, media: readonly Media[], ctx: FormatContext): vo
  * an annotation with unusable numbers (`writableMedia`) is accounted as dropped and left out, so
  * the rebuilt file never holds a NaN turned into `null` or an absurd coordinate.
  */
-function itemText(item: Item, ctx: FormatContext): string {
+function itemText(item: Item, ctx: FormatContext): { text: string; annotations: number } {
   if (item.raw !== undefined) {
-    accountAll(item, item.media, ctx);
-    return item.raw;
+    return { text: item.raw, annotations: accountAll(item, item.media, ctx) };
   }
   const media = item.media.map((m) => writableMedia(item, m, ctx));
-  for (const m of media) {
-    for (const a of m.annotations) {
-      ctx.account({ item, media: m, annotation: a, outcome: 'written' });
-    }
-  }
+  const annotations = accountAll(item, media, ctx);
   const kept = media.every((m, i) => m === item.media[i]) ? item : { ...item, media };
-  return JSON.stringify(toDmV1(kept), null, 4);
+  return { text: JSON.stringify(toDmV1(kept), null, 4), annotations };
 }
 
 /**
@@ -82,18 +84,44 @@ function itemText(item: Item, ctx: FormatContext): string {
  * use), so a killed run never leaves a truncated JSON file under its final name. Synchronous:
  * one small file per item is written faster without a promise and a thread-pool round trip.
  */
-function writeOne(dir: string, e: ExportItem, ctx: FormatContext): void {
-  writeFileAtomicSync(join(dir, jsonDir(e.split), `${e.stem}.json`), itemText(e.item, ctx));
+function writeOne(dir: string, e: ExportItem, ctx: FormatContext): number {
+  const { text, annotations } = itemText(e.item, ctx);
+  writeFileAtomicSync(join(dir, jsonDir(e.split), `${e.stem}.json`), text);
+  return annotations;
 }
 
 async function writeJson(input: WriteInput, dir: string, ctx: FormatContext): Promise<WriteResult> {
   let files = 0;
+  /** Item files, image media and annotations per folder (key: the split, `''` when not split). */
+  const folders = new Map<string, { files: number; images: number; annotations: number }>();
   for await (const e of input.items) {
     ctx.signal.throwIfAborted();
-    writeOne(dir, e, ctx);
+    const annotations = writeOne(dir, e, ctx);
     files++;
+    const key = e.split ?? '';
+    let f = folders.get(key);
+    if (f === undefined) {
+      f = { files: 0, images: 0, annotations: 0 };
+      folders.set(key, f);
+    }
+    f.files++;
+    f.annotations += annotations;
+    for (const m of e.item.media) {
+      if (m.kind === 'image') {
+        f.images++;
+      }
+    }
   }
-  return { files };
+  const outputs: OutputFile[] = [...folders.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([split, f]) => ({
+      path: split === '' ? 'json/' : `${split}/json/`,
+      files: f.files,
+      images: f.images,
+      annotations: f.annotations,
+      ...(split === '' ? {} : { split }),
+    }));
+  return { files, outputs };
 }
 
 async function readJson(at: DatasetLocation, ctx: FormatContext): Promise<Dataset> {

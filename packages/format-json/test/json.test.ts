@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classMapFromList, convertDmV1, IssueCollector, type Item } from '@synx/model';
@@ -88,6 +88,60 @@ describe('raw JSON format', () => {
     expect(readFileSync(join(dir, 'train', 'json', 'a.json'), 'utf8')).toBe('{}');
     expect(readFileSync(join(dir, 'val', 'json', 'b.json'), 'utf8')).toBe('{}');
     expect(jsonFormat.describe({}).layout(['train', 'val'])).toContain('val/json/<stem>.json');
+  });
+
+  it('names each json/ folder with its item files, images and annotations, and how to load them', async () => {
+    const dir = join(root, 'outputs');
+    const two =
+      '{"annotations": {"image_1": [{"id": "A", "tool": "polyline"}, {"id": "B", "tool": "polyline"}]}, "annotationsData": {"image_1": [{"id": "A", "coordinate": [{"x": 1, "y": 2}, {"x": 3, "y": 4}]}, {"id": "B", "coordinate": [{"x": 1, "y": 2}, {"x": 3, "y": 4}]}]}}';
+    async function* gen(): AsyncGenerator<ExportItem> {
+      yield { item: item('a', RAW), split: 'train', images: [], stem: 'a' };
+      yield { item: item('b', two), split: 'train', images: [], stem: 'b' };
+      yield { item: item('c', '{}'), split: 'val', images: [], stem: 'c' };
+    }
+    const cmap = classMapFromList([]);
+    const result = await jsonFormat.write!(
+      {
+        header: {
+          source: { kind: 'synapse-folder' },
+          classes: cmap.toJSON(),
+          keypointNames: [],
+          mediaKinds: [],
+        },
+        classes: cmap,
+        keypointNames: [],
+        items: gen(),
+        splits: ['train', 'val'],
+      },
+      { dir },
+      {},
+      ctx(),
+    );
+    /** Files, image media and annotations found in a folder of DM v1 files. */
+    const counted = (folder: string) => {
+      const docs = readdirSync(folder).map(
+        (f) =>
+          JSON.parse(readFileSync(join(folder, f), 'utf8')) as {
+            annotations?: Record<string, unknown[]>;
+          },
+      );
+      const media = docs.flatMap((d) => Object.entries(d.annotations ?? {}));
+      return {
+        files: docs.length,
+        images: media.filter(([id]) => id.startsWith('image_')).length,
+        annotations: media.reduce((sum, [, list]) => sum + list.length, 0),
+      };
+    };
+    const train = counted(join(dir, 'train', 'json'));
+    expect(train).toEqual({ files: 2, images: 2, annotations: 3 });
+    expect(result.outputs).toEqual([
+      { path: 'train/json/', ...train, split: 'train' },
+      { path: 'val/json/', ...counted(join(dir, 'val', 'json')), split: 'val' },
+    ]);
+    expect(jsonFormat.describe({}).loadHint?.('out', ['train', 'val'])).toBe(
+      'python: [json.load(open(p)) for p in Path("out").glob("*/json/*.json")] (Synapse DM v1, one file per item)',
+    );
+    expect(jsonFormat.describe({}).loadHint?.('out', undefined)).toContain('glob("json/*.json")');
   });
 
   it('reads a raw folder back, with discovered classes', async () => {

@@ -4,10 +4,33 @@ import {
   type FormatDescription,
   type SplitName,
 } from '@synx/plugin-api';
-import { imageSetNames, underRoot } from './layout.js';
+import { imageSetNames, underRoot, vocRoot } from './layout.js';
 import { VocOptionsSchema, type VocOptions } from './options.js';
 import { detectVoc, readVoc } from './read.js';
 import { writeVoc } from './write.js';
+
+/**
+ * torchvision's `VOCDetection(root, year, image_set)` opens
+ * `<root>/VOCdevkit/VOC<year>/ImageSets/Main/<image_set>.txt` for years 2007–2012 (2011 sits
+ * under `TrainVal/`, so not there) and image sets train, trainval, val (and test for 2007).
+ * A flat folder is Datumaro's (and CVAT's) VOC layout.
+ */
+function vocLoadHint(
+  options: VocOptions,
+  dir: string,
+  splits: readonly SplitName[] | undefined,
+): string {
+  const q = (v: string): string => JSON.stringify(v);
+  if (options.layout === 'flat') {
+    return `datumaro: Dataset.import_from(${q(dir)}, "voc")`;
+  }
+  const year = Number(options.year);
+  if (year < 2007 || year > 2012 || year === 2011) {
+    return `torchvision's VOCDetection reads years 2007–2010 and 2012 only: export with --option year=2012 to load ${q(`${dir}/${vocRoot(options)}`)} with it`;
+  }
+  const set = splits?.includes('train') === true ? 'train' : 'trainval';
+  return `torchvision: VOCDetection(root=${q(dir)}, year=${q(options.year)}, image_set=${q(set)}) (images from JPEGImages/<stem>.jpg)`;
+}
 
 function describeVoc(options: VocOptions): FormatDescription {
   const at = (path: string): string => underRoot(options, path);
@@ -82,6 +105,7 @@ function describeVoc(options: VocOptions): FormatDescription {
       at('labelmap.txt'),
     ],
     owns: [at('Annotations'), at('ImageSets'), at('labelmap.txt')],
+    loadHint: (dir, splits) => vocLoadHint(options, dir, splits),
   };
 }
 

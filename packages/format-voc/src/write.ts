@@ -20,12 +20,13 @@ import {
   writeFileAtomicSync,
   type AnnotationOutcome,
   type FormatContext,
+  type OutputFile,
   type WriteInput,
   type WriteResult,
 } from '@synx/plugin-api';
 import { outsideImage, toVocBox } from './coordinates.js';
 import { vocFieldsOf } from './fields.js';
-import { imageSetNames, TRAINVAL_PARTS, vocRoot } from './layout.js';
+import { imageSetNames, TRAINVAL_PARTS, underRoot, vocRoot } from './layout.js';
 import type { VocOptions } from './options.js';
 import { MAX_XML_TEXT, VOC_ISSUE_CODES, VOC_REASONS } from './codes.js';
 import { buildVocXml, type VocXmlObject } from './xml.js';
@@ -308,16 +309,24 @@ export async function writeVoc(
   const folder = `VOC${options.year}`;
 
   const lists = new Map<string, TextFileWriter>();
+  /** Lines (image stems) written to each image-set file. */
+  const listed = new Map<string, number>();
   const listFor = async (name: string): Promise<TextFileWriter> => {
     let w = lists.get(name);
     if (w === undefined) {
       w = await TextFileWriter.open(join(setsDir, `${name}.txt`));
       lists.set(name, w);
+      listed.set(name, 0);
     }
     return w;
   };
+  const list = async (name: string, line: string): Promise<void> => {
+    await (await listFor(name)).write(line);
+    listed.set(name, (listed.get(name) ?? 0) + 1);
+  };
   const deriveTrainval = !(input.splits?.includes('trainval') ?? false);
   let xmlFiles = 0;
+  let objects = 0;
   let notJpeg = 0;
   let notJpegExample = '';
 
@@ -387,6 +396,7 @@ export async function writeVoc(
           continue;
         }
         xmlFiles++;
+        objects += built.objects.length;
         for (const p of built.outcomes) {
           account(p);
         }
@@ -397,11 +407,11 @@ export async function writeVoc(
         const line = `${image.stem}\n`;
         const split = exportItem.split;
         if (split === undefined) {
-          await (await listFor('trainval')).write(line);
+          await list('trainval', line);
         } else {
-          await (await listFor(split)).write(line);
+          await list(split, line);
           if (deriveTrainval && TRAINVAL_PARTS.has(split)) {
-            await (await listFor('trainval')).write(line);
+            await list('trainval', line);
           }
         }
       }
@@ -423,5 +433,20 @@ export async function writeVoc(
     });
   }
   await writeFileAtomic(join(root, 'labelmap.txt'), labelmapText(input.classes, ctx));
-  return { files: xmlFiles + lists.size + 1 };
+  const splits = input.splits ?? [];
+  const outputs: OutputFile[] = [
+    {
+      path: `${underRoot(options, 'Annotations')}/`,
+      files: xmlFiles,
+      images: xmlFiles,
+      annotations: objects,
+    },
+    ...[...listed.entries()].map(([name, lines]) => ({
+      path: underRoot(options, `ImageSets/Main/${name}.txt`),
+      images: lines,
+      ...(splits.includes(name) ? { split: name } : {}),
+    })),
+    { path: underRoot(options, 'labelmap.txt') },
+  ];
+  return { files: xmlFiles + lists.size + 1, outputs };
 }

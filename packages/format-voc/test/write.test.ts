@@ -142,6 +142,58 @@ describe('VOC writer: files and XML', () => {
   });
 });
 
+describe('VOC writer: outputs', () => {
+  it('names the Annotations folder (files, images, objects) and each image-set file (images)', async () => {
+    const [a, d] = box('b1', 'person', { x: 10, y: 20, width: 30, height: 40 });
+    const [c, cd] = box('b2', 'car', { x: 1, y: 2, width: 3, height: 4 });
+    const [u, ud] = box('b3', 'truck', { x: 1, y: 2, width: 3, height: 4 });
+    const { dir, result } = await write(
+      [item('one', [a, c], [d, cd]), item('two', [u], [ud]), item('three', [c], [cd])],
+      {},
+      ['train', 'val', 'train'],
+    );
+    const xml = readdirSync(devkit(dir, 'Annotations'));
+    const objects = xml.reduce(
+      (sum, f) => sum + (readOurs(devkit(dir, 'Annotations', f)).object?.length ?? 0),
+      0,
+    );
+    const set = (name: string) => lines(devkit(dir, 'ImageSets', 'Main', `${name}.txt`)).length;
+    // the unknown class is no object: 3 objects in 3 files
+    expect(objects).toBe(3);
+    expect(result.outputs).toEqual([
+      {
+        path: 'VOCdevkit/VOC2012/Annotations/',
+        files: xml.length,
+        images: xml.length,
+        annotations: objects,
+      },
+      { path: 'VOCdevkit/VOC2012/ImageSets/Main/train.txt', images: set('train'), split: 'train' },
+      { path: 'VOCdevkit/VOC2012/ImageSets/Main/val.txt', images: set('val'), split: 'val' },
+      { path: 'VOCdevkit/VOC2012/ImageSets/Main/trainval.txt', images: set('trainval') },
+      { path: 'VOCdevkit/VOC2012/labelmap.txt' },
+    ]);
+    expect(set('trainval')).toBe(3);
+  });
+
+  it('load hints: torchvision with the root, year and an image set it wrote; Datumaro for flat', async () => {
+    const { dir } = await write([item('x', [], [])], {}, ['train']);
+    const hint = vocFormat.describe(VocOptionsSchema.parse({})).loadHint?.(dir, ['train']) ?? '';
+    expect(hint).toBe(
+      `torchvision: VOCDetection(root="${dir}", year="2012", image_set="train") (images from JPEGImages/<stem>.jpg)`,
+    );
+    // what VOCDetection opens: <root>/VOCdevkit/VOC<year>/ImageSets/Main/<image_set>.txt
+    expect(existsSync(devkit(dir, 'ImageSets', 'Main', 'train.txt'))).toBe(true);
+    const describe = (o: object) => vocFormat.describe(VocOptionsSchema.parse(o));
+    expect(describe({ year: '2007' }).loadHint?.('out', undefined)).toContain(
+      'VOCDetection(root="out", year="2007", image_set="trainval")',
+    );
+    expect(describe({ year: '2011' }).loadHint?.('out', undefined)).toContain('--option year=2012');
+    expect(describe({ layout: 'flat' }).loadHint?.('out', undefined)).toBe(
+      'datumaro: Dataset.import_from("out", "voc")',
+    );
+  });
+});
+
 describe('VOC writer: coordinates', () => {
   it('one-based (default): xmin = round(x) + 1, xmax = round(x + width), clamped and counted', async () => {
     const anns = [

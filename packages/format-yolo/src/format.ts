@@ -124,6 +124,14 @@ function treatments(o: YoloOptions): Partial<Record<AnnotationFeature, KindTreat
   }
 }
 
+/** The pretrained ultralytics model of each task, to start training from. */
+const MODELS: Readonly<Record<YoloOptions['task'], string>> = {
+  detect: 'yolo11n.pt',
+  segment: 'yolo11n-seg.pt',
+  pose: 'yolo11n-pose.pt',
+  obb: 'yolo11n-obb.pt',
+};
+
 function describeYolo(o: YoloOptions): FormatDescription {
   return {
     kinds: treatments(o),
@@ -141,6 +149,8 @@ function describeYolo(o: YoloOptions): FormatDescription {
       ),
     ],
     owns: ['labels', 'data.yaml'],
+    loadHint: (dir) =>
+      `ultralytics: YOLO(${JSON.stringify(MODELS[o.task])}).train(data=${JSON.stringify(`${dir}/data.yaml`)})${o.task === 'detect' ? '' : ` (task ${o.task})`}`,
   };
 }
 

@@ -29,6 +29,7 @@ import {
   writeFileAtomic,
   writeFileAtomicSync,
   type FormatContext,
+  type OutputFile,
   type WriteInput,
   type WriteResult,
 } from '@synx/plugin-api';
@@ -558,9 +559,21 @@ export async function writeYolo(
     }
   };
 
+  /** Label files and label lines per labels folder (key: the split, `''` when not split). */
+  const folders = new Map<string, { files: number; lines: number }>();
+  const folderOf = (split: string | undefined): { files: number; lines: number } => {
+    const key = split ?? '';
+    let f = folders.get(key);
+    if (f === undefined) {
+      f = { files: 0, lines: 0 };
+      folders.set(key, f);
+    }
+    return f;
+  };
   // Every split's folder exists, even an empty one (a trainer's config names it).
   for (const s of input.splits ?? []) {
     makeDir(labelDir(s));
+    folderOf(s);
   }
   for await (const e of input.items) {
     ctx.signal.throwIfAborted();
@@ -572,10 +585,14 @@ export async function writeYolo(
       }
       writeLabel(e.split, image.stem, lines.length === 0 ? '' : `${lines.join('\n')}\n`);
       files++;
+      const folder = folderOf(e.split);
+      folder.files++;
+      folder.lines += lines.length;
     }
   }
   if (files === 0 && input.splits === undefined) {
     makeDir(labelDir(undefined));
+    folderOf(undefined);
   }
 
   const splits = input.splits;
@@ -629,5 +646,16 @@ export async function writeYolo(
     '',
   ].join('\n');
   await writeFileAtomic(join(dir, 'data.yaml'), `${header}${body.join('\n')}\n`);
-  return { files: files + 1 };
+  // One label file per image: `images` counts the images that have one.
+  const outputs: OutputFile[] = [...folders.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([split, f]) => ({
+      path: split === '' ? 'labels/' : `labels/${split}/`,
+      files: f.files,
+      images: f.files,
+      annotations: f.lines,
+      ...(split !== '' && input.splits?.includes(split) === true ? { split } : {}),
+    }));
+  outputs.push({ path: 'data.yaml' });
+  return { files: files + 1, outputs };
 }

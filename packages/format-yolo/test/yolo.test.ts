@@ -43,7 +43,7 @@ async function write(
     splits === undefined
       ? undefined
       : [...new Set(splits)].filter((s): s is string => s !== undefined);
-  await yoloFormat.write!(
+  const result = await yoloFormat.write!(
     {
       header: {
         source: { kind: 'synapse-folder' },
@@ -68,6 +68,7 @@ async function write(
   const yaml = parse(readFileSync(join(dir, 'data.yaml'), 'utf8')) as Record<string, unknown>;
   return {
     dir,
+    result,
     outcomes,
     issues,
     label,
@@ -186,6 +187,65 @@ describe('YOLO detect', () => {
     ]);
     expect(existsSync(join(dir, 'labels', 'nosize.txt'))).toBe(false);
     expect(outcomes[0]?.reason).toContain('image size is unknown');
+  });
+});
+
+describe('YOLO outputs', () => {
+  /** Label files and label lines found in a labels folder. */
+  const counted = (folder: string) => {
+    const names = readdirSync(folder).filter((f) => f.endsWith('.txt'));
+    const lines = names
+      .map((f) => readFileSync(join(folder, f), 'utf8'))
+      .reduce((sum, text) => sum + text.split('\n').filter((l) => l !== '').length, 0);
+    return { files: names.length, lines };
+  };
+
+  it('names each labels folder with its label files, images and label lines, then data.yaml', async () => {
+    const box = (id: string, x: number) => ({
+      id,
+      coordinate: { x, y: 1, width: 5, height: 5 },
+    });
+    const { dir, result } = await write(
+      [
+        item(
+          'a',
+          [A('b1', 'bounding_box', 'car'), A('b2', 'bounding_box', 'person')],
+          [box('b1', 1), box('b2', 20)],
+        ),
+        item('empty', [], []),
+        item('nosize', [A('b3', 'bounding_box', 'car')], [box('b3', 1)], null),
+        item('v', [A('b4', 'bounding_box', 'car')], [box('b4', 1)]),
+      ],
+      {},
+      ['train', 'train', 'train', 'val'],
+    );
+    const train = counted(join(dir, 'labels', 'train'));
+    const val = counted(join(dir, 'labels', 'val'));
+    // the image of unknown size gets no label file
+    expect(train).toEqual({ files: 2, lines: 2 });
+    expect(result.outputs).toEqual([
+      {
+        path: 'labels/train/',
+        files: train.files,
+        images: train.files,
+        annotations: train.lines,
+        split: 'train',
+      },
+      { path: 'labels/val/', files: val.files, images: val.files, annotations: val.lines, split: 'val' },
+      { path: 'data.yaml' },
+    ]);
+    expect(result.files).toBe(train.files + val.files + 1);
+  });
+
+  it('names labels/ when not split, and the load hint names its data.yaml and the task model', async () => {
+    const { dir, result } = await write([item('empty', [], [])]);
+    expect(result.outputs?.[0]).toEqual({ path: 'labels/', files: 1, images: 1, annotations: 0 });
+    const hint = yoloFormat.describe(YoloOptionsSchema.parse({})).loadHint?.(dir, undefined);
+    expect(hint).toBe(`ultralytics: YOLO("yolo11n.pt").train(data="${dir}/data.yaml")`);
+    expect(existsSync(/data="(.+)"/.exec(hint ?? '')?.[1] ?? '')).toBe(true);
+    expect(
+      yoloFormat.describe(YoloOptionsSchema.parse({ task: 'segment' })).loadHint?.('out', ['train']),
+    ).toBe('ultralytics: YOLO("yolo11n-seg.pt").train(data="out/data.yaml") (task segment)');
   });
 });
 

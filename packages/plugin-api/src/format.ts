@@ -65,10 +65,32 @@ export interface WriteInput {
   readonly splits: readonly SplitName[] | undefined;
 }
 
+/**
+ * One output of a writer, for the final report and the manifest: a file, or a folder of
+ * per-item files (YOLO `labels/train/`, VOC `Annotations/`). Counts are what the writer wrote.
+ */
+export interface OutputFile {
+  /** Relative to the output folder, with `/` separators; a folder ends with `/`. */
+  readonly path: string;
+  /** Images the file (or the folder's files) describes. */
+  readonly images?: number;
+  /** Annotations (objects, label lines, rows) written in it. */
+  readonly annotations?: number;
+  /** Files in the folder (for a folder). */
+  readonly files?: number;
+  /** The split it holds, when the export is split and it holds one split. */
+  readonly split?: SplitName;
+}
+
 /** What a writer reports back. */
 export interface WriteResult {
   /** Files written (labels, annotation files, label maps; not media). */
   readonly files: number;
+  /**
+   * The outputs with their counts, in the order to show them (optional: a writer that omits
+   * it gets no per-file lines in the report).
+   */
+  readonly outputs?: readonly OutputFile[];
 }
 
 /** The fate of one source annotation in a format. */
@@ -142,6 +164,14 @@ export interface FormatDescription {
    * so every format treats the same annotation the same way.
    */
   readonly verbatim?: boolean;
+  /**
+   * One line on how the format's usual consumer loads the result, e.g.
+   * `pycocotools: COCO("<dir>/annotations/instances_default.json")`; shown at the end of the
+   * report and in the export summary. `outputDir` is the output folder (synx passes its
+   * absolute path), `splits` the splits written (as for `layout`). Name the files the writer
+   * writes for these options and splits. Must not do I/O.
+   */
+  loadHint?(outputDir: string, splits: readonly SplitName[] | undefined): string;
 }
 
 /**

@@ -13,6 +13,7 @@ export {
   type FormatDescription,
   type KindTreatment,
   type Logger,
+  type OutputFile,
   type SplitName,
   type WriteInput,
   type WriteResult,

@@ -1,6 +1,7 @@
 import type { ExportPlan, ExportSummary, KindCounts, SplitSummary } from '@synx/export';
 import type { DownloadProgress } from '@synx/media-downloader';
 import type { SourceInfo } from '@synx/model';
+import type { OutputFile } from '@synx/plugin-api';
 
 // Created on first use: building a number format loads ICU data (~15 ms of every start).
 let nf: Intl.NumberFormat | undefined;
@@ -208,6 +209,33 @@ function sum(counts: KindCounts): number {
   return Object.values(counts).reduce((a, b) => a + b, 0);
 }
 
+/** The counts of one output: `997 images, 4,231 annotations` (files first for a folder). */
+function outputCounts(o: OutputFile): string {
+  const parts: string[] = [];
+  if (o.files !== undefined) {
+    parts.push(plural(o.files, 'file'));
+  }
+  if (o.images !== undefined) {
+    parts.push(plural(o.images, 'image'));
+  }
+  if (o.annotations !== undefined) {
+    parts.push(plural(o.annotations, 'annotation'));
+  }
+  return parts.join(', ');
+}
+
+/** One line per output, paths aligned: `annotations/instances_train.json — 997 images, …`. */
+export function renderOutputs(outputs: readonly OutputFile[], indent = '    '): string[] {
+  const width = Math.max(0, ...outputs.map((o) => o.path.length));
+  return outputs.map((o) => {
+    const counts = outputCounts(o);
+    return counts === '' ? `${indent}${o.path}` : `${indent}${o.path.padEnd(width)} — ${counts}`;
+  });
+}
+
+/** Classes shown in the report; the rest are summed up in one line. */
+const REPORT_CLASSES = 20;
+
 /** The final report of an export as text. */
 export function renderSummary(s: ExportSummary, relOutput: string): string {
   const a = s.counts.annotations;
@@ -229,6 +257,23 @@ export function renderSummary(s: ExportSummary, relOutput: string): string {
     );
   }
   lines.push(`  classes      ${n(s.classes.entries.length)} ${classOrigin(s.classes.origin)}`);
+  // Most annotations first; ties in class-map order.
+  const classes = [...s.classes.entries].sort((x, y) => y.annotations - x.annotations);
+  const codeWidth = Math.max(0, ...classes.slice(0, REPORT_CLASSES).map((c) => c.code.length));
+  for (const c of classes.slice(0, REPORT_CLASSES)) {
+    lines.push(
+      `    ${String(c.id ?? c.index).padStart(4)}  ${c.code.padEnd(codeWidth)}  ${n(c.annotations).padStart(9)}${c.name !== c.code ? `  (${c.name})` : ''}`,
+    );
+  }
+  if (classes.length > REPORT_CLASSES) {
+    const rest = classes.slice(REPORT_CLASSES);
+    lines.push(
+      `    … ${n(rest.length)} more (${plural(
+        rest.reduce((a, c) => a + c.annotations, 0),
+        'annotation',
+      )})`,
+    );
+  }
   if (s.split !== undefined) {
     lines.push(...renderSplit(s.split));
   }
@@ -265,7 +310,18 @@ export function renderSummary(s: ExportSummary, relOutput: string): string {
       );
     }
   }
+  if (s.outputs.length > 0) {
+    lines.push(`  files        ${relOutput}/`);
+    lines.push(...renderOutputs(s.outputs));
+  }
+  lines.push(
+    `  time         ${duration(s.durationMs)}${s.durationMs > 0 && s.counts.items > 0 ? ` (${n(Math.round((s.counts.items * 1000) / s.durationMs))} items/s)` : ''}`,
+  );
   lines.push(`  manifest     ${relOutput}/synx-export.json`);
+  if (s.loadHint !== undefined) {
+    // The hint names the absolute folder; shown as the rest of the report names it.
+    lines.push(`  load with    ${s.loadHint.split(s.output).join(relOutput)}`);
+  }
   if (s.status === 'incomplete') {
     lines.push(
       `INCOMPLETE (exit code 10): ${plural(s.issues.errors, 'error')} — what did not reach the output is listed in ${relOutput}/${s.issues.file ?? 'synx-issues.jsonl'}.`,
