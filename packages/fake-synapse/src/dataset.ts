@@ -23,6 +23,8 @@ export interface FakeSidecar {
    * server could send (`../../etc/passwd`, `a/b\\c.jpg`); the bytes are still the stem's file.
    */
   readonly fileNames?: Readonly<Record<string, string>>;
+  /** Tags per stem, served on the stem's assignments and task (default none). */
+  readonly tags?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One data unit served by the fake: ids of its task, assignments and GT event. */
@@ -37,6 +39,8 @@ export interface FakeUnit {
   readonly gtCategory: 'train' | 'validation' | 'test';
   readonly meta: Record<string, unknown>;
   readonly status: string;
+  /** Tags of its assignments and task (from the sidecar; default none). */
+  readonly tags: readonly string[];
   /** The `file_name_original` served (the media name unless the sidecar overrides it). */
   readonly fileName: string | undefined;
 }
@@ -137,6 +141,7 @@ export class FakeDataset {
           ...(sidecar.dataUnitMeta?.[entry.stem] ?? {}),
         },
         status: sidecar.status?.[entry.stem] ?? 'completed',
+        tags: sidecar.tags?.[entry.stem] ?? [],
         fileName: sidecar.fileNames?.[entry.stem] ?? mediaName,
       };
     });
