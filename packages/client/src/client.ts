@@ -20,6 +20,7 @@ import {
   AgentSchema,
   AssignmentSchema,
   DataUnitSchema,
+  GroundTruthDatasetSchema,
   GroundTruthEventSchema,
   GroundTruthVersionSchema,
   ProjectSchema,
@@ -29,6 +30,7 @@ import {
   type Agent,
   type Assignment,
   type DataUnit,
+  type GroundTruthDataset,
   type GroundTruthEvent,
   type GroundTruthVersion,
   type Project,
@@ -78,6 +80,13 @@ export interface SynapseClientOptions {
   readonly userAgent?: string;
 }
 
+/** One page of a v2 cursor list. */
+export interface CursorPage<T> {
+  readonly items: T[];
+  /** Where the next page starts (pass it back as `after`), or undefined at the end. */
+  readonly next: string | undefined;
+}
+
 /** Query parameters; arrays become repeated keys (`expand=a&expand=b`), as the SDK sends them. */
 export type QueryParams = Readonly<
   Record<string, string | number | boolean | readonly (string | number)[] | null | undefined>
@@ -114,6 +123,14 @@ export function withParams(url: URL, params: QueryParams | undefined): URL {
     }
   }
   return out;
+}
+
+function projectQuery(params: {
+  category?: string | undefined;
+  perPage?: number;
+  sort?: string;
+}): QueryParams {
+  return { category: params.category, per_page: params.perPage ?? 100, sort: params.sort };
 }
 
 /**
@@ -467,49 +484,165 @@ export class SynapseClient {
   }
 
   /**
+   * One page of a v2 cursor list (`{data, meta.pagination.next_cursor}`; the `{results, next}`
+   * form is accepted too). `after` is the `next` of the previous page.
+   */
+  async #cursorPage<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    params: QueryParams,
+    after: string | undefined,
+    what: string,
+    options: CallOptions,
+  ): Promise<CursorPage<z.infer<S>>> {
+    const target = after === undefined ? this.url(path, params) : this.url(after);
+    const res: JsonResponse<unknown> = await this.requestJson('GET', target, {
+      what,
+      ...options,
+    });
+    const v = res.value as Record<string, unknown> | null;
+    const rows: unknown = v?.['data'] ?? v?.['results'];
+    if (!Array.isArray(rows)) {
+      throw new SynapseApiError('SYNX_HTTP', `unexpected response for ${what}: no data list`, {
+        method: 'GET',
+        path: `${target.pathname}${target.search}`,
+        host: this.host,
+        attempts: 1,
+      });
+    }
+    const items = rows.map((row: unknown) => this.parse(schema, row, `an item of ${what}`, target));
+    const meta = v?.['meta'] as { pagination?: { next_cursor?: unknown } } | undefined;
+    const cursor = meta?.pagination?.next_cursor;
+    const next = v?.['next'];
+    let following: string | undefined;
+    if (typeof cursor === 'string' && cursor !== '') {
+      const u = new URL(target);
+      u.searchParams.set('cursor', cursor);
+      following = u.href;
+    } else if (typeof next === 'string' && next !== '') {
+      following = this.url(next).href;
+    }
+    return { items, next: following };
+  }
+
+  /** Every item of a v2 cursor list, page after page (fetched when the consumer needs it). */
+  async *#cursorList<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    params: QueryParams,
+    what: string,
+    options: CallOptions,
+  ): AsyncGenerator<z.infer<S>> {
+    let after: string | undefined;
+    do {
+      const page = await this.#cursorPage(path, schema, params, after, what, options);
+      yield* page.items;
+      after = page.next;
+    } while (after !== undefined);
+  }
+
+  /**
    * `GET /v2/projects/` with cursor pagination (`{data, meta.pagination.next_cursor}`; the
    * `{results, next}` form is accepted too).
    */
-  async *listProjects(
-    params: { category?: string; perPage?: number; sort?: string } = {},
+  listProjects(
+    params: { category?: string | undefined; perPage?: number; sort?: string } = {},
     options: CallOptions = {},
   ): AsyncGenerator<Project> {
-    let target: URL | undefined = this.url('/v2/projects/', {
-      category: params.category,
-      per_page: params.perPage ?? 100,
-      sort: params.sort,
-    });
-    while (target !== undefined) {
-      const res: JsonResponse<unknown> = await this.requestJson('GET', target, {
-        what: 'projects',
-        ...options,
-      });
-      const v = res.value as Record<string, unknown> | null;
-      const rows: unknown = v?.['data'] ?? v?.['results'];
-      if (!Array.isArray(rows)) {
-        throw new SynapseApiError('SYNX_HTTP', 'unexpected response for projects: no data list', {
-          method: 'GET',
-          path: `${target.pathname}${target.search}`,
-          host: this.host,
-          attempts: 1,
-        });
-      }
-      for (const row of rows) {
-        yield this.parse(ProjectSchema, row, 'a project', target);
-      }
-      const meta = v?.['meta'] as { pagination?: { next_cursor?: unknown } } | undefined;
-      const cursor = meta?.pagination?.next_cursor;
-      const next = v?.['next'];
-      if (typeof cursor === 'string' && cursor !== '') {
-        const u: URL = new URL(target);
-        u.searchParams.set('cursor', cursor);
-        target = u;
-      } else if (typeof next === 'string' && next !== '') {
-        target = this.url(next);
-      } else {
-        target = undefined;
-      }
-    }
+    return this.#cursorList(
+      '/v2/projects/',
+      ProjectSchema,
+      projectQuery(params),
+      'projects',
+      options,
+    );
+  }
+
+  /**
+   * One page of `GET /v2/projects/`: give the `next` of a page as `after` for the following
+   * one. For callers that load pages on demand, as the `ProjectCatalog` does.
+   */
+  getProjectsPage(
+    params: {
+      category?: string | undefined;
+      perPage?: number;
+      sort?: string;
+      after?: string | undefined;
+    } = {},
+    options: CallOptions = {},
+  ): Promise<CursorPage<Project>> {
+    return this.#cursorPage(
+      '/v2/projects/',
+      ProjectSchema,
+      projectQuery(params),
+      params.after,
+      'projects',
+      options,
+    );
+  }
+
+  /** `GET /v2/ground-truth-datasets/` (cursor list; `project` is sent as a filter). */
+  listGroundTruthDatasets(
+    params: { project?: number | string | undefined; perPage?: number } = {},
+    options: CallOptions = {},
+  ): AsyncGenerator<GroundTruthDataset> {
+    return this.#cursorList(
+      '/v2/ground-truth-datasets/',
+      GroundTruthDatasetSchema,
+      { project: params.project, per_page: params.perPage ?? 100 },
+      'ground-truth datasets',
+      options,
+    );
+  }
+
+  /** `GET /v2/ground-truth-datasets/{id}/versions/` (cursor list). */
+  listGroundTruthDatasetVersions(
+    datasetId: number | string,
+    params: { perPage?: number } = {},
+    options: CallOptions = {},
+  ): AsyncGenerator<GroundTruthVersion> {
+    return this.#cursorList(
+      `/v2/ground-truth-datasets/${encodeURIComponent(String(datasetId))}/versions/`,
+      GroundTruthVersionSchema,
+      { per_page: params.perPage ?? 100 },
+      `ground-truth dataset ${datasetId}`,
+      options,
+    );
+  }
+
+  /**
+   * How many events a ground-truth version holds: `count` of a one-item page of
+   * `sdk/ground_truth_events/` (undefined when the server sends none).
+   */
+  countGroundTruthEvents(
+    versionId: number | string,
+    options: CallOptions = {},
+  ): Promise<number | undefined> {
+    return this.list(
+      'sdk/ground_truth_events/',
+      GroundTruthEventSchema,
+      { ground_truth_dataset_versions: versionId, page_size: 1 },
+      { what: `ground-truth version ${versionId}`, readTimeoutMs: 60_000, ...options },
+    ).count();
+  }
+
+  /**
+   * How many assignments or tasks of a project match `filter` (`status`, `tags`, …): `count`
+   * of a one-item page (undefined when the server sends none).
+   */
+  countItems(
+    target: 'assignment' | 'task',
+    project: number | string,
+    filter: QueryParams = {},
+    options: CallOptions = {},
+  ): Promise<number | undefined> {
+    const schema = target === 'assignment' ? AssignmentSchema : TaskSchema;
+    return this.list(
+      target === 'assignment' ? 'sdk/assignments/' : 'sdk/tasks/',
+      schema,
+      { ...filter, project, page_size: 1 },
+      { what: `${target}s of project ${project}`, ...options },
+    ).count();
   }
 
   /** `GET sdk/assignments/?project=…&expand=data` (labelers' work). */

@@ -128,16 +128,78 @@ const STATUS_CODES: Record<number, SynxErrorCode> = {
   429: 'SYNX_RATE_LIMITED',
 };
 
-/** Builds the error for an HTTP status; `what` names the object asked for ("project 42"). */
+/** The hint of a 404 for project ids. */
+export const PROJECT_NOT_FOUND_HINT =
+  'list the projects your token can see: `synx projects list` (or `synx export` and choose "Help me find it")';
+/** The hint of a 404 for ground-truth dataset and version ids. */
+export const GT_NOT_FOUND_HINT =
+  'list the ground-truth datasets and versions your token can see: `synx gt list`';
+
+/** How to find the right id of the object `what` names ("project 42", "ground-truth version 3"). */
+function notFoundHint(what: string): string {
+  if (/^projects?\b/i.test(what)) {
+    return PROJECT_NOT_FOUND_HINT;
+  }
+  if (/^ground-truth\b/i.test(what)) {
+    return GT_NOT_FOUND_HINT;
+  }
+  return 'check the id';
+}
+
+/** List filters whose unknown values DRF rejects with "Select a valid choice", and what they name. */
+const CHOICE_FIELDS: Readonly<Record<string, string>> = {
+  project: 'project',
+  ground_truth_dataset_versions: 'ground-truth version',
+  ground_truth_dataset_version: 'ground-truth version',
+  ground_truth_dataset: 'ground-truth dataset',
+};
+
+/**
+ * The object a 400 names as an invalid choice of a list filter (`{"project": ["Select a valid
+ * choice. …"]}` for an id that does not exist or is not visible): in practice a not-found.
+ */
+function invalidChoice(body: string, path: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value)) {
+    return undefined;
+  }
+  const query = new URLSearchParams(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
+  for (const [field, noun] of Object.entries(CHOICE_FIELDS)) {
+    const messages = value[field];
+    const list = Array.isArray(messages) ? messages : [messages];
+    if (list.some((m) => typeof m === 'string' && /valid choice|available choices/i.test(m))) {
+      const id = query.get(field);
+      return id === null ? noun : `${noun} ${id}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Builds the error for an HTTP status; `asked` names the object asked for ("project 42"). A 400
+ * that rejects a list filter's id as an invalid choice is a not-found of that id.
+ */
 export function errorForStatus(
   status: number,
   body: string,
   request: Omit<SynapseApiErrorDetails, 'status' | 'serverMessage' | 'serverCode' | 'requestId'>,
-  what: string,
+  asked: string,
   secrets: readonly string[],
 ): SynapseApiError {
-  const parsed = parseErrorBody(redact(body, secrets));
-  const code: SynxErrorCode = STATUS_CODES[status] ?? (status >= 500 ? 'SYNX_SERVER' : 'SYNX_HTTP');
+  const clean = redact(body, secrets);
+  const parsed = parseErrorBody(clean);
+  const missing = status === 400 ? invalidChoice(clean, request.path) : undefined;
+  // "assignments of project 999" rejected as an invalid choice is "project 999" not found.
+  const what = missing ?? asked;
+  const code: SynxErrorCode =
+    missing === undefined
+      ? (STATUS_CODES[status] ?? (status >= 500 ? 'SYNX_SERVER' : 'SYNX_HTTP'))
+      : 'SYNX_NOT_FOUND';
   const server = parsed.message === undefined ? '' : `: ${parsed.message}`;
   let message: string;
   let hint: string | undefined;
@@ -145,15 +207,15 @@ export function errorForStatus(
     case 'SYNX_AUTH':
       message = `Synapse at ${request.host} rejected the access token (401${server})`;
       hint =
-        'check the token (--token, SYNAPSE_ACCESS_TOKEN or ~/.synapse/config.json); it may have expired';
+        'run `synx login` to store a token, or `synx doctor` to check the setup (a token given with --token or SYNAPSE_ACCESS_TOKEN may have expired)';
       break;
     case 'SYNX_PERMISSION':
       message = `the access token may not read ${what} on ${request.host} (403${server})`;
       hint = 'ask a workspace admin for access, or use a token of a member of that project';
       break;
     case 'SYNX_NOT_FOUND':
-      message = `${what} was not found on ${request.host} (404${server})`;
-      hint = 'check the id; `synx export` without flags lists what your token can see';
+      message = `${what} was not found on ${request.host} (${status}${server})`;
+      hint = notFoundHint(what);
       break;
     case 'SYNX_VALIDATION':
       message = `Synapse rejected the request for ${what} (${status}${server})`;

@@ -6,12 +6,30 @@ export {
   type AuthScheme,
   type CallOptions,
   type ClientLogger,
+  type CursorPage,
   type JsonResponse,
   type QueryParams,
   type SynapseClientOptions,
 } from './client.js';
 export { PagedList, spreadPages, type PageEntry, type PageSample } from './paged-list.js';
-export { SynapseApiError, parseErrorBody, redact, type SynapseApiErrorDetails } from './errors.js';
+export {
+  findGroundTruthVersions,
+  ProjectCatalog,
+  projectMatches,
+  type FindGroundTruthOptions,
+  type GroundTruthDatasetInfo,
+  type GroundTruthVersionInfo,
+  type ProjectCatalogOptions,
+  type ProjectMatches,
+} from './catalog.js';
+export {
+  GT_NOT_FOUND_HINT,
+  PROJECT_NOT_FOUND_HINT,
+  SynapseApiError,
+  parseErrorBody,
+  redact,
+  type SynapseApiErrorDetails,
+} from './errors.js';
 export {
   httpRequest,
   isRetryableTransport,
@@ -45,6 +63,7 @@ export {
   AssignmentSchema,
   DataUnitSchema,
   FileValueSchema,
+  GroundTruthDatasetSchema,
   GroundTruthEventSchema,
   GroundTruthVersionSchema,
   PageEnvelopeSchema,
@@ -56,6 +75,7 @@ export {
   type Assignment,
   type DataUnit,
   type FileValue,
+  type GroundTruthDataset,
   type GroundTruthEvent,
   type GroundTruthVersion,
   type Project,

@@ -34,6 +34,12 @@ export const ProjectSchema = z.looseObject({
   title: z.string().nullish(),
   category: z.string().nullish(),
   configuration: z.unknown().optional(),
+  /** v2: tasks in the project. */
+  task_count: z.number().nullish(),
+  /** v2: ISO 8601 creation time. */
+  created: z.string().nullish(),
+  is_archived: z.boolean().nullish(),
+  description: z.string().nullish(),
 });
 export type Project = z.infer<typeof ProjectSchema>;
 
@@ -70,14 +76,29 @@ export const GroundTruthEventSchema = z.looseObject({
 });
 export type GroundTruthEvent = z.infer<typeof GroundTruthEventSchema>;
 
+/** A ground-truth dataset version: the SDK-style shape and the v2 one (`…_id`, `created`). */
 export const GroundTruthVersionSchema = z.looseObject({
   id: Id,
   version: z.union([z.string(), z.number()]).nullish(),
   ground_truth_dataset: z.union([Id, z.looseObject({ id: Id.optional() })]).nullish(),
+  ground_truth_dataset_id: Id.nullish(),
+  created: z.string().nullish(),
   description: z.string().nullish(),
   is_archived: z.boolean().nullish(),
 });
 export type GroundTruthVersion = z.infer<typeof GroundTruthVersionSchema>;
+
+/** A ground-truth dataset (`/v2/ground-truth-datasets/`): named `name` or `title`. */
+export const GroundTruthDatasetSchema = z.looseObject({
+  id: Id,
+  name: z.string().nullish(),
+  title: z.string().nullish(),
+  description: z.string().nullish(),
+  project_id: Id.nullish(),
+  project: z.union([Id, z.looseObject({ id: Id.optional() })]).nullish(),
+  created: z.string().nullish(),
+});
+export type GroundTruthDataset = z.infer<typeof GroundTruthDatasetSchema>;
 
 export const StorageSchema = z.looseObject({
   id: Id,

@@ -4,9 +4,11 @@ import { startFakeSynapse } from './server.js';
 const USAGE = `usage: fake-synapse --from DIR [--port N] [--token T] [--tenant CODE] [--seed S]
                     [--latency MS] [--rate-limit P] [--retry-after S] [--server-error P] [--burst N]
                     [--drop P] [--truncate P] [--expire P] [--url-ttl MS] [--assignments-per-task N]
+                    [--extra-projects N]
 
 Serves a Synapse raw export folder (json/, origin_files/, project.json) as a Synapse backend on
-127.0.0.1 and prints its base URL. Rates P are probabilities per request (0..1), seeded.
+127.0.0.1 and prints its base URL. --extra-projects N lists N more (empty) projects with seeded
+titles and two more (empty) ground-truth datasets. Rates P are probabilities per request (0..1), seeded.
 Control: GET /__fake/log, POST /__fake/faults (JSON), POST /__fake/reset-log.`;
 
 /** Runs the `fake-synapse` command. Returns the process exit code. */
@@ -35,6 +37,7 @@ export async function main(
         expire: { type: 'string' },
         'url-ttl': { type: 'string' },
         'assignments-per-task': { type: 'string' },
+        'extra-projects': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -84,6 +87,7 @@ export async function main(
     const port = num('port');
     const seed = num('seed');
     const apt = num('assignments-per-task');
+    const extra = num('extra-projects');
     const fake = await startFakeSynapse({
       from,
       ...(typeof values['token'] === 'string' ? { token: values['token'] } : {}),
@@ -91,6 +95,7 @@ export async function main(
       ...(port === undefined ? {} : { port }),
       ...(seed === undefined ? {} : { seed }),
       ...(apt === undefined ? {} : { assignmentsPerTask: apt }),
+      ...(extra === undefined ? {} : { extraProjects: extra }),
       faults: faults,
     });
     out(fake.url);

@@ -18,13 +18,13 @@ export interface FakeSidecar {
   readonly dataUnitMeta?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Assignment status per stem (default `completed`). */
   readonly status?: Readonly<Record<string, string>>;
-  /** Tags of the assignment and task per stem (default none), served as given. */
-  readonly tags?: Readonly<Record<string, readonly unknown[]>>;
   /**
    * `file_name_original` served per stem instead of the media file's name — to test names a
    * server could send (`../../etc/passwd`, `a/b\\c.jpg`); the bytes are still the stem's file.
    */
   readonly fileNames?: Readonly<Record<string, string>>;
+  /** Tags per stem, served on the stem's assignments and task (default none). */
+  readonly tags?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One data unit served by the fake: ids of its task, assignments and GT event. */
@@ -39,7 +39,8 @@ export interface FakeUnit {
   readonly gtCategory: 'train' | 'validation' | 'test';
   readonly meta: Record<string, unknown>;
   readonly status: string;
-  readonly tags: readonly unknown[];
+  /** Tags of its assignments and task (from the sidecar; default none). */
+  readonly tags: readonly string[];
   /** The `file_name_original` served (the media name unless the sidecar overrides it). */
   readonly fileName: string | undefined;
 }

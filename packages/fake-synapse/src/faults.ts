@@ -7,6 +7,8 @@ export const ROUTES = [
   'agents',
   'projects',
   'v2-projects',
+  'v2-gt-datasets',
+  'v2-gt-versions',
   'assignments',
   'tasks',
   'gt-events',

@@ -13,6 +13,16 @@ export {
   type FaultSpec,
   type RouteName,
 } from './faults.js';
+export {
+  FakeCatalog,
+  cursorPage,
+  decodeCursor,
+  encodeCursor,
+  type Cursor,
+  type FakeGtDataset,
+  type FakeGtVersion,
+  type FakeProjectRecord,
+} from './catalog.js';
 export { FakeDataset, type FakeSidecar, type FakeUnit, type MediaFacts } from './dataset.js';
 export {
   VOC_CLASSES,

@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import { SynxError } from '@synx/model';
+import { cursorPage, decodeCursor, FakeCatalog, type Cursor } from './catalog.js';
 import { FakeDataset, type FakeUnit } from './dataset.js';
 import { FaultEngine, type FaultConfig, type FaultDecision, type RouteName } from './faults.js';
 
@@ -32,6 +33,12 @@ export interface FakeSynapseOptions {
   readonly gtSplit?: readonly [number, number, number];
   /** Largest number of request-log entries kept (oldest dropped). Default 1,000,000. */
   readonly logLimit?: number;
+  /**
+   * Synthetic, empty projects listed beside the dataset's (seeded titles such as "Street scenes
+   * 3", categories, creation dates; ids from 1 up, skipping the dataset's), plus up to two empty
+   * ground-truth datasets on them. Default 0.
+   */
+  readonly extraProjects?: number;
 }
 
 /** One served request. */
@@ -59,6 +66,8 @@ export interface FakeSynapse {
   readonly token: string;
   readonly projectId: number;
   readonly dataset: FakeDataset;
+  /** The projects and ground-truth datasets and versions listed. */
+  readonly catalog: FakeCatalog;
   /** Every request served, oldest first (bounded by `logLimit`). */
   readonly log: RequestLogEntry[];
   /** Replaces the fault switches (and their per-request counters). */
@@ -134,6 +143,11 @@ function routeOf(pathname: string): RouteName | 'control' | 'unknown' {
   if (pathname === '/agents/') {
     return 'agents';
   }
+  if (pathname.startsWith('/v2/ground-truth-datasets/')) {
+    return /^\/v2\/ground-truth-datasets\/\d+\/versions\//.test(pathname)
+      ? 'v2-gt-versions'
+      : 'v2-gt-datasets';
+  }
   if (pathname.startsWith('/v2/projects/')) {
     return 'v2-projects';
   }
@@ -185,6 +199,7 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
       : { assignmentsPerTask: options.assignmentsPerTask }),
     ...(options.gtSplit === undefined ? {} : { gtSplit: options.gtSplit }),
   });
+  const catalog = new FakeCatalog(dataset, options.extraProjects ?? 0);
   const faults = new FaultEngine(options.faults ?? {}, options.seed ?? 1);
   const secret = randomBytes(32);
   const ttl = (): number => faults.spec('media').urlTtlMs ?? options.urlTtlMs ?? 600_000;
@@ -317,6 +332,78 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
     );
   };
 
+  /** A v2 error envelope. */
+  const v2Error = (status: number, code: string, message: string): Reply =>
+    json(status, { error: { code, message }, meta: { request_id: 'req_fake' } });
+
+  /** A v2 cursor page (`per_page` default 50, at most 100) over rows sorted by id. */
+  const cursorList = (url: URL, rows: readonly { readonly id: number }[]): Reply => {
+    const perPage = Math.max(1, Math.min(intParam(url, 'per_page') ?? 50, 100));
+    const text = url.searchParams.get('cursor');
+    let cursor: Cursor | undefined;
+    if (text !== null && text !== '') {
+      cursor = decodeCursor(text);
+      if (cursor === undefined) {
+        return v2Error(400, 'INVALID_CURSOR', 'Invalid cursor.');
+      }
+    }
+    const got = cursorPage(rows, cursor, perPage);
+    return json(200, {
+      data: got.rows,
+      meta: {
+        request_id: 'req_fake',
+        pagination: {
+          next_cursor: got.next,
+          previous_cursor: got.previous,
+          per_page: perPage,
+        },
+      },
+    });
+  };
+
+  /**
+   * Units of a list request for `project=`: the dataset's (filtered by `status` and every
+   * `tags` value), none for a listed empty project, or a DRF 400 reply.
+   */
+  const unitsOfProject = (url: URL): readonly FakeUnit[] | Reply => {
+    const project = url.searchParams.get('project');
+    if (project === null) {
+      return json(400, { project: ['This field is required.'] });
+    }
+    const id = Number(project);
+    if (id !== dataset.projectId) {
+      return catalog.project(id) === undefined
+        ? json(400, {
+            project: ['Select a valid choice. That choice is not one of the available choices.'],
+          })
+        : [];
+    }
+    const status = url.searchParams.get('status');
+    const tags = url.searchParams.getAll('tags');
+    if (status === null && tags.length === 0) {
+      return dataset.units;
+    }
+    return dataset.units.filter(
+      (u) => (status === null || u.status === status) && tags.every((t) => u.tags.includes(t)),
+    );
+  };
+
+  /** A ground-truth version in the SDK-style (`ground_truth_dataset_versions/`) shape. */
+  const sdkGtVersion = (id: number): Record<string, unknown> | undefined => {
+    const v = catalog.gtVersion(id);
+    if (v === undefined) {
+      return undefined;
+    }
+    return {
+      id: v.id,
+      version: v.version,
+      ground_truth_dataset: v.ground_truth_dataset_id,
+      description: v.description,
+      is_archived: v.is_archived,
+      project: catalog.gtDataset(v.ground_truth_dataset_id)?.project_id ?? dataset.projectId,
+    };
+  };
+
   const authorized = (req: http.IncomingMessage): 'ok' | 'missing' | 'invalid' => {
     const sdk = req.headers['synapse-access-token'];
     const auth = req.headers.authorization;
@@ -383,28 +470,62 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
         );
       case 'projects': {
         const id = idFrom('/projects/');
-        if (id === undefined || id !== dataset.projectId) {
-          return json(404, { detail: 'Not found.' });
+        if (id === dataset.projectId) {
+          return json(200, dataset.project);
         }
-        return json(200, dataset.project);
+        const extra = id === undefined ? undefined : catalog.project(id);
+        return extra === undefined
+          ? json(404, { detail: 'Not found.' })
+          : json(200, { ...extra, configuration: {} });
       }
       case 'v2-projects': {
-        const id = idFrom('/v2/projects/');
-        if (id !== undefined) {
-          return id === dataset.projectId
-            ? json(200, dataset.project)
-            : json(404, {
-                error: { code: 'NOT_FOUND', message: 'Not found.' },
-                meta: { request_id: 'req_fake' },
-              });
+        if (p === '/v2/projects/') {
+          const category = url.searchParams.get('category');
+          return cursorList(
+            url,
+            category === null
+              ? catalog.projects
+              : catalog.projects.filter((r) => r.category === category),
+          );
         }
-        return json(200, {
-          data: [dataset.project],
-          meta: {
-            request_id: 'req_fake',
-            pagination: { next_cursor: null, previous_cursor: null, per_page: 50 },
-          },
-        });
+        const id = idFrom('/v2/projects/');
+        const record = id === undefined ? undefined : catalog.project(id);
+        if (record === undefined) {
+          return v2Error(404, 'NOT_FOUND', 'Not found.');
+        }
+        return json(
+          200,
+          id === dataset.projectId
+            ? { ...dataset.project, ...record }
+            : { ...record, configuration: {} },
+        );
+      }
+      case 'v2-gt-datasets': {
+        if (p === '/v2/ground-truth-datasets/') {
+          const project = url.searchParams.get('project');
+          return cursorList(
+            url,
+            project === null
+              ? catalog.gtDatasets
+              : catalog.gtDatasets.filter((d) => String(d.project_id) === project),
+          );
+        }
+        const id = idFrom('/v2/ground-truth-datasets/');
+        const found = id === undefined ? undefined : catalog.gtDataset(id);
+        return found === undefined ? v2Error(404, 'NOT_FOUND', 'Not found.') : json(200, found);
+      }
+      case 'v2-gt-versions': {
+        const m = /^\/v2\/ground-truth-datasets\/(\d+)\/versions\/(?:(\d+)\/)?$/.exec(p);
+        const ds = m?.[1] === undefined ? undefined : catalog.gtDataset(Number(m[1]));
+        if (m === null || ds === undefined) {
+          return v2Error(404, 'NOT_FOUND', 'Not found.');
+        }
+        const versions = catalog.gtVersions.filter((v) => v.ground_truth_dataset_id === ds.id);
+        if (m[2] === undefined) {
+          return cursorList(url, versions);
+        }
+        const version = versions.find((v) => v.id === Number(m[2]));
+        return version === undefined ? v2Error(404, 'NOT_FOUND', 'Not found.') : json(200, version);
       }
       case 'assignments': {
         if (p !== '/sdk/assignments/') {
@@ -415,18 +536,10 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
           }
           return rawJson(200, await assignmentJson(unit, id, true));
         }
-        const project = url.searchParams.get('project');
-        if (project === null) {
-          return json(400, { project: ['This field is required.'] });
+        const units = unitsOfProject(url);
+        if ('status' in units) {
+          return units;
         }
-        if (Number(project) !== dataset.projectId) {
-          return json(400, {
-            project: ['Select a valid choice. That choice is not one of the available choices.'],
-          });
-        }
-        const status = url.searchParams.get('status');
-        const units =
-          status === null ? dataset.units : dataset.units.filter((u) => u.status === status);
         const apt = dataset.assignmentsPerTask;
         const withData = expandOf(url).includes('data');
         return page(url, units.length * apt, (k) => {
@@ -445,18 +558,13 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
             ? json(404, { detail: 'Not found.' })
             : rawJson(200, await taskJson(unit, ['data_unit']));
         }
-        const project = url.searchParams.get('project');
-        if (project === null) {
-          return json(400, { project: ['This field is required.'] });
-        }
-        if (Number(project) !== dataset.projectId) {
-          return json(400, {
-            project: ['Select a valid choice. That choice is not one of the available choices.'],
-          });
+        const units = unitsOfProject(url);
+        if ('status' in units) {
+          return units;
         }
         const expand = expandOf(url);
-        return page(url, dataset.units.length, (k) => {
-          const unit = dataset.units[k];
+        return page(url, units.length, (k) => {
+          const unit = units[k];
           return unit === undefined ? Promise.resolve('null') : taskJson(unit, expand);
         });
       }
@@ -465,7 +573,12 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
         if (version === null) {
           return json(400, { ground_truth_dataset_versions: ['This field is required.'] });
         }
-        if (version !== '1') {
+        const known = /^\d+$/.test(version) ? catalog.gtVersion(Number(version)) : undefined;
+        if (known !== undefined && known.id !== 1) {
+          // The other versions hold no events.
+          return page(url, 0, () => Promise.resolve('null'));
+        }
+        if (known === undefined) {
           return json(400, {
             ground_truth_dataset_versions: [
               `Select a valid choice. ${version} is not one of the available choices.`,
@@ -484,20 +597,21 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
         });
       }
       case 'gt-versions': {
-        const version = {
-          id: 1,
-          version: 'v1',
-          ground_truth_dataset: 1,
-          description: `${dataset.units.length} items`,
-          is_archived: false,
-          project: dataset.projectId,
-        };
         if (p === '/ground_truth_dataset_versions/') {
-          return page(url, 1, () => Promise.resolve(JSON.stringify(version)));
+          const ds = url.searchParams.get('ground_truth_dataset');
+          const archived = url.searchParams.get('is_archived');
+          const rows = catalog.gtVersions
+            .filter(
+              (v) =>
+                (ds === null || String(v.ground_truth_dataset_id) === ds) &&
+                (archived === null || String(v.is_archived) === archived),
+            )
+            .map((v) => sdkGtVersion(v.id));
+          return page(url, rows.length, (k) => Promise.resolve(JSON.stringify(rows[k] ?? null)));
         }
-        return idFrom('/ground_truth_dataset_versions/') === 1
-          ? json(200, version)
-          : json(404, { detail: 'Not found.' });
+        const id = idFrom('/ground_truth_dataset_versions/');
+        const version = id === undefined ? undefined : sdkGtVersion(id);
+        return version === undefined ? json(404, { detail: 'Not found.' }) : json(200, version);
       }
       case 'data-units': {
         const id = idFrom('/data_units/');
@@ -783,6 +897,7 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
     token,
     projectId: dataset.projectId,
     dataset,
+    catalog,
     log,
     setFaults(f: FaultConfig): void {
       faults.set(f);
