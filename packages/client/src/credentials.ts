@@ -1,12 +1,19 @@
-import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { hasUserInfo, redactUrl, SynxError } from '@synx/model';
+import { SynapseClient, type SynapseClientOptions } from './client.js';
+import { SynapseApiError } from './errors.js';
+import type { User } from './schemas.js';
 
 /** The host the Python SDK uses when none is configured. */
 export const DEFAULT_SYNAPSE_HOST = 'https://api.synapse.sh';
 
-/** Where the Python `synapse` CLI keeps its credentials (`synapse login`). */
+/**
+ * Where credentials are kept: the file `synx login` writes, and the one the Python `synapse` CLI
+ * reads and writes (`synapse login`).
+ */
 export function defaultConfigPath(home: string = homedir()): string {
   return join(home, '.synapse', 'config.json');
 }
@@ -56,7 +63,7 @@ export async function readSynapseConfig(
     data = JSON.parse(text);
   } catch {
     throw new SynxError('SYNX_CONFIG', `${path} is not valid JSON`, {
-      hint: 'fix or delete the file, then run `synapse login` again',
+      hint: 'fix or delete the file, then run `synx login` again',
     });
   }
   if (!isRecord(data)) {
@@ -66,20 +73,38 @@ export async function readSynapseConfig(
 }
 
 /**
- * Writes (merges) keys into a Synapse config file with mode 0600 (directory 0700), atomically.
- * Keys not given are preserved, so a file shared with the Python CLI keeps its other settings.
+ * Writes (merges) keys into a Synapse config file with mode 0600, atomically: a temporary file
+ * created with mode 0600 next to it, then renamed over it. A directory it has to create gets
+ * mode 0700 (an existing one is left as it is). Keys not given are preserved, so a file shared
+ * with the Python CLI keeps its other settings (`agent`, `environments`, …).
+ *
+ * @throws SynxError `SYNX_CONFIG` when the existing file cannot be read or is not a JSON object:
+ *   writing over it would lose the keys it holds.
+ * @throws the file-system error when the directory or file cannot be written.
  */
 export async function writeSynapseConfig(
   updates: Partial<SynapseConfigFile>,
   path: string = defaultConfigPath(),
 ): Promise<void> {
-  const existing = await readSynapseConfig(path).catch(() => undefined);
+  const existing = await readForWrite(path);
   const merged: SynapseConfigFile = { ...(existing?.data ?? {}), ...updates };
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(merged, null, 2)}\n`, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, path);
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  // 'wx': a fresh file (never a file or link left at that name), 0600 from its creation.
+  const handle = await open(tmp, 'wx', 0o600);
+  try {
+    try {
+      await handle.chmod(0o600); // in case the umask took more away
+      await handle.writeFile(`${JSON.stringify(merged, null, 2)}\n`, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** Where a resolved value came from. */
@@ -108,6 +133,54 @@ export interface CredentialInputs {
 export function normalizeHost(host: string): string {
   const trimmed = host.trim().replace(/\/+$/, '');
   return /^https?:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+}
+
+/**
+ * A host as synx uses and stores it ({@link normalizeHost}), refused when it holds credentials
+ * (`user:pass@`: they would be printed, stored and sent as Basic auth) or is not an http(s) URL.
+ *
+ * @param where names where the host came from in the message (`--host`, `SYNAPSE_HOST`, a path).
+ * @throws SynxError `SYNX_CONFIG`
+ */
+export function checkHost(host: string, where = 'the host'): string {
+  if (hasUserInfo(host)) {
+    throw new SynxError(
+      'SYNX_CONFIG',
+      `the host in ${where} (${redactUrl(host)}) holds credentials (user:…@); synx does not use or keep them`,
+      {
+        hint: 'give the host without them, and the token with --token, SYNAPSE_ACCESS_TOKEN or `synx login`',
+      },
+    );
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(host.trim())?.[1]?.toLowerCase();
+  if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') {
+    throw new SynxError(
+      'SYNX_CONFIG',
+      `the host in ${where} ("${redactUrl(host)}") is not an http(s) URL`,
+      {
+        hint: 'give the host with its scheme, e.g. https://api.synapse.sh',
+      },
+    );
+  }
+  const normalized = normalizeHost(host);
+  let url: URL;
+  try {
+    url = new URL(normalized);
+  } catch {
+    throw new SynxError('SYNX_CONFIG', `the host in ${where} ("${redactUrl(host)}") is not a URL`, {
+      hint: 'give the host with its scheme, e.g. https://api.synapse.sh',
+    });
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    throw new SynxError(
+      'SYNX_CONFIG',
+      `the host in ${where} ("${redactUrl(host)}") is not an http(s) URL`,
+      {
+        hint: 'give the host with its scheme, e.g. https://api.synapse.sh',
+      },
+    );
+  }
+  return normalized;
 }
 
 function fromMcpEnvironment(data: SynapseConfigFile): { host?: string; token?: string } {
@@ -161,17 +234,8 @@ export async function resolveCredentials(
     host = DEFAULT_SYNAPSE_HOST;
     hostFrom = 'default';
   }
-  if (hasUserInfo(host)) {
-    // Credentials in a URL would be printed, stored in the manifest and sent as Basic auth.
-    const where = hostFrom === 'flag' ? '--host' : hostFrom === 'env' ? 'SYNAPSE_HOST' : configPath;
-    throw new SynxError(
-      'SYNX_CONFIG',
-      `the host in ${where} (${redactUrl(host)}) holds credentials (user:…@); synx does not use or keep them`,
-      {
-        hint: 'give the host without them, and the token with --token, SYNAPSE_ACCESS_TOKEN or `synapse login`',
-      },
-    );
-  }
+  const where = hostFrom === 'flag' ? '--host' : hostFrom === 'env' ? 'SYNAPSE_HOST' : configPath;
+  const checked = checkHost(host, where);
   let token: string | undefined;
   let tokenFrom: CredentialSource;
   if (nonEmpty(inputs.token)) {
@@ -187,5 +251,122 @@ export async function resolveCredentials(
     token = undefined;
     tokenFrom = 'none';
   }
-  return { host: normalizeHost(host), token, hostFrom, tokenFrom, configPath, config };
+  return { host: checked, token, hostFrom, tokenFrom, configPath, config };
+}
+
+/** How {@link verifyToken} found a token valid. */
+export interface TokenCheck {
+  /** The endpoint that accepted it: `users/me/`, else `agents/` (what `synapse doctor` asks). */
+  readonly via: 'users/me/' | 'agents/';
+  /** The token's user, when `users/me/` answered. */
+  readonly user: User | undefined;
+}
+
+/**
+ * Checks a client's token against the server: `GET users/me/`, and when the server has no such
+ * endpoint for it (403, 404, 405) `GET agents/` as `synapse doctor` does.
+ *
+ * @throws SynapseApiError `SYNX_AUTH` (401), `SYNX_PERMISSION` (403 on `agents/` too), or the
+ *   network and server errors of the client.
+ */
+export async function verifyToken(
+  client: SynapseClient,
+  options: { readonly signal?: AbortSignal | undefined } = {},
+): Promise<TokenCheck> {
+  try {
+    const user = await client.getCurrentUser({ signal: options.signal });
+    return { via: 'users/me/', user };
+  } catch (err) {
+    const status = err instanceof SynapseApiError ? err.status : undefined;
+    if (status !== 403 && status !== 404 && status !== 405) {
+      throw err;
+    }
+  }
+  await client.listAgents({ signal: options.signal }).count();
+  return { via: 'agents/', user: undefined };
+}
+
+/** Inputs of {@link login}. */
+export interface LoginOptions {
+  /** The host; normalised and checked with {@link checkHost}. */
+  readonly host: string;
+  readonly token: string;
+  /** Check the token against the server before storing it. Default true. */
+  readonly verify?: boolean;
+  /** Default {@link defaultConfigPath}. */
+  readonly configPath?: string;
+  readonly signal?: AbortSignal | undefined;
+  /** Connection settings of the check (timeouts, retries, auth scheme, user agent). */
+  readonly client?: Omit<SynapseClientOptions, 'host' | 'token'>;
+}
+
+/** What {@link login} stored (never the token). */
+export interface LoginResult {
+  /** The host as stored. */
+  readonly host: string;
+  readonly configPath: string;
+  /** How the token was checked; undefined with `verify: false`. */
+  readonly check: TokenCheck | undefined;
+}
+
+/** Reads the file about to be written; a file that cannot be kept whole is an error. */
+async function readForWrite(path: string): Promise<LoadedConfig | undefined> {
+  try {
+    return await readSynapseConfig(path);
+  } catch (err) {
+    throw new SynxError(
+      'SYNX_CONFIG',
+      `${(err as Error).message}; not overwriting it, it may hold settings of other tools`,
+      { cause: err, hint: `fix ${path} or move it away, then run the command again` },
+    );
+  }
+}
+
+/**
+ * Stores a host and token in the Synapse config file (`host`, `access_token`: the shape the
+ * Python `synapse` CLI reads), after checking the token with {@link verifyToken}. Other keys of
+ * the file are kept. Nothing is written when the check fails, or when the existing file is not a
+ * JSON object.
+ *
+ * @throws SynxError `SYNX_CONFIG` (bad host, unreadable or invalid file), `SYNX_AUTH` (401),
+ *   `SYNX_PERMISSION`, network and server errors of the check, file-system errors of the write.
+ *
+ * @example
+ * const r = await login({ host: 'https://api.synapse.sh', token });
+ * // r.check?.user?.email
+ */
+export async function login(options: LoginOptions): Promise<LoginResult> {
+  const host = checkHost(options.host);
+  const configPath = options.configPath ?? defaultConfigPath();
+  if (options.token.trim() === '') {
+    throw new SynxError('SYNX_MISSING_INPUT', 'the access token is empty');
+  }
+  // Refused before the server is asked: the write would refuse it anyway.
+  await readForWrite(configPath);
+  let check: TokenCheck | undefined;
+  if (options.verify ?? true) {
+    const client = new SynapseClient({ ...options.client, host, token: options.token });
+    try {
+      check = await verifyToken(client, { signal: options.signal });
+    } catch (err) {
+      if (!(err instanceof SynapseApiError)) {
+        throw err;
+      }
+      const hint =
+        err.code === 'SYNX_AUTH'
+          ? 'check the token (copy it again from Synapse: it may have expired or belong to another host)'
+          : err.code === 'SYNX_ABORTED'
+            ? undefined
+            : `${err.hint === undefined ? '' : `${err.hint}; `}--no-verify stores the token without checking it`;
+      throw new SynxError(err.code, `${err.message}; ${configPath} was not changed`, {
+        cause: err,
+        ...(hint === undefined ? {} : { hint }),
+        details: { ...err.request },
+      });
+    } finally {
+      client.close();
+    }
+  }
+  await writeSynapseConfig({ host, access_token: options.token }, configPath);
+  return { host, configPath, check };
 }

@@ -39,17 +39,23 @@ export {
   type TransportFailure,
 } from './http.js';
 export {
+  checkHost,
   DEFAULT_SYNAPSE_HOST,
   defaultConfigPath,
+  login,
   normalizeHost,
   readSynapseConfig,
   resolveCredentials,
+  verifyToken,
   writeSynapseConfig,
   type CredentialInputs,
   type CredentialSource,
   type LoadedConfig,
+  type LoginOptions,
+  type LoginResult,
   type ResolvedCredentials,
   type SynapseConfigFile,
+  type TokenCheck,
 } from './credentials.js';
 export {
   jsonArrayElementSpans,

@@ -45,6 +45,8 @@ export const SYNX_ERROR_CODES = [
   'SYNX_STRICT',
   /** A required value was not given and cannot be asked for (no terminal). */
   'SYNX_MISSING_INPUT',
+  /** The source or its filter matched no items, or nothing the chosen format can hold. */
+  'SYNX_NOTHING_TO_EXPORT',
   /** A bug in synx: an invariant did not hold. */
   'SYNX_INTERNAL',
 ] as const;
