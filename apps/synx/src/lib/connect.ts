@@ -1,0 +1,77 @@
+import { Flags } from '@oclif/core';
+import { resolveCredentials, SynapseClient, type AuthScheme } from '@synx/client';
+import { SynxError } from '@synx/model';
+import { debugLogger } from './base.js';
+
+/** The flags of every command that talks to Synapse. */
+export const connectionFlags = {
+  host: Flags.string({
+    description:
+      'Synapse host (default: SYNAPSE_HOST, ~/.synapse/config.json, https://api.synapse.sh).',
+  }),
+  token: Flags.string({
+    description: 'Access token (default: SYNAPSE_ACCESS_TOKEN, ~/.synapse/config.json).',
+  }),
+  auth: Flags.string({
+    options: ['sdk', 'access-token', 'drf'],
+    default: 'sdk',
+    description: 'How the token is sent.',
+  }),
+  tenant: Flags.string({ description: 'Workspace (tenant) code, for --auth drf.' }),
+};
+
+/**
+ * A client for the host and token the flags, `SYNAPSE_*` variables or `~/.synapse/config.json`
+ * give (as `synx export` resolves them).
+ *
+ * @throws SynxError `SYNX_CONFIG` when there is no token.
+ */
+export async function connect(
+  flags: {
+    host?: string | undefined;
+    token?: string | undefined;
+    auth?: string | undefined;
+    tenant?: string | undefined;
+  },
+  scope: string,
+): Promise<SynapseClient> {
+  const creds = await resolveCredentials({ host: flags.host, token: flags.token });
+  if (creds.token === undefined) {
+    throw new SynxError('SYNX_CONFIG', `no access token for ${creds.host}`, {
+      hint: 'run `synx login` to store one, or give --token or set SYNAPSE_ACCESS_TOKEN',
+    });
+  }
+  return new SynapseClient({
+    host: creds.host,
+    token: creds.token,
+    auth: (flags.auth ?? 'sdk') as AuthScheme,
+    tenant: flags.tenant,
+    logger: debugLogger(scope),
+  });
+}
+
+/** Text from a server, safe for one line of a terminal: control characters become spaces. */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}
+
+/** The date of an ISO 8601 time (`2025-01-15`), or the text as given. */
+export function dateOf(value: string | null | undefined): string {
+  if (value === null || value === undefined) {
+    return '';
+  }
+  const m = /^(\d{4}-\d\d-\d\d)/.exec(value);
+  return m?.[1] ?? oneLine(value);
+}
+
+/** Columns padded to their widest cell (the last one not padded). */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
