@@ -56,3 +56,21 @@ describe('start-up of a folder export (ADR 0016)', () => {
     expect(loaded.filter((url) => url.endsWith('/sources/http-range.js'))).toEqual([]);
   });
 });
+
+describe('start-up without prompts', () => {
+  it('login with --token does not load @inquirer/prompts (only the prompting path imports it)', async () => {
+    const dir = tempDir('startup-login');
+    const config = join(dir, 'config.json');
+    const args = ['login', '--host', 'http://127.0.0.1:9', '--token', 't', '--no-verify'];
+    const { code, loaded } = await loadedModules([...args, '--config', config]);
+    expect(code).toBe(0);
+    expect(fromPackage(loaded, 'client').length).toBeGreaterThan(0);
+    expect(loaded.filter((url) => url.includes('/@inquirer/'))).toEqual([]);
+  });
+
+  it('formats list does not load @inquirer/prompts', async () => {
+    const { code, loaded } = await loadedModules(['formats', 'list', '--json']);
+    expect(code).toBe(0);
+    expect(loaded.filter((url) => url.includes('/@inquirer/'))).toEqual([]);
+  });
+});

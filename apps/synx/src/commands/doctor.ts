@@ -8,6 +8,11 @@ import {
 import { isSynxError } from '@synx/model';
 import { SynxCommand } from '../lib/base.js';
 
+/** Where a token came from, as a person would look for it. */
+function tokenWhere(from: string, configPath: string): string {
+  return from === 'flag' ? '--token' : from === 'env' ? 'SYNAPSE_ACCESS_TOKEN' : configPath;
+}
+
 interface Check {
   check: string;
   status: 'ok' | 'warn' | 'fail' | 'skip';
@@ -42,7 +47,7 @@ export default class Doctor extends SynxCommand {
         checks.push({
           check: 'config file',
           status: 'warn',
-          detail: `${configPath ?? '~/.synapse/config.json'} does not exist (flags and SYNAPSE_* variables still work)`,
+          detail: `${configPath ?? '~/.synapse/config.json'} does not exist: run \`synx login\` to write it (flags and SYNAPSE_* variables still work)`,
         });
       } else if ((cfg.mode & 0o077) !== 0) {
         checks.push({
@@ -54,7 +59,12 @@ export default class Doctor extends SynxCommand {
         checks.push({ check: 'config file', status: 'ok', detail: `${cfg.path} (mode 600)` });
       }
     } catch (err) {
-      checks.push({ check: 'config file', status: 'fail', detail: (err as Error).message });
+      const hint = isSynxError(err) && err.hint !== undefined ? ` (${err.hint})` : '';
+      checks.push({
+        check: 'config file',
+        status: 'fail',
+        detail: `${(err as Error).message}${hint}`,
+      });
     }
     let creds;
     try {
@@ -93,7 +103,8 @@ export default class Doctor extends SynxCommand {
       checks.push({
         check: 'token',
         status: 'fail',
-        detail: 'no token: give --token, set SYNAPSE_ACCESS_TOKEN, or run `synapse login`',
+        detail:
+          'no token: run `synx login` (writes ~/.synapse/config.json, which the Python synapse CLI reads too), give --token, or set SYNAPSE_ACCESS_TOKEN',
       });
     } else {
       try {
@@ -106,7 +117,7 @@ export default class Doctor extends SynxCommand {
           status: 'fail',
           detail:
             status === 401
-              ? 'invalid or expired (401)'
+              ? `invalid or expired (401): the token from ${tokenWhere(creds.tokenFrom, creds.configPath)}; run \`synx login\` with a new one`
               : status === 403
                 ? 'valid but lacks permissions (403)'
                 : (err as Error).message,

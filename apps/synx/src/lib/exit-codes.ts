@@ -129,17 +129,15 @@ export const EXIT_INCOMPLETE = 10;
  *
  * ```
  * EXIT CODES
- *     0  complete: every annotation was written, …
- *     2  invalid or missing input: …
+ * 0  complete: every annotation was written, …
+ * 2  invalid or missing input: …
  * ```
  *
  * @param only the codes to list (in table order); default all.
  */
 export function exitCodesHelp(only?: readonly number[]): string {
   const rows = EXIT_CODE_TABLE.filter((e) => only === undefined || only.includes(e.code));
-  return ['EXIT CODES', ...rows.map((e) => `${String(e.code).padStart(5)}  ${e.meaning}`)].join(
-    '\n',
-  );
+  return ['EXIT CODES', ...rows.map((e) => `${String(e.code)}  ${e.meaning}`)].join('\n');
 }
 
 /** The error codes that exit with `code`, in the order of {@link EXIT_CODES}. */
