@@ -68,6 +68,7 @@ describe('help and formats', () => {
       '--output',
       '--filter',
       '--dry-run',
+      '--full',
       '--split',
       '--save-original-files',
       '--storage',
@@ -169,6 +170,28 @@ describe('synx export on the bundled demo', () => {
     expect(plan.items).toBe(30);
     expect(plan.losses.map((l) => [l.feature, l.count])).toContainEqual(['polyline', 6]);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('--dry-run --full reads every item; --full alone is refused', async () => {
+    const full = await synx([
+      'export',
+      '--from',
+      DEMO,
+      '--format',
+      'coco',
+      '--dry-run',
+      '--full',
+      '--json',
+    ]);
+    expect(full.code, full.stderr).toBe(0);
+    const plan = JSON.parse(full.stdout) as { items: number; sampled: unknown };
+    expect(plan.items).toBe(30);
+    expect(plan.sampled).toEqual({ items: 30, of: 30, exact: true });
+    // not a terminal: no progress line
+    expect(full.stderr).not.toContain('read ');
+    const alone = await synx(['export', '--from', DEMO, '--format', 'coco', '--full']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--dry-run');
   });
 
   // The demo holds 78 boxes, 11 rotated boxes, 17 polygons, 6 polylines, 65 keypoints,

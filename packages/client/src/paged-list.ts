@@ -179,7 +179,7 @@ export class PagedList<T> implements AsyncIterable<T> {
       const complete = page1.next === undefined;
       return { count: page1.count, pageSize, totalPages, entries, pagesRead, complete };
     }
-    let complete = false;
+    let complete: boolean;
     const ac = linkedSignal(this.#options.signal);
     try {
       const nextParsed = this.#client.url(page1.next);

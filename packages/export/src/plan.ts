@@ -281,7 +281,7 @@ export async function planExport(
       tags: valueCounts(tags),
       treatments,
       losses: treatments.filter((t) => t.treatment.action !== 'keep'),
-      layout: description.layout(splits.names()),
+      layout: description.layout(exact ? splits.names() : split?.names.slice()),
       split,
       issues: issues.summary(),
       notes,

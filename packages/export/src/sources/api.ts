@@ -314,14 +314,11 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
   };
 
   const listAgain = (signal: AbortSignal | undefined): PagedList<Row> =>
-    (target === 'ground_truth'
+    target === 'ground_truth'
       ? client.listGroundTruthEvents({ version: options.gtVersion ?? '', ...filter }, { signal })
       : target === 'assignment'
         ? client.listAssignments({ project: options.project ?? '', ...filter }, { signal })
-        : client.listTasks(
-            { project: options.project ?? '', ...filter },
-            { signal },
-          )) as PagedList<Row>;
+        : client.listTasks({ project: options.project ?? '', ...filter }, { signal });
 
   let first = true;
   return {
