@@ -118,6 +118,14 @@ describe('synx export on the bundled demo', () => {
     const c = JSON.parse(
       readFileSync(join(out, 'annotations', 'instances_default.json'), 'utf8'),
     ) as Coco;
+    // every output file with what it holds, and how to load it
+    expect(r.stdout).toContain(
+      `    annotations/instances_default.json — 30 images, ${c.annotations.length} annotations\n    classes.json\n`,
+    );
+    expect(r.stdout).toContain(
+      `  load with    pycocotools: COCO("${out}/annotations/instances_default.json")`,
+    );
+    expect(r.stdout).toMatch(/\n {7}1 {2}car +\d+ {2}\(Car\)\n/);
     expect(c.images).toHaveLength(30);
     expect(c.images.map((i) => i.file_name)).toContain('渋谷の交差点_café.jpg');
     expect(c.categories.map((x) => x.name)).toEqual([

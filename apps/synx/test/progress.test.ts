@@ -16,7 +16,11 @@ function fakeStream(tty: boolean): { stream: NodeJS.WriteStream; text: () => str
   return { stream, text: () => chunks.join('') };
 }
 
-const write = (items: number, total: number | undefined, annotations = items * 4): ExportProgress => ({
+const write = (
+  items: number,
+  total: number | undefined,
+  annotations = items * 4,
+): ExportProgress => ({
   phase: 'write',
   items,
   total,
@@ -85,9 +89,7 @@ describe('progress in lines mode (no terminal)', () => {
     clock += 16_000;
     p.onProgress({ phase: 'finish', items: 5_000, total: 5_000, annotations: 21_000 });
     p.onProgress({ phase: 'finish', items: 5_000, total: 5_000, annotations: 21_000 });
-    expect(text()).toBe(
-      'synx: export done 5,000/5,000 items · 21,000 annotations · in 16.0 s\n',
-    );
+    expect(text()).toBe('synx: export done 5,000/5,000 items · 21,000 annotations · in 16.0 s\n');
     p.stop();
   });
 

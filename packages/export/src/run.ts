@@ -931,10 +931,7 @@ export function checkedOutputs(
   }
   const out: OutputFile[] = [];
   for (const entry of given as unknown[]) {
-    const o = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<
-      string,
-      unknown
-    >;
+    const o = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
     const path = o['path'];
     if (
       typeof path !== 'string' ||

@@ -335,9 +335,7 @@ describe('outputs, class counts and progress', () => {
       ['car', 3],
       ['person', 1],
     ]);
-    expect(summary.loadHint).toBe(
-      `pycocotools: COCO("${out}/annotations/instances_default.json")`,
-    );
+    expect(summary.loadHint).toBe(`pycocotools: COCO("${out}/annotations/instances_default.json")`);
     const manifest = JSON.parse(
       readFileSync(join(out, 'synx-export.json'), 'utf8'),
     ) as ExportManifest;
@@ -347,7 +345,7 @@ describe('outputs, class counts and progress', () => {
     expect(progress.at(-1)).toEqual({ phase: 'finish', items: 2, total: 2, annotations: 5 });
   });
 
-  it("a writer that gives no outputs gets an empty list; bad entries are left out with a warning", async () => {
+  it('a writer that gives no outputs gets an empty list; bad entries are left out with a warning', async () => {
     const dir = await folder('no-outputs', [{ stem: 'a', anns: [box('A1', 'car')] }]);
     const lines = (outputs?: unknown): Format<unknown> => ({
       apiVersion: 1,

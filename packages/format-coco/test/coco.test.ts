@@ -290,8 +290,9 @@ describe('COCO outputs', () => {
       images: 1,
       annotations: 1,
     });
-    const hint = cocoFormat.describe(CocoOptionsSchema.parse({ setName: 'all' })).loadHint;
-    const line = hint?.(dir, undefined) ?? '';
+    const line =
+      cocoFormat.describe(CocoOptionsSchema.parse({ setName: 'all' })).loadHint?.(dir, undefined) ??
+      '';
     expect(line).toBe(`pycocotools: COCO("${dir}/annotations/instances_all.json")`);
     // the path it names is the file written
     expect(() => readFileSync(/COCO\("(.+)"\)/.exec(line)?.[1] ?? '')).not.toThrow();

@@ -549,7 +549,8 @@ export async function writeCsv(
       o = {
         out: await TextFileWriter.open(join(dir, name)),
         // The `synx` preset writes every split into one file (its split column says which).
-        split: preset !== 'synx' && input.splits?.includes(split ?? '') === true ? split : undefined,
+        split:
+          preset !== 'synx' && input.splits?.includes(split ?? '') === true ? split : undefined,
         batch: [],
         images: 0,
         annotations: 0,

@@ -692,7 +692,8 @@ describe('CSV writer, synx preset', () => {
 describe('CSV writer, outputs', () => {
   /** Annotation rows and distinct images of a CSV file, counted from what it holds. */
   const counted = (path: string, imageColumn: number, kindColumn?: number) => {
-    const rows = (parse(readFileSync(path, 'utf8'), { bom: true }) as string[][]).slice(1);
+    const all: string[][] = parse(readFileSync(path, 'utf8'), { bom: true });
+    const rows = all.slice(1);
     return {
       images: new Set(rows.map((r) => r[imageColumn])).size,
       annotations: rows.filter((r) => kindColumn === undefined || r[kindColumn] !== '').length,

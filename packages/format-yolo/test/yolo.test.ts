@@ -231,7 +231,13 @@ describe('YOLO outputs', () => {
         annotations: train.lines,
         split: 'train',
       },
-      { path: 'labels/val/', files: val.files, images: val.files, annotations: val.lines, split: 'val' },
+      {
+        path: 'labels/val/',
+        files: val.files,
+        images: val.files,
+        annotations: val.lines,
+        split: 'val',
+      },
       { path: 'data.yaml' },
     ]);
     expect(result.files).toBe(train.files + val.files + 1);
@@ -244,7 +250,9 @@ describe('YOLO outputs', () => {
     expect(hint).toBe(`ultralytics: YOLO("yolo11n.pt").train(data="${dir}/data.yaml")`);
     expect(existsSync(/data="(.+)"/.exec(hint ?? '')?.[1] ?? '')).toBe(true);
     expect(
-      yoloFormat.describe(YoloOptionsSchema.parse({ task: 'segment' })).loadHint?.('out', ['train']),
+      yoloFormat
+        .describe(YoloOptionsSchema.parse({ task: 'segment' }))
+        .loadHint?.('out', ['train']),
     ).toBe('ultralytics: YOLO("yolo11n-seg.pt").train(data="out/data.yaml") (task segment)');
   });
 });

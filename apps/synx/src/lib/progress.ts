@@ -216,9 +216,11 @@ export function createProgress(options: ProgressOptions): ExportProgressView {
     format: (_o: unknown, params: cliProgress.Params): string => {
       const total = state.total;
       const line = `${total === undefined ? '' : `${bar(state.items, total)} `}${state.text(now())}`;
-      return line.length < params.maxWidth ? line : `${line.slice(0, Math.max(0, params.maxWidth - 2))}…`;
+      return line.length < params.maxWidth
+        ? line
+        : `${line.slice(0, Math.max(0, params.maxWidth - 2))}…`;
     },
-  } as unknown as cliProgress.Options);
+  });
   let started = false;
   const draw = (): void => {
     if (!started) {
