@@ -125,9 +125,9 @@ describe('synx projects list', () => {
     expect(r.stdout.trim()).toBe('no project title or id contains "no such thing"');
   });
 
-  it('without a token: SYNX_CONFIG (exit 2) pointing to `synx login`', async () => {
+  it('without a token: SYNX_AUTH (exit 3) pointing to `synx login`', async () => {
     const r = await synx(['projects', 'list'], { env: { SYNAPSE_HOST: fake.url } });
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
     expect(r.stderr).toContain(`no access token for ${fake.url}`);
     expect(r.stderr).toContain('`synx login`');
   });

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { Flags } from '@oclif/core';
-import type { AuthScheme, QueryParams } from '@synx/client';
+import type { QueryParams, SynapseClient } from '@synx/client';
 import {
   planExport,
   runExport,
@@ -9,15 +9,24 @@ import {
   type ExportSummary,
   type SourceRequest,
 } from '@synx/export';
-import { SynxError } from '@synx/model';
+import { isSynxError, SynxError } from '@synx/model';
 import { parseSplitRatios } from '@synx/split';
-import { parseOptionPairs } from '@synx/plugin-api';
+import { parseOptionPairs, type FormatRegistry } from '@synx/plugin-api';
+import { resolveConnection, wizardBackend } from '../lib/backend.js';
 import { debugLogger, SynxCommand } from '../lib/base.js';
 import { loadClassMap } from '../lib/class-map.js';
+import { EXIT_INCOMPLETE, exitCodesHelp } from '../lib/exit-codes.js';
 import { memoryGovernor } from '../lib/memory.js';
+import { createProgress, type ProgressMode } from '../lib/progress.js';
 import { loadFormatRegistry } from '../lib/registry.js';
-import { EXIT_INCOMPLETE } from '../lib/exit-codes.js';
-import { n, renderMediaProgress, renderPlan, renderSummary } from '../lib/render.js';
+import { describeSource, n, renderPlan, renderSummary } from '../lib/render.js';
+import {
+  commandLine,
+  promptAborted,
+  rankFormats,
+  runWizard,
+  type ExportInputs,
+} from '../lib/wizard.js';
 
 /** Numeric ids as numbers (as Synapse sends them), other ids as given. */
 function idFlag(value: string | undefined): string | number | undefined {
@@ -89,11 +98,13 @@ export default class Export extends SynxCommand {
     'Export a Synapse project, task set or ground-truth version to a training format.';
   static override description = `Reads assignments, tasks or a ground-truth dataset version from a Synapse backend (or a Synapse raw export folder with --from), converts every annotation to the chosen format and writes a dataset plus a manifest (synx-export.json) that counts what was written, converted and dropped, and why.
 
-With all flags given it never asks. Missing inputs are named and the command exits with code 2.
---dry-run prints the plan (counts, classes, what the format cannot hold, the output tree) and writes nothing.
-Exit codes: 0 complete, 2 invalid or missing input, 3 auth, 4 not found, 5 network/server, 6 --strict and errors were found, 7 not supported, 8 plugin problem, 9 file system, 10 finished but incomplete (what is missing is in synx-issues.jsonl; rerun to retry), 130 interrupted.`;
+Run it with no flags at a terminal and it guides you: what to export, which project (or "help me find it"), which format, which options; then it analyses the source, shows the plan and asks to proceed. Whatever you give as flags is not asked again; --yes skips only the confirmation. With every input given as flags it never asks; without a terminal it fails at once (exit 2) naming the missing flags.
+--dry-run prints the plan (counts, classes, what the format cannot hold, the output tree) and writes nothing; it samples a few pages of a large source (--full reads everything for exact counts).
+
+${exitCodesHelp()}`;
 
   static override examples = [
+    '<%= config.bin %> export',
     '<%= config.bin %> export --from ./my_export --format coco',
     '<%= config.bin %> export --project 12 --format coco --output ./dataset',
     '<%= config.bin %> export --gt-version 3 --format json --dry-run',
@@ -120,11 +131,6 @@ Exit codes: 0 complete, 2 invalid or missing input, 3 auth, 4 not found, 5 netwo
         'JSON object of extra list filters sent to Synapse, e.g. {"status":"completed"}.',
     }),
     'dry-run': Flags.boolean({ description: 'Print the plan and write nothing.' }),
-    full: Flags.boolean({
-      description:
-        'With --dry-run: read every item for exact counts and split previews (progress shown).',
-      dependsOn: ['dry-run'],
-    }),
     split: Flags.string({
       description:
         'Split into train/val[/test] by shares, e.g. 0.8/0.1/0.1 (or 80/10/10). Each item’s split is a seeded hash of its data unit: stable when the project grows.',
@@ -209,8 +215,16 @@ Exit codes: 0 complete, 2 invalid or missing input, 3 auth, 4 not found, 5 netwo
     }),
     yes: Flags.boolean({
       char: 'y',
+      description: 'Guided runs: do not ask "Proceed?" (flags-only runs never ask anything).',
+    }),
+    quiet: Flags.boolean({
+      char: 'q',
+      description: 'No progress output (the report is still printed; --json prints only JSON).',
+    }),
+    full: Flags.boolean({
       description:
-        'Do not ask for confirmation (the interactive mode asks; flags-only runs never do).',
+        'With --dry-run: read every item for exact counts and split previews (progress shown); without it a large source is sampled.',
+      dependsOn: ['dry-run'],
     }),
     concurrency: Flags.integer({
       min: 1,
@@ -233,202 +247,358 @@ Exit codes: 0 complete, 2 invalid or missing input, 3 auth, 4 not found, 5 netwo
         hint: 'run without it; the flag is reserved and will not be ignored silently',
       });
     }
-    const split =
-      flags.split === undefined
-        ? undefined
-        : {
-            ratios: parseSplitRatios(flags.split),
-            seed: flags.seed ?? 0,
-            stratify: flags.stratify,
-            groupBy: flags['group-by'],
-          };
-    if (flags['media-mode'] !== undefined && flags.from === undefined) {
-      throw new SynxError(
-        'SYNX_INVALID_INPUT',
-        '--media-mode applies to --from folders; media from the API are always downloaded',
-      );
-    }
     const registry = loadFormatRegistry(this.config, (issue) => {
       this.warn(issue.message);
     });
-    const installed = registry.list().map((e) => e.id);
-    const missing: string[] = [];
-    if (
-      flags.from === undefined &&
-      flags.project === undefined &&
-      flags['gt-version'] === undefined
-    ) {
-      missing.push('--project (or --gt-version, or --from DIR)');
-    }
-    if (flags.format === undefined) {
-      missing.push(`--format (one of: ${installed.join(', ')})`);
-    }
+    const given: ExportInputs = Object.fromEntries(
+      Object.entries(flags).filter(([, v]) => v !== undefined),
+    );
+    const missing = missingInputs(given, registry);
+    // A person at a terminal is asked for what is missing; a program gets the list at once.
+    const terminal = !this.jsonEnabled() && process.stdin.isTTY && process.stdout.isTTY;
+    let inputs = given;
+    let guided = false;
     if (missing.length > 0) {
-      throw new SynxError('SYNX_MISSING_INPUT', `missing ${missing.join(' and ')}`, {
-        hint: process.stdin.isTTY
-          ? 'give them as flags (see synx export --help)'
-          : 'no terminal to ask on: give them as flags (see synx export --help)',
-        details: { missing },
-      });
-    }
-    const formatId = flags.format ?? '';
-    const format = await registry.get(formatId);
-    const entry = registry.entry(formatId);
-    const logger = debugLogger('export');
-
-    let source: SourceRequest;
-    if (flags.from !== undefined) {
-      if (
-        flags.project !== undefined ||
-        flags['gt-version'] !== undefined ||
-        flags.filter !== undefined
-      ) {
-        throw new SynxError(
-          'SYNX_INVALID_INPUT',
-          '--from reads a folder; it cannot be combined with --project, --gt-version or --filter',
-        );
-      }
-      source = { kind: 'folder', dir: flags.from };
-    } else {
-      const target = (flags.target ??
-        (flags['gt-version'] !== undefined ? 'ground_truth' : 'assignment')) as
-        'assignment' | 'task' | 'ground_truth';
-      if (target === 'ground_truth' && flags['gt-version'] === undefined) {
-        throw new SynxError('SYNX_MISSING_INPUT', 'missing --gt-version for --target ground_truth');
-      }
-      if (target !== 'ground_truth' && flags.project === undefined) {
-        throw new SynxError('SYNX_MISSING_INPUT', `missing --project for --target ${target}`);
-      }
-      // The client is loaded only for the live API: a folder export starts without it.
-      const { resolveCredentials } = await import('@synx/client');
-      const creds = await resolveCredentials({ host: flags.host, token: flags.token });
-      if (creds.token === undefined) {
-        throw new SynxError('SYNX_CONFIG', `no access token for ${creds.host}`, {
-          hint: 'give --token, set SYNAPSE_ACCESS_TOKEN, or run `synapse login` (writes ~/.synapse/config.json)',
+      if (!terminal) {
+        throw new SynxError('SYNX_MISSING_INPUT', `missing ${missing.join(' and ')}`, {
+          hint: 'no terminal to ask on: give them as flags (see synx export --help)',
+          details: { missing },
         });
       }
-      source = {
-        kind: 'api',
-        host: creds.host,
-        token: creds.token,
-        auth: flags.auth as AuthScheme,
-        tenant: flags.tenant,
-        target,
-        project: idFlag(flags.project),
-        gtVersion: idFlag(flags['gt-version']),
-        ...(flags.filter === undefined ? {} : { filter: parseFilter(flags.filter) }),
-      };
+      inputs = await this.guide(given, registry, flags.yes);
+      guided = true;
     }
+    const request = await exportRequest(inputs, registry, this.config.version);
+    const again = commandLine(this.config.bin, inputs, { auth: 'sdk', concurrency: 16 });
     const ac = new AbortController();
     const onSigint = (): void => {
       ac.abort(new SynxError('SYNX_ABORTED', 'interrupted'));
     };
     process.once('SIGINT', onSigint);
-    const request: ExportRequest = {
-      source,
-      format,
-      ...(entry === undefined
-        ? {}
-        : { formatPackage: { name: entry.plugin.name, version: entry.plugin.version } }),
-      formatOptions: formatOptions(formatId, flags),
-      output: flags.output,
-      classMap:
-        flags['class-map'] === undefined ? undefined : await loadClassMap(flags['class-map']),
-      split,
-      ...(flags['save-original-files']
-        ? {
-            media: {
-              mode: (flags['media-mode'] ?? 'copy') as 'copy' | 'hardlink' | 'symlink',
-              ...(flags['media-concurrency'] === undefined
-                ? {}
-                : { downloader: { concurrency: flags['media-concurrency'] } }),
-            },
-          }
-        : {}),
-      strict: flags.strict,
-      force: flags.force,
-      signal: ac.signal,
-      logger,
-      concurrency: flags.concurrency,
-      ...(flags.retries === undefined ? {} : { retry: { retries: flags.retries } }),
-      synxVersion: this.config.version,
-    };
+    const signalled: ExportRequest = { ...request, signal: ac.signal };
+    let done = 0;
+    let started = false;
+    let total: number | undefined;
+    const progressMode = (): ProgressMode =>
+      flags.quiet || this.jsonEnabled() ? 'quiet' : process.stderr.isTTY ? 'tty' : 'lines';
     try {
       if (flags['dry-run']) {
-        const progressLine = process.stderr.isTTY && !this.jsonEnabled();
-        const plan = await planExport(request, {
-          full: flags.full,
-          ...(flags.full && progressLine
-            ? {
-                onProgress: (p: { items: number; total?: number }) => {
-                  process.stderr.write(
-                    `\r\u001b[Kread ${n(p.items)}${p.total === undefined ? '' : ` of ${n(p.total)}`} items`,
-                  );
-                },
-              }
-            : {}),
-        });
-        if (flags.full && progressLine) {
-          process.stderr.write('\r\u001b[K');
+        // --full reads every item: the same progress display as an export.
+        const progress = createProgress({ stream: process.stderr, mode: progressMode() });
+        let plan: ExportPlan;
+        try {
+          plan = await planExport(signalled, {
+            full: flags.full,
+            ...(flags.full
+              ? {
+                  onProgress: (p: { items: number; total?: number | undefined }) => {
+                    progress.onProgress({
+                      phase: 'read',
+                      items: p.items,
+                      total: p.total,
+                      annotations: 0,
+                    });
+                  },
+                }
+              : {}),
+          });
+        } finally {
+          progress.stop();
         }
         if (!this.jsonEnabled()) {
           this.log(renderPlan(plan));
         }
         return plan;
       }
-      const tty = process.stderr.isTTY && !this.jsonEnabled();
+      if (!guided) {
+        // Flags runs check the source first (a sample of it): nothing is written for a run that
+        // would export nothing.
+        await preflight(await planExport(signalled, {}), registry, inputs);
+      }
+      const progress = createProgress({ stream: process.stderr, mode: progressMode() });
       const govern = memoryGovernor();
-      // One status line on a terminal: items, then media when they are being saved.
-      let itemsLine = '';
-      let mediaLine = '';
-      const draw = (): void => {
-        if (tty) {
-          process.stderr.write(
-            `\r\u001b[K${itemsLine}${mediaLine === '' ? '' : ` · ${mediaLine}`}`,
-          );
-        }
-      };
-      const summary = await runExport({
-        ...request,
-        ...(request.media === undefined
-          ? {}
-          : {
-              media: {
-                ...request.media,
-                onEvent: (e) => {
-                  if (e.type === 'progress') {
-                    mediaLine = renderMediaProgress(e);
-                    draw();
-                  }
+      let summary: ExportSummary;
+      try {
+        started = true;
+        summary = await runExport({
+          ...signalled,
+          ...(signalled.media === undefined
+            ? {}
+            : {
+                media: {
+                  ...signalled.media,
+                  onEvent: (e) => {
+                    progress.onMedia(e);
+                  },
                 },
-              },
-            }),
-        onProgress: (p) => {
-          govern();
-          if (p.phase === 'finish') {
-            itemsLine = '';
-            mediaLine = '';
-            if (tty) {
-              process.stderr.write('\r\u001b[K');
-            }
-            return;
-          }
-          const total = p.total === undefined ? '' : `/${n(p.total)}`;
-          itemsLine = `${p.phase === 'split' ? 'splitting' : p.phase} ${n(p.items)}${total} items`;
-          draw();
-        },
-      });
+              }),
+          onProgress: (p) => {
+            govern();
+            done = p.items;
+            total = p.total ?? total;
+            progress.onProgress(p);
+          },
+        });
+      } finally {
+        progress.stop();
+      }
       if (!this.jsonEnabled()) {
         const rel = relative(process.cwd(), summary.output) || '.';
         this.log(renderSummary(summary, rel.startsWith('..') ? summary.output : `./${rel}`));
+        if (guided) {
+          this.log(`\nTo run this again without questions:\n  ${again}`);
+        }
       }
       if (summary.status === 'incomplete') {
         // Something did not reach the output (listed in synx-issues.jsonl): never exit 0.
         process.exitCode = EXIT_INCOMPLETE;
       }
       return summary;
+    } catch (err) {
+      throw started ? resumable(err, done, total, again) : err;
     } finally {
       process.off('SIGINT', onSigint);
     }
   }
+
+  /** The guided export: asks for what the flags did not give, shows the plan, asks to proceed. */
+  private async guide(
+    given: ExportInputs,
+    registry: FormatRegistry,
+    yes: boolean,
+  ): Promise<ExportInputs> {
+    const prompts = await import('@inquirer/prompts');
+    let client: SynapseClient | undefined;
+    const connectOnce = async (): Promise<SynapseClient> => {
+      const { connect } = await import('../lib/connect.js');
+      client ??= await connect(given, 'export');
+      return client;
+    };
+    try {
+      return await runWizard(
+        given,
+        {
+          prompts: prompts,
+          registry,
+          backend: async () => wizardBackend(await connectOnce()),
+          analyse: async (inputs) =>
+            planExport(await exportRequest(inputs, registry, this.config.version), {}),
+          defaultOutput: (plan) => relative(process.cwd(), plan.output) || '.',
+          renderPlan: (plan) => renderPlan(plan, { heading: 'Plan' }),
+          print: (text) => {
+            this.log(text);
+          },
+        },
+        { confirm: !yes },
+      );
+    } catch (err) {
+      throw promptAborted(err) ?? err;
+    } finally {
+      client?.close();
+    }
+  }
+}
+
+/** The inputs an export cannot start without, named as flags. */
+function missingInputs(inputs: ExportInputs, registry: FormatRegistry): string[] {
+  const missing: string[] = [];
+  const target = inputs.target;
+  if (inputs.from === undefined) {
+    if (target === 'ground_truth' && inputs['gt-version'] === undefined) {
+      missing.push('--gt-version');
+    } else if ((target === 'assignment' || target === 'task') && inputs.project === undefined) {
+      missing.push('--project');
+    } else if (
+      target === undefined &&
+      inputs.project === undefined &&
+      inputs['gt-version'] === undefined
+    ) {
+      missing.push('--project (or --gt-version, or --from DIR)');
+    }
+  }
+  if (inputs.format === undefined) {
+    missing.push(
+      `--format (one of: ${registry
+        .list()
+        .map((e) => e.id)
+        .join(', ')})`,
+    );
+  }
+  return missing;
+}
+
+/** The export request for complete inputs (flags or answers alike). */
+async function exportRequest(
+  flags: ExportInputs,
+  registry: FormatRegistry,
+  synxVersion: string,
+): Promise<ExportRequest> {
+  const str = (k: string): string | undefined =>
+    typeof flags[k] === 'string' ? flags[k] : undefined;
+  const num = (k: string): number | undefined =>
+    typeof flags[k] === 'number' ? flags[k] : undefined;
+  const formatId = flags.format ?? '';
+  const format = await registry.get(formatId);
+  const entry = registry.entry(formatId);
+  const split =
+    flags.split === undefined
+      ? undefined
+      : {
+          ratios: parseSplitRatios(flags.split),
+          seed: flags.seed ?? 0,
+          stratify: flags.stratify === true,
+          groupBy: flags['group-by'],
+        };
+  if (str('media-mode') !== undefined && flags.from === undefined) {
+    throw new SynxError(
+      'SYNX_INVALID_INPUT',
+      '--media-mode applies to --from folders; media from the API are always downloaded',
+    );
+  }
+  let source: SourceRequest;
+  if (flags.from !== undefined) {
+    if (
+      flags.project !== undefined ||
+      flags['gt-version'] !== undefined ||
+      flags.filter !== undefined
+    ) {
+      throw new SynxError(
+        'SYNX_INVALID_INPUT',
+        '--from reads a folder; it cannot be combined with --project, --gt-version or --filter',
+      );
+    }
+    source = { kind: 'folder', dir: flags.from };
+  } else {
+    const target =
+      flags.target ?? (flags['gt-version'] !== undefined ? 'ground_truth' : 'assignment');
+    if (target === 'ground_truth' && flags['gt-version'] === undefined) {
+      throw new SynxError('SYNX_MISSING_INPUT', 'missing --gt-version for --target ground_truth');
+    }
+    if (target !== 'ground_truth' && flags.project === undefined) {
+      throw new SynxError('SYNX_MISSING_INPUT', `missing --project for --target ${target}`);
+    }
+    const c = await resolveConnection(flags);
+    source = {
+      kind: 'api',
+      host: c.host,
+      token: c.token,
+      auth: c.auth,
+      tenant: c.tenant,
+      target,
+      project: idFlag(flags.project),
+      gtVersion: idFlag(flags['gt-version']),
+      ...(flags.filter === undefined ? {} : { filter: parseFilter(flags.filter) }),
+    };
+  }
+  const classMap = str('class-map');
+  const mediaConcurrency = num('media-concurrency');
+  const retries = num('retries');
+  return {
+    source,
+    format,
+    ...(entry === undefined
+      ? {}
+      : { formatPackage: { name: entry.plugin.name, version: entry.plugin.version } }),
+    formatOptions: formatOptions(formatId, {
+      option: flags['option'] as string[] | undefined,
+      'yolo-task': flags['yolo-task'],
+      'csv-preset': str('csv-preset'),
+      'voc-attr': flags['voc-attr'] as string[] | undefined,
+    }),
+    output: flags.output,
+    classMap: classMap === undefined ? undefined : await loadClassMap(classMap),
+    split,
+    ...(flags['save-original-files'] === true
+      ? {
+          media: {
+            mode: (str('media-mode') ?? 'copy') as 'copy' | 'hardlink' | 'symlink',
+            ...(mediaConcurrency === undefined
+              ? {}
+              : { downloader: { concurrency: mediaConcurrency } }),
+          },
+        }
+      : {}),
+    strict: flags['strict'] === true,
+    force: flags['force'] === true,
+    logger: debugLogger('export'),
+    concurrency: num('concurrency') ?? 16,
+    ...(retries === undefined ? {} : { retry: { retries } }),
+    synxVersion,
+  };
+}
+
+/**
+ * Refuses a flags run that would export nothing: a source or filter that matches no item, or
+ * a format that can hold none of the source's annotations (naming formats that can).
+ */
+async function preflight(
+  plan: ExportPlan,
+  registry: FormatRegistry,
+  inputs: ExportInputs,
+): Promise<void> {
+  if (plan.items === 0) {
+    const filter = inputs.filter;
+    throw new SynxError(
+      'SYNX_NOTHING_TO_EXPORT',
+      filter === undefined
+        ? `nothing to export: ${describeSource(plan.source, plan.project)} holds no items`
+        : `nothing to export: no item of ${describeSource(plan.source, plan.project)} matches --filter ${filter}`,
+      {
+        hint:
+          filter === undefined
+            ? 'check the id (`synx projects list`, `synx gt list`) or --target; nothing was written'
+            : 'loosen or drop --filter (`synx export --dry-run` without it shows the statuses and tags the items carry); nothing was written',
+        details: filter === undefined ? {} : { filter },
+      },
+    );
+  }
+  const has = Object.values(plan.annotations).reduce((a, b) => a + b, 0);
+  if (has > 0 && plan.treatments.every((t) => t.treatment.action === 'drop')) {
+    const holders = (await rankFormats(registry, plan.annotations))
+      .filter((f) => !f.verbatim && f.keep + f.convert > 0)
+      .map((f) => `--format ${f.id} (${f.note})`);
+    const what = plan.treatments.map((t) => `${n(t.count)} ${t.feature}`).join(', ');
+    throw new SynxError(
+      'SYNX_NOTHING_TO_EXPORT',
+      `${plan.format.title} cannot hold any of the source's annotations (${what}${plan.sampled.exact ? '' : ` in ${n(plan.sampled.items)} sampled items`}): the export would write none`,
+      {
+        hint: `${holders.length === 0 ? 'use --format json (raw DM v1 keeps everything)' : `use a format that holds them: ${holders.join('; ')}`}; nothing was written`,
+        details: { format: plan.format.id, annotations: plan.annotations },
+      },
+    );
+  }
+}
+
+/**
+ * A failure part-way says what was done and the command that resumes (the same one: finished
+ * files are kept, media already saved are not fetched again).
+ */
+function resumable(err: unknown, done: number, total: number | undefined, again: string): unknown {
+  if (!isSynxError(err)) {
+    return err;
+  }
+  const partial = [
+    'SYNX_NETWORK',
+    'SYNX_TIMEOUT',
+    'SYNX_SERVER',
+    'SYNX_RATE_LIMITED',
+    'SYNX_HTTP',
+    'SYNX_IO',
+    'SYNX_ABORTED',
+    'SYNX_PLUGIN_FAILED',
+  ];
+  if (!partial.includes(err.code)) {
+    return err;
+  }
+  const progress = `${n(done)}${total === undefined ? '' : ` of ${n(total)}`} items were read before it stopped; files under their final names are complete, the rest is not written`;
+  return new SynxError(err.code, err.message, {
+    cause: err,
+    hint: `${err.hint === undefined ? '' : `${err.hint}\n  `}${progress}\n  resume with: ${again}`,
+    details: {
+      ...err.details,
+      itemsDone: done,
+      ...(total === undefined ? {} : { itemsTotal: total }),
+      resume: again,
+    },
+  });
 }

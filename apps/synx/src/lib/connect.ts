@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
-import { resolveCredentials, SynapseClient, type AuthScheme } from '@synx/client';
-import { SynxError } from '@synx/model';
+import { SynapseClient } from '@synx/client';
+import { resolveConnection, type ConnectFlags } from './backend.js';
 import { debugLogger } from './base.js';
 
 /** The flags of every command that talks to Synapse. */
@@ -24,28 +24,15 @@ export const connectionFlags = {
  * A client for the host and token the flags, `SYNAPSE_*` variables or `~/.synapse/config.json`
  * give (as `synx export` resolves them).
  *
- * @throws SynxError `SYNX_CONFIG` when there is no token.
+ * @throws SynxError `SYNX_AUTH` when there is no token (hint: `synx login`, `synx doctor`).
  */
-export async function connect(
-  flags: {
-    host?: string | undefined;
-    token?: string | undefined;
-    auth?: string | undefined;
-    tenant?: string | undefined;
-  },
-  scope: string,
-): Promise<SynapseClient> {
-  const creds = await resolveCredentials({ host: flags.host, token: flags.token });
-  if (creds.token === undefined) {
-    throw new SynxError('SYNX_CONFIG', `no access token for ${creds.host}`, {
-      hint: 'run `synx login` to store one, or give --token or set SYNAPSE_ACCESS_TOKEN',
-    });
-  }
+export async function connect(flags: ConnectFlags, scope: string): Promise<SynapseClient> {
+  const c = await resolveConnection(flags);
   return new SynapseClient({
-    host: creds.host,
-    token: creds.token,
-    auth: (flags.auth ?? 'sdk') as AuthScheme,
-    tenant: flags.tenant,
+    host: c.host,
+    token: c.token,
+    auth: c.auth,
+    tenant: c.tenant,
     logger: debugLogger(scope),
   });
 }

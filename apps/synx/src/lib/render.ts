@@ -113,12 +113,12 @@ function sampledOf(plan: ExportPlan): string {
 }
 
 /** The `--dry-run` plan as text. */
-export function renderPlan(plan: ExportPlan): string {
+export function renderPlan(plan: ExportPlan, options: { heading?: string } = {}): string {
   const lines: string[] = [];
   const exact = plan.sampled.exact;
   // Counts of a sample are those of the sampled items, never scaled: say so where they show.
   const inSample = exact ? '' : ` (in ${n(plan.sampled.items)} sampled items)`;
-  lines.push('Plan (dry run — nothing is written)');
+  lines.push(options.heading ?? 'Plan (dry run — nothing is written)');
   lines.push(`  source       ${describeSource(plan.source, plan.project)}`);
   lines.push(`  format       ${plan.format.title} (${plan.format.id}) → ${plan.output}`);
   if (!exact) {
