@@ -71,11 +71,11 @@ beforeAll(async () => {
     { mode: 0o600 },
   );
   const synthetic = join(root, 'synthetic');
-  await writeSyntheticFolder({ outDir: synthetic, items: 1500, media: 'none', seed: 3 });
+  await writeSyntheticFolder({ outDir: synthetic, items: 3000, media: 'none', seed: 3 });
   big = await startFakeSynapse({
     from: synthetic,
     token: TOKEN,
-    faults: { routes: { assignments: { latencyMs: 150 } } },
+    faults: { routes: { assignments: { latencyMs: 400 } } },
   });
 }, 120_000);
 
@@ -241,7 +241,7 @@ function background(
   const progressed = new Promise<void>((resolve) => (seen = resolve));
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
-    if (/synx: \w+ [\d,]+\/1,500 items/.test(stderr)) {
+    if (/synx: \w+ [\d,]+\/3,000 items/.test(stderr)) {
       seen();
     }
   });
@@ -275,7 +275,7 @@ describe('server failure, interrupted: what was done, what was not, the command 
     const r = await synx(args(join(cwd, 'out')), { home, cwd });
     clean.code = r.code;
     clean.coco = readFileSync(join(cwd, 'out', 'annotations', 'instances_default.json'), 'utf8');
-    expect((JSON.parse(clean.coco) as { images: unknown[] }).images).toHaveLength(1500);
+    expect((JSON.parse(clean.coco) as { images: unknown[] }).images).toHaveLength(3000);
   }, 60_000);
   it('the server fails part-way: exit 5, items done, resume command; the rerun completes', async () => {
     const cwd = join(root, 'fail');
@@ -286,13 +286,13 @@ describe('server failure, interrupted: what was done, what was not, the command 
     await run.progressed;
     big.setFaults({
       routes: {
-        assignments: { serverError: 1, burst: 1000, maxConsecutive: 1000, latencyMs: 150 },
+        assignments: { serverError: 1, burst: 1000, maxConsecutive: 1000, latencyMs: 400 },
       },
     });
     const r = await run.done;
-    big.setFaults({ routes: { assignments: { latencyMs: 150 } } });
+    big.setFaults({ routes: { assignments: { latencyMs: 400 } } });
     expect(r.code, r.stderr).toBe(5);
-    expect(r.stderr).toMatch(/[\d,]+ of 1,500 items were read before it stopped/);
+    expect(r.stderr).toMatch(/[\d,]+ of 3,000 items were read before it stopped/);
     expect(r.stderr).toContain(`resume with: synx export --project ${big.projectId} --format coco`);
     const again = await synx(args(out), { home, cwd });
     expect(again.code, again.stderr).toBe(clean.code);
