@@ -112,7 +112,7 @@ ${exitCodesHelp([2, 3, 5, 9, 130])}`;
           hint: 'pipe the token, e.g. `printf %s "$TOKEN" | synx login --token-stdin`',
         });
       }
-    } else if (process.stdin.isTTY !== true) {
+    } else if (!process.stdin.isTTY) {
       throw new SynxError(
         'SYNX_MISSING_INPUT',
         'no access token: stdin is not a terminal, so it cannot be asked for',
