@@ -66,6 +66,7 @@ export default class Login extends SynxCommand {
 Without a terminal, give the token with --token or on stdin with --token-stdin.
 
 Exits 0 once the file is written.
+
 ${exitCodesHelp([2, 3, 5, 9, 130])}`;
   static override examples = [
     '<%= config.bin %> login',
