@@ -66,6 +66,7 @@ export default class Login extends SynxCommand {
 Without a terminal, give the token with --token or on stdin with --token-stdin.
 
 Exits 0 once the file is written.
+
 ${exitCodesHelp([2, 3, 5, 9, 130])}`;
   static override examples = [
     '<%= config.bin %> login',
@@ -112,7 +113,7 @@ ${exitCodesHelp([2, 3, 5, 9, 130])}`;
           hint: 'pipe the token, e.g. `printf %s "$TOKEN" | synx login --token-stdin`',
         });
       }
-    } else if (process.stdin.isTTY !== true) {
+    } else if (!process.stdin.isTTY) {
       throw new SynxError(
         'SYNX_MISSING_INPUT',
         'no access token: stdin is not a terminal, so it cannot be asked for',
