@@ -69,7 +69,17 @@ export abstract class SynxCommand extends Command {
       // oclif's own flag and argument errors: its message and usage hint.
       return super.catch(raw);
     }
-    const err = asSynxError(raw);
+    // A flag's own parse or check failing (`--from` that is not a folder): the user's input.
+    const err =
+      !isSynxError(raw) && raw.message.startsWith('Parsing --')
+        ? new SynxError(
+            'SYNX_INVALID_INPUT',
+            raw.message
+              .replace(/\s*\n\s*See more help with --help\s*$/, '')
+              .replace(/\s*\n\s*/g, ': '),
+            { hint: 'see --help' },
+          )
+        : asSynxError(raw);
     if (debugging()) {
       // The whole chain: the error and every cause, with their stacks.
       for (let e: unknown = raw, depth = 0; e instanceof Error && depth < 5; depth++) {

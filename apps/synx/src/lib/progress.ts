@@ -173,7 +173,8 @@ export function createProgress(options: ProgressOptions): ExportProgressView {
     const check = (): void => {
       if (
         !finished &&
-        (state.items - printedItems >= LINE_EVERY_ITEMS || now() - printedAt >= LINE_EVERY_MS)
+        (Math.floor(state.items / LINE_EVERY_ITEMS) > Math.floor(printedItems / LINE_EVERY_ITEMS) ||
+          now() - printedAt >= LINE_EVERY_MS)
       ) {
         print();
       }
