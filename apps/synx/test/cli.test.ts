@@ -83,8 +83,8 @@ describe('help and formats', () => {
     ]) {
       expect(help.stdout, flag).toContain(flag);
     }
-    expect(help.stdout).toMatch(/EXIT CODES\n\s+0  /);
-    expect(help.stdout).toMatch(/11  .*nothing/i);
+    expect(help.stdout).toMatch(/EXIT CODES\n\s+0 {2}/);
+    expect(help.stdout).toMatch(/11 {2}.*nothing/i);
     expect(help.stdout).toContain('10  incomplete: the export finished');
     expect((await synx(['doctor', '--help'])).stdout).toContain('agents/');
   });
@@ -104,6 +104,36 @@ describe('help and formats', () => {
 });
 
 describe('synx export on the bundled demo', () => {
+  it('--dry-run: the output tree with the items of each split folder or file', async () => {
+    const text = await synx([
+      'export',
+      '--from',
+      DEMO,
+      '--format',
+      'yolo',
+      '--split',
+      '80/10/10',
+      '--dry-run',
+    ]);
+    const json = await synx([
+      'export',
+      '--from',
+      DEMO,
+      '--format',
+      'yolo',
+      '--split',
+      '80/10/10',
+      '--dry-run',
+      '--json',
+    ]);
+    const plan = JSON.parse(json.stdout) as { split: { names: string[]; items: number[] } };
+    plan.split.names.forEach((name, i) => {
+      expect(text.stdout).toMatch(
+        new RegExp(`labels/${name}/<image stem>\\.txt +${String(plan.split.items[i])} items`),
+      );
+    });
+    expect(plan.split.items.reduce((a, b) => a + b, 0)).toBe(30);
+  });
   it('writes a COCO dataset and prints the final report', async () => {
     const out = join(root, 'demo-coco');
     const r = await synx(['export', '--from', DEMO, '--format', 'coco', '--output', out]);

@@ -112,6 +112,25 @@ function sampledOf(plan: ExportPlan): string {
     : `${n(s.items)} of ${n(s.of)} items`;
 }
 
+/**
+ * Items behind one line of a plan's output tree: a split's folder or file holds that split's
+ * items, a per-item path (`<image stem>`) all of them; other lines (a label map) none.
+ */
+function layoutItems(plan: ExportPlan, line: string): string | undefined {
+  const est = plan.sampled.exact ? '' : '≈';
+  const split = plan.split;
+  if (split !== undefined) {
+    for (const [i, name] of split.names.entries()) {
+      if (new RegExp(`(^|[/_ ])${name}([/._ ]|$)`).test(line.split(' (')[0] ?? line)) {
+        return `${est}${n(split.items[i] ?? 0)} items`;
+      }
+    }
+  }
+  return line.includes('<') || /\/\s*$/.test(line.split(' (')[0] ?? line)
+    ? `${est}${n(plan.items)} items`
+    : undefined;
+}
+
 /** The `--dry-run` plan as text. */
 export function renderPlan(plan: ExportPlan, options: { heading?: string } = {}): string {
   const lines: string[] = [];
@@ -178,8 +197,13 @@ export function renderPlan(plan: ExportPlan, options: { heading?: string } = {})
     lines.push(...renderSplit(plan.split));
   }
   lines.push('  output');
+  const width = Math.max(
+    0,
+    ...plan.layout.filter((l) => layoutItems(plan, l) !== undefined).map((l) => l.length),
+  );
   for (const l of plan.layout) {
-    lines.push(`    ${l}`);
+    const items = layoutItems(plan, l);
+    lines.push(items === undefined ? `    ${l}` : `    ${l.padEnd(width)}  ${items}`);
   }
   lines.push('    synx-export.json (manifest), synx-issues.jsonl (when there are issues)');
   for (const note of plan.notes) {
