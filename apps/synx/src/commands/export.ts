@@ -12,7 +12,7 @@ import {
 import { isSynxError, SynxError } from '@synx/model';
 import { parseSplitRatios } from '@synx/split';
 import { parseOptionPairs, type FormatRegistry } from '@synx/plugin-api';
-import { resolveConnection, wizardBackend } from '../lib/backend.js';
+import { connectionFlags, resolveConnection, wizardBackend } from '../lib/backend.js';
 import { debugLogger, SynxCommand } from '../lib/base.js';
 import { loadClassMap } from '../lib/class-map.js';
 import { EXIT_INCOMPLETE, exitCodesHelp } from '../lib/exit-codes.js';
@@ -171,19 +171,7 @@ ${exitCodesHelp()}`;
         'Read a Synapse raw export folder (json/, origin_files/, project.json) instead of the API.',
       exists: true,
     }),
-    host: Flags.string({
-      description:
-        'Synapse host (default: SYNAPSE_HOST, ~/.synapse/config.json, https://api.synapse.sh).',
-    }),
-    token: Flags.string({
-      description: 'Access token (default: SYNAPSE_ACCESS_TOKEN, ~/.synapse/config.json).',
-    }),
-    auth: Flags.string({
-      options: ['sdk', 'access-token', 'drf'],
-      default: 'sdk',
-      description: 'How the token is sent.',
-    }),
-    tenant: Flags.string({ description: 'Workspace (tenant) code, for --auth drf.' }),
+    ...connectionFlags,
     'class-map': Flags.file({
       description: 'Class map (.txt, .json, .yaml) that fixes class ids and order.',
       exists: true,

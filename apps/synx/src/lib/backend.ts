@@ -1,6 +1,24 @@
+import { Flags } from '@oclif/core';
 import type { AuthScheme, SynapseClient } from '@synx/client';
 import { SynxError } from '@synx/model';
 import type { WizardBackend } from './wizard.js';
+
+/** The flags of every command that talks to Synapse (no client loaded to declare them). */
+export const connectionFlags = {
+  host: Flags.string({
+    description:
+      'Synapse host (default: SYNAPSE_HOST, ~/.synapse/config.json, https://api.synapse.sh).',
+  }),
+  token: Flags.string({
+    description: 'Access token (default: SYNAPSE_ACCESS_TOKEN, ~/.synapse/config.json).',
+  }),
+  auth: Flags.string({
+    options: ['sdk', 'access-token', 'drf'],
+    default: 'sdk',
+    description: 'How the token is sent.',
+  }),
+  tenant: Flags.string({ description: 'Workspace (tenant) code, for --auth drf.' }),
+};
 
 /** Credentials and client options the commands that talk to Synapse share. */
 export interface ConnectFlags {

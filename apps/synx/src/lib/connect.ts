@@ -1,24 +1,8 @@
-import { Flags } from '@oclif/core';
 import { SynapseClient } from '@synx/client';
 import { resolveConnection, type ConnectFlags } from './backend.js';
-import { debugLogger } from './base.js';
 
-/** The flags of every command that talks to Synapse. */
-export const connectionFlags = {
-  host: Flags.string({
-    description:
-      'Synapse host (default: SYNAPSE_HOST, ~/.synapse/config.json, https://api.synapse.sh).',
-  }),
-  token: Flags.string({
-    description: 'Access token (default: SYNAPSE_ACCESS_TOKEN, ~/.synapse/config.json).',
-  }),
-  auth: Flags.string({
-    options: ['sdk', 'access-token', 'drf'],
-    default: 'sdk',
-    description: 'How the token is sent.',
-  }),
-  tenant: Flags.string({ description: 'Workspace (tenant) code, for --auth drf.' }),
-};
+export { connectionFlags } from './backend.js';
+import { debugLogger } from './base.js';
 
 /**
  * A client for the host and token the flags, `SYNAPSE_*` variables or `~/.synapse/config.json`
