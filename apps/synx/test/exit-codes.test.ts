@@ -60,7 +60,7 @@ describe('one exit-code table', () => {
     expect(exitCodesHelp([3, 0]).split('\n')).toEqual([
       'EXIT CODES',
       `0  ${EXIT_CODE_TABLE[0]?.meaning ?? ''}`,
-      '3  the token was rejected (401) or lacks permission (403)',
+      '3  no access token, or the token was rejected (401) or lacks permission (403)',
     ]);
   });
 });

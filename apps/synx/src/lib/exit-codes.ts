@@ -32,7 +32,7 @@ export const EXIT_CODE_TABLE: readonly ExitCodeEntry[] = [
   {
     code: 3,
     name: 'auth',
-    meaning: 'the token was rejected (401) or lacks permission (403)',
+    meaning: 'no access token, or the token was rejected (401) or lacks permission (403)',
   },
   {
     code: 4,
