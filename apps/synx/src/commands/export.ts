@@ -529,7 +529,7 @@ async function preflight(
     throw new SynxError(
       'SYNX_NOTHING_TO_EXPORT',
       filter === undefined
-        ? `nothing to export: ${describeSource(plan.source, plan.project)} holds no items`
+        ? `nothing to export: ${describeSource(plan.source, plan.project)} holds no items${plan.source.kind === 'synapse-folder' ? ' (no item files in its json/ folder)' : ''}`
         : `nothing to export: no item of ${describeSource(plan.source, plan.project)} matches --filter ${filter}`,
       {
         hint:

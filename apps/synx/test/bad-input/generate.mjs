@@ -2014,11 +2014,11 @@ add('no-json-dir', {
 
 add('empty-json-dir', {
   title: 'json/ exists and is empty',
-  why: 'nothing to export: an empty dataset (or a stop naming json/)',
+  why: 'nothing to export: exit 11 before anything is written, naming json/',
   files: { 'json/x.json': null, 'origin_files/x.jpg': null },
   ok: false,
   setup: [{ path: 'json', make: 'empty-dir' }],
-  exit: [0, 2],
+  exit: [11],
   fatal: { message: 'json' },
 });
 
