@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { startFakeSynapse, writeSyntheticFolder, type FakeSynapse } from '@synx/fake-synapse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, DEMO, isolatedEnv, synx } from './helpers.js';
-import { spawnPty, type PtyRun } from './pty.js';
+import { answer, spawnPty } from './pty.js';
 
 const TOKEN = 'tok-errors-77a1';
 let fake: FakeSynapse;
@@ -46,15 +46,6 @@ function polylinesOnly(dir: string): void {
     delete d.relations;
     delete d.annotationGroups;
     writeFileSync(file, JSON.stringify(d));
-  }
-}
-
-/** Waits for a prompt, then answers it with keys (a pause between keys, as a person types). */
-async function answer(t: PtyRun, prompt: string | RegExp, ...keys: string[]): Promise<void> {
-  await t.waitFor(prompt);
-  for (const k of keys) {
-    await new Promise((r) => setTimeout(r, 60));
-    t.write(k);
   }
 }
 

@@ -239,3 +239,12 @@ export function spawnPty(args: readonly string[], options: PtyOptions = {}): Pty
   };
   return run;
 }
+
+/** Waits for a prompt, then answers it with keys, a short pause before each (as a person types). */
+export async function answer(t: PtyRun, prompt: string | RegExp, ...keys: string[]): Promise<void> {
+  await t.waitFor(prompt);
+  for (const k of keys) {
+    await new Promise((r) => setTimeout(r, 60));
+    t.write(k);
+  }
+}

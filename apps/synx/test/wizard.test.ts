@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { startFakeSynapse, type FakeSynapse } from '@synx/fake-synapse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, isolatedEnv, synx, tree } from './helpers.js';
-import { spawnPty, type PtyRun as PtySession } from './pty.js';
+import { answer, spawnPty, type PtyRun as PtySession } from './pty.js';
 
 const TOKEN = 'tok-wizard-5e1f';
 const KEY = {
@@ -56,15 +56,6 @@ function wizard(args: string[], cwd: string): PtySession {
     cols: 140,
     rows: 50,
   });
-}
-
-/** Waits for a prompt, then answers it with keys. */
-async function answer(t: PtySession, prompt: string | RegExp, ...keys: string[]): Promise<void> {
-  await t.waitFor(prompt);
-  for (const k of keys) {
-    t.write(k);
-    await new Promise((r) => setTimeout(r, 60));
-  }
 }
 
 /** The dataset's files (the manifest without its run times). */
