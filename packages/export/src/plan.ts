@@ -30,6 +30,11 @@ export interface PlanOptions {
   readonly samplePages?: number | undefined;
   /** Items a folder sample reads at most. Default 2,000 (`FOLDER_SAMPLE_ITEMS`). */
   readonly sampleItems?: number | undefined;
+  /**
+   * Read the image headers of a folder source for sizes and image counts (default true). A
+   * check that needs only the items and their annotations (the CLI's pre-flight) skips them.
+   */
+  readonly sizes?: boolean | undefined;
   /** Told how far the reading is: every 100 items and at the end. */
   readonly onProgress?: ((progress: PlanProgress) => void) | undefined;
 }
@@ -151,7 +156,7 @@ export async function planExport(
       orientedImages: 0,
       unsizedImages: 0,
     };
-    const readSizes = request.source.kind === 'folder';
+    const readSizes = request.source.kind === 'folder' && options.sizes !== false;
     const readOptions = { signal: request.signal, isKnownClass, sizes: readSizes };
     const sample: SourceSample | undefined =
       options.full === true || source.sample === undefined

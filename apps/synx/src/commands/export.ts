@@ -257,7 +257,11 @@ ${exitCodesHelp()}`;
       guided = true;
     }
     const request = await exportRequest(inputs, registry, this.config.version);
-    const again = commandLine(this.config.bin, inputs, { auth: 'sdk', concurrency: 16 });
+    // Flags left at their defaults are left out of the repeat command.
+    const defaults = Object.fromEntries(
+      Object.entries(Export.flags).map(([name, f]) => [name, (f as { default?: unknown }).default]),
+    );
+    const again = commandLine(this.config.bin, inputs, defaults);
     const ac = new AbortController();
     const onSigint = (): void => {
       ac.abort(new SynxError('SYNX_ABORTED', 'interrupted'));
@@ -299,9 +303,13 @@ ${exitCodesHelp()}`;
         return plan;
       }
       if (!guided) {
-        // Flags runs check the source first (a sample of it): nothing is written for a run that
-        // would export nothing.
-        await preflight(await planExport(signalled, {}), registry, inputs);
+        // Flags runs check the source first (a small sample, no image headers): nothing is
+        // written for a run that would export nothing.
+        await preflight(
+          await planExport(signalled, { sizes: false, sampleItems: PREFLIGHT_ITEMS }),
+          registry,
+          inputs,
+        );
       }
       const progress = createProgress({ stream: process.stderr, mode: progressMode() });
       const govern = memoryGovernor();
@@ -386,6 +394,9 @@ ${exitCodesHelp()}`;
     }
   }
 }
+
+/** Items a flags run's pre-flight reads of a large folder (an API source reads its 5 sample pages). */
+const PREFLIGHT_ITEMS = 200;
 
 /** The inputs an export cannot start without, named as flags. */
 function missingInputs(inputs: ExportInputs, registry: FormatRegistry): string[] {
