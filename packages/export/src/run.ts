@@ -12,7 +12,7 @@ import {
   retryPolicy,
   SynxError,
   type ClassMap,
-  type DatasetHeader,
+  type Annotation,
   type Issue,
   type Item,
   type JsonValue,
@@ -21,12 +21,15 @@ import {
   type RetryPolicy,
 } from '@synx/model';
 import {
+  GEOMETRY_INVALID,
+  messageText,
   parseFormatOptions,
   PLUGIN_API_VERSION,
+  REPORTED_AT_SOURCE,
   TextFileWriter,
   type ExportImage,
   type ExportItem,
-  type Format,
+  type AnyFormat,
   type FormatContext,
   type FormatDescription,
   type Logger,
@@ -62,7 +65,7 @@ export type SourceRequest =
 export interface ExportRequest {
   readonly source: SourceRequest;
   /** The format, already resolved (e.g. from a `FormatRegistry`). */
-  readonly format: Format<unknown>;
+  readonly format: AnyFormat;
   /** The package that provides the format, for the manifest. */
   readonly formatPackage?: { readonly name: string; readonly version: string } | undefined;
   /** Raw format options (validated with the format's schema). */
@@ -439,14 +442,6 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
   }
 
   const stats = new ExportStats();
-  const header: DatasetHeader = {
-    source: source.info,
-    ...(source.project === undefined ? {} : { project: source.project }),
-    classes: source.classes.toJSON(),
-    keypointNames: [...source.keypointNames],
-    mediaKinds: [],
-    ...(source.itemCount === undefined ? {} : { itemCount: source.itemCount }),
-  };
   /**
    * A writer's issue about the item being written, with the field it did not name: the DM
    * field of the annotation, else the media's file — every issue names item and field.
@@ -471,6 +466,42 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
         : m.annotations.find((x) => x.id === issue.annotationId);
     return { ...issue, field: a === undefined ? (m.file?.name ?? m.id) : dmFieldOf(m.id, a) };
   };
+  /** One annotation's fate, as the pipeline records it (the format's, or the pipeline's own). */
+  interface Outcome {
+    readonly item: Item;
+    readonly media?: Media | undefined;
+    readonly annotation: Annotation;
+    readonly outcome: 'written' | 'converted' | 'dropped';
+    readonly reason?: string | undefined;
+    readonly code?: string | undefined;
+    /** Counted, not warned about again (the source reported it already). */
+    readonly quiet?: boolean | undefined;
+    readonly field?: string | undefined;
+  }
+  const record = (o: Outcome): void => {
+    stats.outcome(o.annotation.kind, o.outcome, o.reason, o.item.id);
+    const code = o.annotation.classCode;
+    if (o.outcome !== 'dropped' && code !== null && o.annotation.kind !== 'group') {
+      perClass.set(code, (perClass.get(code) ?? 0) + 1);
+    }
+    if (o.outcome === 'dropped' && o.quiet !== true) {
+      report({
+        code: o.code ?? 'SYNX_FORMAT_DROPPED',
+        severity: 'warning',
+        message: `${o.annotation.kind} ${o.annotation.id} dropped: ${o.reason ?? 'not supported'}`,
+        itemId: o.item.id,
+        ...(o.media === undefined ? {} : { mediaId: o.media.id }),
+        annotationId: o.annotation.id,
+        ...(o.field !== undefined
+          ? { field: o.field }
+          : o.media === undefined
+            ? {}
+            : { field: dmFieldOf(o.media.id, o.annotation) }),
+        action: 'dropped',
+      });
+    }
+  };
+  const messages = format.messages;
   const ctx: FormatContext = {
     apiVersion: PLUGIN_API_VERSION,
     signal,
@@ -479,27 +510,20 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       report(withField(issue));
     },
     account: (o) => {
-      stats.outcome(o.annotation.kind, o.outcome, o.reason, o.item.id);
-      const code = o.annotation.classCode;
-      if (o.outcome !== 'dropped' && code !== null && o.annotation.kind !== 'group') {
-        perClass.set(code, (perClass.get(code) ?? 0) + 1);
+      if (o.outcome === 'written') {
+        record(o);
+        return;
       }
-      if (o.outcome === 'dropped' && o.quiet !== true) {
-        report({
-          code: o.code ?? 'SYNX_FORMAT_DROPPED',
-          severity: 'warning',
-          message: `${o.annotation.kind} ${o.annotation.id} dropped: ${o.reason ?? 'not supported'}`,
-          itemId: o.item.id,
-          ...(o.media === undefined ? {} : { mediaId: o.media.id }),
-          annotationId: o.annotation.id,
-          ...(o.field !== undefined
-            ? { field: o.field }
-            : o.media === undefined
-              ? {}
-              : { field: dmFieldOf(o.media.id, o.annotation) }),
-          action: 'dropped',
-        });
-      }
+      record({
+        item: o.item,
+        media: o.media,
+        annotation: o.annotation,
+        outcome: o.outcome,
+        reason: messageText(messages, o.messageId, o.data),
+        code: o.messageId === 'invalidGeometry' ? GEOMETRY_INVALID : undefined,
+        quiet: REPORTED_AT_SOURCE.has(o.messageId),
+        field: o.field,
+      });
     },
   };
   const kinds = mediaKindsOf(description);
@@ -605,7 +629,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
         for (const a of m.annotations) {
           stats.in(a.kind);
           if (!passes) {
-            ctx.account({
+            record({
               item,
               media: m,
               annotation: a,
@@ -619,7 +643,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
         }
         if (passes && fitsGeometry) {
           for (const u of fitToImage(m, item.id, report)) {
-            ctx.account({
+            record({
               item,
               media: m,
               annotation: u.annotation,
@@ -714,7 +738,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
     const result = await Promise.race([
       format.write(
         {
-          header,
+          ...(source.project?.title === undefined ? {} : { title: source.project.title }),
           classes,
           keypointNames: source.keypointNames,
           items: guarded,

@@ -10,30 +10,29 @@ import {
   type Box,
 } from '@synx/geometry';
 import {
-  type Annotation,
   type BBoxAnnotation,
-  boxOnlyInstance,
   type ClassEntry,
-  type Instance,
-  instancesOf,
   keypointVisibility,
   type Item,
   type JsonValue,
   type KeypointAnnotation,
   type Media,
   SynxError,
-  unknownClassReason,
 } from '@synx/model';
 import {
   TextFileWriter,
   writableMedia,
   writeFileAtomic,
+  WriterKit,
   type ExportItem,
   type FormatContext,
+  type ObjectScope,
   type OutputFile,
   type WriteInput,
   type WriteResult,
 } from '@synx/plugin-api';
+import { describeCoco } from './describe.js';
+import type { CocoMessageId } from './messages.js';
 import type { CocoOptions } from './options.js';
 
 /**
@@ -139,7 +138,7 @@ export async function writeCoco(
   input: WriteInput,
   dir: string,
   options: CocoOptions,
-  ctx: FormatContext,
+  ctx: FormatContext<CocoMessageId>,
 ): Promise<WriteResult> {
   const classes = input.classes;
   if (options.categoryIds === 'map' && classes.entries.some((e) => e.id === undefined)) {
@@ -158,7 +157,7 @@ export async function writeCoco(
   const withKeypoints = new Set<number>();
   const label = (e: ClassEntry): string => (options.names === 'name' ? e.name : e.code);
   const info = JSON.stringify({
-    description: `${input.header.project?.title ?? 'Synapse export'} (exported by synx)`,
+    description: `${input.title ?? 'Synapse export'} (exported by synx)`,
     version: '1.0',
     contributor: 'synx',
     url: '',
@@ -178,6 +177,13 @@ export async function writeCoco(
     await fileFor(s);
   }
 
+  const kit = new WriterKit<CocoMessageId>({
+    description: describeCoco(options),
+    classes,
+    ctx,
+    data: { format: 'COCO instances' },
+  });
+
   const writeImage = async (
     exportItem: ExportItem,
     media: Media,
@@ -186,49 +192,32 @@ export async function writeCoco(
     const item: Item = exportItem.item;
     const file = await fileFor(exportItem.split);
     const imageId = file.images + 1;
-    const { instances, rest } = instancesOf(media);
-    const labels: JsonValue[] = [];
-    const drop = (a: Annotation, reason: string, quiet = false): void => {
-      ctx.account({ item, media, annotation: a, outcome: 'dropped', reason, quiet });
-    };
-    for (const a of rest) {
-      switch (a.kind) {
-        case 'classification':
-          if (a.classCode !== null) {
-            labels.push(
-              Object.keys(a.attributes).length === 0
-                ? a.classCode
-                : { class: a.classCode, ...a.attributes },
-            );
-            ctx.account({
-              item,
-              media,
-              annotation: a,
-              outcome: 'converted',
-              reason: 'image-level label written to images[].attributes.labels',
-            });
-          } else {
-            drop(a, 'classification without a class');
-          }
-          break;
-        case 'keypoint':
-          drop(
-            a,
-            'a keypoint outside an annotation group belongs to no instance; COCO keypoints need one',
-          );
-          break;
-        case 'group':
-          drop(a, 'a group without boxes, polygons, masks or keypoints has nothing to draw');
-          break;
-        case 'other':
-          drop(a, `not interpretable (${a.reason}); kept only in raw JSON`, true);
-          break;
-        default:
-          drop(a, `COCO instances cannot hold ${a.kind} annotations`);
-      }
-    }
     const w = media.width;
     const h = media.height;
+    const labels: JsonValue[] = [];
+    const objects: string[] = [];
+    kit.walk(item, media, {
+      rest: {
+        classification: (a, s) => {
+          if (a.classCode === null) {
+            s.drop('classificationWithoutClass');
+            return;
+          }
+          labels.push(
+            Object.keys(a.attributes).length === 0
+              ? a.classCode
+              : { class: a.classCode, ...a.attributes },
+          );
+          s.convert('imageLabel');
+        },
+      },
+      object: (o) => {
+        const json = encodeObject(o, w, h);
+        if (json !== undefined) {
+          objects.push(json);
+        }
+      },
+    });
     const entry: Record<string, JsonValue> = { id: imageId, file_name: fileName };
     if (w !== undefined && h !== undefined) {
       entry['width'] = w;
@@ -238,222 +227,185 @@ export async function writeCoco(
       entry['attributes'] = { labels };
     }
     file.image(JSON.stringify(entry));
-
-    for (const inst of instances) {
-      writeInstance(inst);
-    }
-
-    /** The common case, kept lean: one ungrouped, unrotated box of a known class. */
-    function writePlainBox(box: BBoxAnnotation): boolean {
-      const cls = box.classCode === null ? undefined : classes.get(box.classCode);
-      if (cls === undefined || box.width <= 0 || box.height <= 0 || 'iscrowd' in box.attributes) {
-        return false; // the general path reports why (or handles the crowd flag)
-      }
-      let attrs = '';
-      for (const _ in box.attributes) {
-        attrs = `,"attributes":${JSON.stringify(box.attributes)}`;
-        break;
-      }
-      // Template numbers print exactly as JSON.stringify prints them.
-      file.annotation(
-        `{"id":${file.annotations + 1},"image_id":${imageId},"category_id":${categoryId(cls)},"segmentation":[],"area":${round(box.width * box.height)},"bbox":[${box.x},${box.y},${box.width},${box.height}],"iscrowd":0${attrs}}`,
-      );
-      ctx.account({ item, media, annotation: box, outcome: 'written' });
-      return true;
-    }
-
-    function writeInstance(inst: Instance): void {
-      const only = inst.group === undefined && inst.parts.length === 1 ? inst.boxes[0] : undefined;
-      if (
-        only !== undefined &&
-        (only.rotation === undefined || only.rotation === 0) &&
-        writePlainBox(only)
-      ) {
-        return;
-      }
-      const done = new Set<Annotation>();
-      const dropPart = (a: Annotation, reason: string, quiet = false): void => {
-        done.add(a);
-        drop(a, reason, quiet);
-      };
-      /** Drops every part not yet accounted for. */
-      const dropRest = (reason: string, quiet = false): void => {
-        for (const p of inst.parts) {
-          if (!done.has(p)) {
-            dropPart(p, reason, quiet);
-          }
-        }
-      };
-      const cls = inst.classCode === null ? undefined : classes.get(inst.classCode);
-      if (cls === undefined) {
-        if (inst.classCode === null) {
-          dropRest('the object has no class');
-        } else {
-          dropRest(unknownClassReason(inst.classCode), true);
-        }
-        return;
-      }
-      // A second box in one group is a second object of the same class.
-      const [box, ...extraBoxes] = inst.boxes;
-      for (const extra of extraBoxes) {
-        done.add(extra);
-        writeInstance(boxOnlyInstance(inst, extra));
-      }
-      const written: Annotation[] = [];
-      const converted: { a: Annotation; reason: string }[] = [];
-      let segmentation: JsonValue = [];
-      let area = 0;
-      let iscrowd = 0;
-      const extents: Box[] = [];
-      const polys = inst.polygons.filter((p) => {
-        if (p.points.length < 3) {
-          dropPart(p, 'a polygon needs at least 3 vertices');
-          return false;
-        }
-        return true;
-      });
-      for (const pl of inst.polylines) {
-        dropPart(pl, 'COCO segmentation holds closed polygons, not polylines');
-      }
-      if (polys.length > 0) {
-        segmentation = polys.map((p) => flat(p.points));
-        area = polys.reduce((sum, p) => sum + polygonArea(p.points), 0);
-        extents.push(...polys.map((p) => pointsExtent(p.points)));
-        written.push(...polys);
-        for (const m of inst.masks) {
-          dropPart(m, 'the object already has polygons; COCO allows one segmentation per object');
-        }
-      } else if (inst.masks.length > 0) {
-        const [mask, ...more] = inst.masks;
-        for (const m of more) {
-          dropPart(m, 'the object already has a mask; COCO allows one segmentation per object');
-        }
-        if (mask !== undefined) {
-          if (w === undefined || h === undefined) {
-            dropPart(mask, 'the image size is unknown, so the mask cannot be run-length encoded');
-          } else {
-            const rle = pixelIndicesToRle(mask.pixelIndices, w, h);
-            segmentation = rle;
-            area = rleArea(rle);
-            const [x, y, bw, bh] = rleBbox(rle);
-            extents.push({ x, y, width: bw, height: bh });
-            iscrowd = crowdOf(mask.attributes['iscrowd'] ?? inst.attributes['iscrowd']) ?? 1;
-            written.push(mask);
-          }
-        }
-      }
-      let bbox: Box | undefined;
-      if (box !== undefined) {
-        if (box.rotation !== undefined && box.rotation !== 0) {
-          const hull = rotatedBoxHull(box);
-          bbox = {
-            x: round(hull.x),
-            y: round(hull.y),
-            width: round(hull.width),
-            height: round(hull.height),
-          };
-          converted.push({
-            a: box,
-            reason:
-              'rotated box written as its axis-aligned hull; the angle (radians) is in attributes.rotation',
-          });
-        } else {
-          bbox = { x: box.x, y: box.y, width: box.width, height: box.height };
-          written.push(box);
-        }
-      }
-      let keypoints: number[] | undefined;
-      let numKeypoints = 0;
-      if (inst.keypoints.length > 0) {
-        if (keypointNames.length === 0) {
-          for (const k of inst.keypoints) {
-            dropPart(k, 'the project configures no keypoint classes, so keypoints have no order');
-          }
-        } else {
-          const kp = new Array<number>(keypointNames.length * 3).fill(0);
-          const placed: KeypointAnnotation[] = [];
-          for (const k of inst.keypoints) {
-            const i = k.classCode === null ? undefined : keypointIndex.get(k.classCode);
-            if (i === undefined) {
-              dropPart(k, `keypoint class "${k.classCode ?? ''}" is not a configured keypoint`);
-              continue;
-            }
-            if (kp[i * 3 + 2] !== 0) {
-              dropPart(k, `the instance already has a "${k.classCode ?? ''}" keypoint`);
-              continue;
-            }
-            kp[i * 3] = k.x;
-            kp[i * 3 + 1] = k.y;
-            kp[i * 3 + 2] = keypointVisibility(k);
-            numKeypoints++;
-            placed.push(k);
-          }
-          if (numKeypoints > 0) {
-            keypoints = kp;
-            written.push(...placed);
-            extents.push(pointsExtent(placed));
-          }
-        }
-      }
-      if (bbox === undefined && extents.length > 0) {
-        bbox = pointsExtent(
-          extents.flatMap((e) => [
-            { x: e.x, y: e.y },
-            { x: e.x + e.width, y: e.y + e.height },
-          ]),
-        );
-      }
-      if (bbox === undefined) {
-        dropRest('the object has nothing COCO can draw');
-        return;
-      }
-      if (bbox.width <= 0 || bbox.height <= 0) {
-        dropRest('zero-area object (its width or height is 0)');
-        return;
-      }
-      if (area === 0) {
-        area = bbox.width * bbox.height;
-      }
-      const attributes: Record<string, JsonValue> = { ...inst.attributes };
-      delete attributes['iscrowd'];
-      if (box?.rotation !== undefined && box.rotation !== 0) {
-        attributes['rotation'] = box.rotation;
-      }
-      const ann: Record<string, JsonValue> = {
-        id: file.annotations + 1,
-        image_id: imageId,
-        category_id: categoryId(cls),
-        segmentation,
-        area: round(area),
-        bbox: [bbox.x, bbox.y, bbox.width, bbox.height],
-        iscrowd,
-      };
-      if (keypoints !== undefined) {
-        ann['keypoints'] = keypoints;
-        ann['num_keypoints'] = numKeypoints;
-        withKeypoints.add(cls.index);
-      }
-      if (Object.keys(attributes).length > 0) {
-        ann['attributes'] = attributes;
-      }
-      file.annotation(JSON.stringify(ann));
-      for (const a of written) {
-        done.add(a);
-        ctx.account({ item, media, annotation: a, outcome: 'written' });
-      }
-      for (const c of converted) {
-        done.add(c.a);
-        ctx.account({ item, media, annotation: c.a, outcome: 'converted', reason: c.reason });
-      }
-      // The group (and nested groups) became the object itself.
-      for (const p of inst.parts) {
-        if (!done.has(p) && p.kind === 'group') {
-          done.add(p);
-          ctx.account({ item, media, annotation: p, outcome: 'written' });
-        }
-      }
+    for (const json of objects) {
+      file.annotation(`{"id":${file.annotations + 1},"image_id":${imageId},${json}`);
     }
   };
+
+  /** The common case, kept lean: one ungrouped, unrotated box. */
+  function encodePlainBox(o: ObjectScope<CocoMessageId>, box: BBoxAnnotation): string | undefined {
+    if (box.width <= 0 || box.height <= 0 || 'iscrowd' in box.attributes) {
+      return undefined; // the general path says why (or handles the crowd flag)
+    }
+    let attrs = '';
+    for (const _ in box.attributes) {
+      attrs = `,"attributes":${JSON.stringify(box.attributes)}`;
+      break;
+    }
+    o.keep(box);
+    // Template numbers print exactly as JSON.stringify prints them.
+    return `"category_id":${categoryId(o.cls)},"segmentation":[],"area":${round(box.width * box.height)},"bbox":[${box.x},${box.y},${box.width},${box.height}],"iscrowd":0${attrs}}`;
+  }
+
+  /**
+   * One COCO object from the kit's object (one box at most, a known class): its JSON after
+   * `"image_id":…,`, or undefined when nothing of it can be drawn.
+   */
+  function encodeObject(
+    o: ObjectScope<CocoMessageId>,
+    w: number | undefined,
+    h: number | undefined,
+  ): string | undefined {
+    const inst = o.instance;
+    const box = o.box;
+    if (
+      box !== undefined &&
+      inst.group === undefined &&
+      inst.parts.length === 1 &&
+      (box.rotation === undefined || box.rotation === 0)
+    ) {
+      const plain = encodePlainBox(o, box);
+      if (plain !== undefined) {
+        return plain;
+      }
+    }
+    let segmentation: JsonValue = [];
+    let area = 0;
+    let iscrowd = 0;
+    const extents: Box[] = [];
+    const polys = inst.polygons.filter((p) => {
+      if (p.points.length < 3) {
+        o.drop(p, 'fewVertices');
+        return false;
+      }
+      return true;
+    });
+    for (const pl of inst.polylines) {
+      o.drop(pl, 'polyline');
+    }
+    if (polys.length > 0) {
+      segmentation = polys.map((p) => flat(p.points));
+      area = polys.reduce((sum, p) => sum + polygonArea(p.points), 0);
+      extents.push(...polys.map((p) => pointsExtent(p.points)));
+      for (const p of polys) {
+        o.keep(p);
+      }
+      for (const m of inst.masks) {
+        o.drop(m, 'polygonsAndMask');
+      }
+    } else if (inst.masks.length > 0) {
+      const [mask, ...more] = inst.masks;
+      for (const m of more) {
+        o.drop(m, 'secondMask');
+      }
+      if (mask !== undefined) {
+        if (w === undefined || h === undefined) {
+          o.drop(mask, 'maskSizeUnknown');
+        } else {
+          const rle = pixelIndicesToRle(mask.pixelIndices, w, h);
+          segmentation = rle;
+          area = rleArea(rle);
+          const [x, y, bw, bh] = rleBbox(rle);
+          extents.push({ x, y, width: bw, height: bh });
+          iscrowd = crowdOf(mask.attributes['iscrowd'] ?? inst.attributes['iscrowd']) ?? 1;
+          o.keep(mask);
+        }
+      }
+    }
+    let bbox: Box | undefined;
+    const rotation = box?.rotation;
+    const rotated = rotation !== undefined && rotation !== 0;
+    if (box !== undefined) {
+      if (rotated) {
+        const hull = rotatedBoxHull(box);
+        bbox = {
+          x: round(hull.x),
+          y: round(hull.y),
+          width: round(hull.width),
+          height: round(hull.height),
+        };
+        o.convert(box, 'rotatedHull');
+      } else {
+        bbox = { x: box.x, y: box.y, width: box.width, height: box.height };
+        o.keep(box);
+      }
+    }
+    let keypoints: number[] | undefined;
+    let numKeypoints = 0;
+    if (inst.keypoints.length > 0) {
+      if (keypointNames.length === 0) {
+        for (const k of inst.keypoints) {
+          o.drop(k, 'noKeypointClasses');
+        }
+      } else {
+        const kp = new Array<number>(keypointNames.length * 3).fill(0);
+        const placed: KeypointAnnotation[] = [];
+        for (const k of inst.keypoints) {
+          const i = k.classCode === null ? undefined : keypointIndex.get(k.classCode);
+          if (i === undefined) {
+            o.drop(k, 'unknownKeypoint', { keypoint: k.classCode ?? '' });
+            continue;
+          }
+          if (kp[i * 3 + 2] !== 0) {
+            o.drop(k, 'duplicateKeypoint', { keypoint: k.classCode ?? '' });
+            continue;
+          }
+          kp[i * 3] = k.x;
+          kp[i * 3 + 1] = k.y;
+          kp[i * 3 + 2] = keypointVisibility(k);
+          numKeypoints++;
+          placed.push(k);
+        }
+        if (numKeypoints > 0) {
+          keypoints = kp;
+          for (const k of placed) {
+            o.keep(k);
+          }
+          extents.push(pointsExtent(placed));
+        }
+      }
+    }
+    if (bbox === undefined && extents.length > 0) {
+      bbox = pointsExtent(
+        extents.flatMap((e) => [
+          { x: e.x, y: e.y },
+          { x: e.x + e.width, y: e.y + e.height },
+        ]),
+      );
+    }
+    if (bbox === undefined) {
+      o.dropRest('nothingToDraw');
+      return undefined;
+    }
+    if (bbox.width <= 0 || bbox.height <= 0) {
+      o.dropRest('zeroArea');
+      return undefined;
+    }
+    if (area === 0) {
+      area = bbox.width * bbox.height;
+    }
+    const attributes: Record<string, JsonValue> = { ...inst.attributes };
+    delete attributes['iscrowd'];
+    if (rotated) {
+      attributes['rotation'] = rotation;
+    }
+    const ann: Record<string, JsonValue> = {
+      category_id: categoryId(o.cls),
+      segmentation,
+      area: round(area),
+      bbox: [bbox.x, bbox.y, bbox.width, bbox.height],
+      iscrowd,
+    };
+    if (keypoints !== undefined) {
+      ann['keypoints'] = keypoints;
+      ann['num_keypoints'] = numKeypoints;
+      withKeypoints.add(o.cls.index);
+    }
+    if (Object.keys(attributes).length > 0) {
+      ann['attributes'] = attributes;
+    }
+    return JSON.stringify(ann).slice(1);
+  }
 
   try {
     for await (const exportItem of input.items) {

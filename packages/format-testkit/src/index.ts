@@ -27,11 +27,12 @@ import {
   type Media,
 } from '@synx/model';
 import {
+  messageText,
   parseFormatOptions,
   PluginManifestSchema,
   type AnnotationOutcome,
+  type AnyFormat,
   type ExportItem,
-  type Format,
   type FormatContext,
   type WriteInput,
 } from '@synx/plugin-api';
@@ -275,10 +276,24 @@ export function dmItem(
   return { id: stem, sourceKind: 'folder', key: stem, stem, media };
 }
 
+/**
+ * An outcome as recorded: what the format accounted, plus its reason rendered from the format's
+ * message table (`messageText`), as the host shows it.
+ */
+export type RecordedOutcome = AnnotationOutcome & {
+  /** The rendered reason of a conversion or drop; undefined for `written`. */
+  readonly reason?: string | undefined;
+};
+
+/** The rendered reason of an outcome (undefined for `written`). */
+export function outcomeReason(o: RecordedOutcome): string | undefined {
+  return o.reason;
+}
+
 /** A {@link FormatContext} for tests, with what the format reported and accounted. */
 export interface RecordingContext {
   readonly ctx: FormatContext;
-  readonly outcomes: AnnotationOutcome[];
+  readonly outcomes: RecordedOutcome[];
   readonly issues: Issue[];
 }
 
@@ -287,16 +302,26 @@ export interface RecordingContext {
  * quiet logger and a signal that never fires unless one is given.
  */
 export function recordingContext(
-  options: { issues?: Issue[]; outcomes?: AnnotationOutcome[]; signal?: AbortSignal } = {},
+  options: {
+    issues?: Issue[];
+    outcomes?: RecordedOutcome[];
+    signal?: AbortSignal;
+    /** The format's message table, to render reasons (default: the kit's messages only). */
+    messages?: Readonly<Record<string, string>> | undefined;
+  } = {},
 ): RecordingContext {
   const issues = options.issues ?? [];
   const outcomes = options.outcomes ?? [];
+  const messages = options.messages;
   const ctx: FormatContext = {
     apiVersion: 1,
     signal: options.signal ?? new AbortController().signal,
     log: { debug: () => undefined },
     report: (i) => issues.push(i),
-    account: (o) => outcomes.push(o),
+    account: (o) =>
+      outcomes.push(
+        o.outcome === 'written' ? o : { ...o, reason: messageText(messages, o.messageId, o.data) },
+      ),
   };
   return { ctx, outcomes, issues };
 }
@@ -304,23 +329,24 @@ export function recordingContext(
 /** What a direct run of a format's writer produced. */
 export interface WriterRun {
   readonly dir: string;
-  readonly outcomes: AnnotationOutcome[];
+  readonly outcomes: RecordedOutcome[];
   readonly issues: Issue[];
   readonly exportItems: ExportItem[];
 }
 
 /** Runs `format.write` on items (names = media file names, splits assigned round-robin when asked). */
 export async function runWriter(
-  format: Format<unknown>,
+  format: AnyFormat,
   rawOptions: Readonly<Record<string, unknown>>,
   data: FixtureData,
   dir: string,
   options: { splits?: readonly string[]; signal?: AbortSignal } = {},
 ): Promise<WriterRun> {
   const parsed = await parseFormatOptions(format, rawOptions);
-  const { ctx, outcomes, issues } = recordingContext(
-    options.signal === undefined ? {} : { signal: options.signal },
-  );
+  const { ctx, outcomes, issues } = recordingContext({
+    messages: format.messages,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
   const splits = options.splits;
   const exportItems: ExportItem[] = data.items.map((item, i) => ({
     item,
@@ -341,12 +367,7 @@ export async function runWriter(
     }
   }
   const input: WriteInput = {
-    header: {
-      source: { kind: 'synapse-folder' },
-      classes: data.classes.objectClasses().toJSON(),
-      keypointNames: data.keypointNames,
-      mediaKinds: ['image'],
-    },
+    title: 'conformance fixture',
     classes: data.classes.objectClasses(),
     keypointNames: data.keypointNames,
     items: gen(),
@@ -358,7 +379,7 @@ export async function runWriter(
 
 /** Puts a placeholder image of the right size where the format expects each image (what `--save-original-files` would do). */
 export async function placeMedia(
-  format: Format<unknown>,
+  format: AnyFormat,
   rawOptions: Readonly<Record<string, unknown>>,
   run: WriterRun,
 ): Promise<void> {
@@ -380,7 +401,7 @@ export async function placeMedia(
 
 /** Reads a format's output back into items. */
 export async function readBack(
-  format: Format<unknown>,
+  format: AnyFormat,
   rawOptions: Readonly<Record<string, unknown>>,
   dir: string,
 ): Promise<Item[]> {
@@ -477,11 +498,11 @@ export interface ConformanceOptions {
  * - reading the output back finds every object the writer wrote, with its class and box (up to
  *   the format's declared lossiness and `tolerancePx`).
  */
-export function describeFormatConformance<O>(
-  format: Format<O>,
+export function describeFormatConformance(
+  format: AnyFormat,
   config: ConformanceOptions = {},
 ): void {
-  const f = format as unknown as Format<unknown>;
+  const f = format;
   const raw = config.options ?? {};
   const fixtures = config.fixtures ?? ['rich', 'coco128', 'voc'];
   const tol = config.tolerancePx ?? 0.01;

@@ -10,7 +10,8 @@ import {
   type Item,
   type Media,
 } from '@synx/model';
-import type { AnnotationOutcome, Format } from '@synx/plugin-api';
+import type { AnyFormat } from '@synx/plugin-api';
+import type { RecordedOutcome } from './index.js';
 import { describe, expect, it } from 'vitest';
 import { filesUnder, runWriter, tempDir, type FixtureData } from './index.js';
 
@@ -262,11 +263,8 @@ export const hostileDatasets: fc.Arbitrary<FixtureData> = fc
 const NON_FINITE_TOKEN = /(?<![A-Za-z])(?:NaN|Infinity)(?![A-Za-z])/;
 
 /** Every annotation given to the writer is accounted exactly once, invalid geometry as such. */
-export function expectAccountedOnce(
-  data: FixtureData,
-  outcomes: readonly AnnotationOutcome[],
-): void {
-  const seen = new Map<Annotation, AnnotationOutcome[]>();
+export function expectAccountedOnce(data: FixtureData, outcomes: readonly RecordedOutcome[]): void {
+  const seen = new Map<Annotation, RecordedOutcome[]>();
   for (const o of outcomes) {
     seen.set(o.annotation, [...(seen.get(o.annotation) ?? []), o]);
   }
@@ -285,8 +283,8 @@ export function expectAccountedOnce(
         if (problem !== undefined) {
           expect(o, `${item.id} ${a.kind} ${a.id}: ${problem.reason}`).toMatchObject({
             outcome: 'dropped',
+            messageId: 'invalidGeometry',
             reason: `invalid geometry: ${problem.reason}`,
-            code: 'SYNX_GEOMETRY_INVALID',
           });
         }
       }
@@ -306,11 +304,8 @@ export function expectAccountedOnce(
  *   with code `SYNX_GEOMETRY_INVALID`;
  * and a writer whose output folder cannot be created rejects with a `SYNX_IO` error.
  */
-export function describeWriterProperties<O>(
-  format: Format<O>,
-  config: WriterPropertyOptions,
-): void {
-  const f = format as unknown as Format<unknown>;
+export function describeWriterProperties(format: AnyFormat, config: WriterPropertyOptions): void {
+  const f = format;
   const optionSets = config.options ?? [{}];
   describe(`writer properties: ${f.id}`, () => {
     const root = tempDir(`props-${f.id}`);

@@ -4,12 +4,12 @@ import type {
   AnnotationKind,
   ClassMap,
   Dataset,
-  DatasetHeader,
   Issue,
   Item,
   Media,
   MediaKind,
 } from '@synx/model';
+import type { KitMessageId } from './messages.js';
 
 /** The plugin-API version this package describes. `@synx/plugin-api`'s major equals it. */
 export const PLUGIN_API_VERSION = 1 as const;
@@ -52,7 +52,8 @@ export interface ExportItem {
 
 /** What a writer is given. */
 export interface WriteInput {
-  readonly header: DatasetHeader;
+  /** The dataset's title (the project's, when it has one), for a format's info fields. */
+  readonly title?: string | undefined;
   /**
    * The object classes with deterministic ids: a class's `index` (0-based, class-map order) or,
    * when the user's map gave one, its explicit `id`. Identical for every split and re-export.
@@ -93,28 +94,45 @@ export interface WriteResult {
   readonly outputs?: readonly OutputFile[];
 }
 
-/** The fate of one source annotation in a format. */
-export interface AnnotationOutcome {
-  readonly item: Item;
-  readonly media?: Media | undefined;
-  readonly annotation: Annotation;
-  /** `written` as it is, `converted` to another shape (lossy), or `dropped`. */
-  readonly outcome: 'written' | 'converted' | 'dropped';
-  /** Why it was converted or dropped; grouped by in the report. */
-  readonly reason?: string;
-  /** Issue code for a drop (default `SYNX_FORMAT_DROPPED`). */
-  readonly code?: string;
-  /** Do not also report a drop as an issue (it was reported already, e.g. an unknown class). */
-  readonly quiet?: boolean;
-  /**
-   * The DM v1 field a drop is about (default: the annotation's own, e.g.
-   * `annotationsData.image_1[3]`; see model's `dmFieldOf`).
-   */
-  readonly field?: string;
-}
+/**
+ * Values for a message's `{{name}}` placeholders, e.g. `{ class: 'car' }` for
+ * `'class "{{class}}" is not in the class map'`.
+ */
+export type MessageData = Readonly<Record<string, string | number>>;
+
+/**
+ * The fate of one source annotation in a format. A conversion or a drop names its reason by
+ * `messageId`, a key of the format's {@link Format.messages} table (or of the kit's
+ * `KIT_MESSAGES`), as typescript-eslint rules report a `messageId` from `meta.messages`: the
+ * text is written once, and the plan (`describe()`) and the report cannot drift apart.
+ */
+export type AnnotationOutcome<MessageId extends string = string> =
+  | {
+      readonly item: Item;
+      readonly media?: Media | undefined;
+      readonly annotation: Annotation;
+      /** Written as it is. */
+      readonly outcome: 'written';
+    }
+  | {
+      readonly item: Item;
+      readonly media?: Media | undefined;
+      readonly annotation: Annotation;
+      /** `converted` to another shape (lossy), or `dropped`. */
+      readonly outcome: 'converted' | 'dropped';
+      /** Why: a key of the format's message table (or `KIT_MESSAGES`). */
+      readonly messageId: MessageId | KitMessageId;
+      /** Values for the message's placeholders. */
+      readonly data?: MessageData | undefined;
+      /**
+       * The DM v1 field a drop is about (default: the annotation's own, e.g.
+       * `annotationsData.image_1[3]`; see model's `dmFieldOf`).
+       */
+      readonly field?: string | undefined;
+    };
 
 /** What a format is given besides its input. */
-export interface FormatContext {
+export interface FormatContext<MessageId extends string = string> {
   readonly apiVersion: typeof PLUGIN_API_VERSION;
   readonly signal: AbortSignal;
   readonly log: Logger;
@@ -124,14 +142,18 @@ export interface FormatContext {
    * Records what happened to one source annotation. Every annotation a writer receives must be
    * accounted exactly once; drops become warnings naming the item, annotation and reason.
    */
-  account(outcome: AnnotationOutcome): void;
+  account(outcome: AnnotationOutcome<MessageId>): void;
 }
 
-/** How a format treats one kind of annotation. */
-export type KindTreatment =
+/**
+ * How a format treats one kind of annotation. A conversion and a drop name their reason by
+ * `messageId` (a key of {@link Format.messages}); the writer accounts the same id, so the plan
+ * and the report say the same thing.
+ */
+export type KindTreatment<MessageId extends string = string> =
   | { readonly action: 'keep'; readonly note?: string }
-  | { readonly action: 'convert'; readonly to: string; readonly note: string }
-  | { readonly action: 'drop'; readonly reason: string };
+  | { readonly action: 'convert'; readonly to: string; readonly messageId: MessageId }
+  | { readonly action: 'drop'; readonly messageId: MessageId };
 
 /**
  * Annotation features a format declares treatments for: every canonical kind, plus
@@ -141,9 +163,11 @@ export type KindTreatment =
 export type AnnotationFeature = AnnotationKind | 'rotated-bbox' | 'ungrouped-keypoint';
 
 /** What a format keeps, converts and drops for given options, and how it lays out its output. */
-export interface FormatDescription {
+export interface FormatDescription<MessageId extends string = string> {
   /** Treatment per feature; a feature not listed is dropped ("not supported by <format>"). */
-  readonly kinds: Readonly<Partial<Record<AnnotationFeature, KindTreatment>>>;
+  readonly kinds: Readonly<
+    Partial<Record<AnnotationFeature, KindTreatment<MessageId | KitMessageId>>>
+  >;
   /** True when the format writes one output per split. */
   readonly splits: boolean;
   /** Folder for media of a split, relative to the output folder; undefined = the format has none. */
@@ -177,8 +201,11 @@ export interface FormatDescription {
 /**
  * A dataset format. Built-in and third-party formats implement the same interface and are found
  * through the same manifest (`"synx"` key in package.json).
+ *
+ * `MessageId` is inferred from {@link Format.messages}: `describe()` and `ctx.account()` accept
+ * only its keys (and the kit's `KIT_MESSAGES`).
  */
-export interface Format<Options = Record<string, unknown>> {
+export interface Format<Options = Record<string, unknown>, MessageId extends string = string> {
   readonly apiVersion: typeof PLUGIN_API_VERSION;
   /** Lower-case kebab id; must equal the manifest id. */
   readonly id: string;
@@ -186,28 +213,44 @@ export interface Format<Options = Record<string, unknown>> {
   readonly description?: string;
   /**
    * Validates options given as `--option key=value` (and format flags). Any Standard Schema works
-   * (zod 4, valibot, arktype); values arrive as strings, so coerce numbers and booleans.
+   * (zod 4, valibot, arktype); values arrive as strings, so coerce numbers and booleans. Options
+   * are strict: synx refuses a key the validated result does not have.
    */
   readonly options?: StandardSchemaV1<unknown, Options>;
+  /**
+   * The reasons for conversions and drops, by id, e.g.
+   * `{ polyline: 'COCO segmentation holds closed polygons, not polylines' }`; `{{name}}` is
+   * replaced from the outcome's `data`. A key of `KIT_MESSAGES` here overrides the kit's text.
+   */
+  readonly messages?: Readonly<Record<MessageId, string>>;
   /** What the format keeps, converts and drops for these options. Must not do I/O. */
-  describe(options: Options): FormatDescription;
+  describe(options: Options): FormatDescription<MessageId>;
   write?(
     input: WriteInput,
     to: DatasetLocation,
     options: Options,
-    ctx: FormatContext,
+    ctx: FormatContext<MessageId>,
   ): Promise<WriteResult>;
-  read?(at: DatasetLocation, options: Options, ctx: FormatContext): Promise<Dataset>;
+  read?(at: DatasetLocation, options: Options, ctx: FormatContext<MessageId>): Promise<Dataset>;
   /** 0 = certainly not this format, 100 = certain (Datumaro-style confidence). */
-  detect?(at: DatasetLocation, ctx: FormatContext): Promise<number>;
+  detect?(at: DatasetLocation, ctx: FormatContext<MessageId>): Promise<number>;
 }
 
 /**
- * Identity helper that gives a format full type inference, like vitest's `defineConfig`.
+ * Any format, whatever its options and messages: what a registry, a host or a test suite holds.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- options are checked by the format's own schema
+export type AnyFormat = Format<any, string>;
+
+/**
+ * Identity helper that gives a format full type inference, like vitest's `defineConfig`: the
+ * options type from its schema, the message ids from its `messages` table.
  *
  * @example
- * export const labelmeFormat = defineFormat({ apiVersion: 1, id: 'labelme', title: 'LabelMe', describe: () => …, write: … });
+ * export const labelmeFormat = defineFormat({ apiVersion: 1, id: 'labelme', title: 'LabelMe', messages: { … }, describe: () => …, write: … });
  */
-export function defineFormat<Options>(format: Format<Options>): Format<Options> {
+export function defineFormat<Options, MessageId extends string = never>(
+  format: Format<Options, MessageId>,
+): Format<Options, MessageId> {
   return format;
 }

@@ -22,8 +22,8 @@ export function imageSide(value: unknown): number | undefined {
  * writes an annotation:
  * - each annotation whose geometry `geometryProblem` flags (a number that is not finite, beyond
  *   ±`MAX_COORDINATE`, a negative size, a pixel index that is not a non-negative integer) is
- *   accounted as `dropped`, with reason `invalid geometry: <field> …` and code
- *   `SYNX_GEOMETRY_INVALID`, and left out;
+ *   accounted as `dropped` with the kit message `invalidGeometry` (`invalid geometry: <field> …`;
+ *   the host reports it with code `SYNX_GEOMETRY_INVALID`) and left out;
  * - a `width` or `height` that is not a usable side ({@link imageSide}) is treated as unknown
  *   (both are, since one is no use without the other).
  *
@@ -31,7 +31,11 @@ export function imageSide(value: unknown): number | undefined {
  * shallow copy with the remaining annotations. Outcomes of the other annotations may name
  * either object: only its `id` is used.
  */
-export function writableMedia(item: Item, media: Media, ctx: FormatContext): Media {
+export function writableMedia<M extends string>(
+  item: Item,
+  media: Media,
+  ctx: FormatContext<M>,
+): Media {
   let kept: Media['annotations'] | undefined;
   const annotations = media.annotations;
   for (let i = 0; i < annotations.length; i++) {
@@ -47,8 +51,8 @@ export function writableMedia(item: Item, media: Media, ctx: FormatContext): Med
         media,
         annotation: a,
         outcome: 'dropped',
-        reason: `invalid geometry: ${problem.reason}`,
-        code: GEOMETRY_INVALID,
+        messageId: 'invalidGeometry',
+        data: { detail: problem.reason },
       });
     } else if (kept !== undefined) {
       kept.push(a);

@@ -3,6 +3,7 @@ export {
   PLUGIN_API_VERSION,
   SUPPORTED_API_VERSIONS,
   defineFormat,
+  type AnyFormat,
   type AnnotationFeature,
   type AnnotationOutcome,
   type DatasetLocation,
@@ -13,6 +14,7 @@ export {
   type FormatDescription,
   type KindTreatment,
   type Logger,
+  type MessageData,
   type OutputFile,
   type SplitName,
   type WriteInput,
@@ -27,6 +29,14 @@ export {
 export { FormatRegistry, type FormatEntry, type PluginInfo, type PluginType } from './registry.js';
 export { parseFormatOptions, parseOptionPairs } from './options.js';
 export type { StandardSchemaV1 } from '@standard-schema/spec';
+export { KIT_MESSAGES, REPORTED_AT_SOURCE, messageText, type KitMessageId } from './messages.js';
+export {
+  WriterKit,
+  type AnnotationScope,
+  type MediaEncoders,
+  type ObjectScope,
+  type WriterKitOptions,
+} from './kit.js';
 export { TextFileWriter } from './text-writer.js';
 export { readFileHead } from './file-head.js';
 export {
