@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { renderPlan } from '../src/lib/render.js';
 import { DEMO } from './helpers.js';
 
-const coco = cocoFormat as unknown as Format<unknown>;
+const coco = cocoFormat;
 const request = {
   source: { kind: 'folder' as const, dir: DEMO },
   format: coco,

@@ -47,3 +47,4 @@ export {
   type SourcedItem,
   type SourceSample,
 } from './sources/source.js';
+export { resolveTreatment, resolveTreatments, type ResolvedTreatment } from './treatments.js';

@@ -7,7 +7,8 @@ import {
   type JsonValue,
   type MediaKind,
 } from '@synx/model';
-import { parseFormatOptions, type AnnotationFeature, type KindTreatment } from '@synx/plugin-api';
+import { parseFormatOptions, type AnnotationFeature } from '@synx/plugin-api';
+import { resolveTreatment, type ResolvedTreatment } from './treatments.js';
 import { featureOf, groupedIds } from './features.js';
 import { defaultOutput, openSource, resolveClasses, type ExportRequest } from './run.js';
 import type { Source, SourcedItem, SourceSample } from './sources/source.js';
@@ -56,7 +57,7 @@ export interface PlanValueCount {
 export interface PlanTreatment {
   readonly feature: AnnotationFeature;
   readonly count: number;
-  readonly treatment: KindTreatment;
+  readonly treatment: ResolvedTreatment;
 }
 
 /** A class with how often it occurs. */
@@ -241,10 +242,7 @@ export async function planExport(
       .map(([feature, count]) => ({
         feature,
         count,
-        treatment: description.kinds[feature] ?? {
-          action: 'drop',
-          reason: `${format.title} cannot hold ${feature} annotations`,
-        },
+        treatment: resolveTreatment(format, feature, description.kinds[feature]),
       }));
     let split: SplitSummary | undefined;
     if (exact) {

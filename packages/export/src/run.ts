@@ -52,6 +52,7 @@ import {
 } from './media.js';
 import { createLimiter, mapOrdered } from './concurrency.js';
 import { fitToImage } from './fit.js';
+import { resolveTreatments } from './treatments.js';
 import { sizeImages } from './sources/media.js';
 import { SplitPlanner, type SplitRequest, type SplitSummary } from './splits.js';
 import { countImage, ExportStats, type ExportCounts, type OutcomeGroup } from './stats.js';
@@ -378,7 +379,9 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
           ? {}
           : { package: request.formatPackage.name, version: request.formatPackage.version }),
         options: JSON.parse(JSON.stringify(options ?? {})) as Record<string, JsonValue>,
-        treatments: JSON.parse(JSON.stringify(description.kinds)) as Record<string, JsonValue>,
+        treatments: JSON.parse(
+          JSON.stringify(resolveTreatments(format, description)),
+        ) as Record<string, JsonValue>,
       },
       classes: {
         origin: classes.origin,

@@ -36,8 +36,8 @@ const folder = join(root, 'synapse');
 const TOKEN = 'syn_coco128_token';
 let fake: FakeSynapse;
 
-const coco = cocoFormat as unknown as Format<unknown>;
-const json = jsonFormat as unknown as Format<unknown>;
+const coco = cocoFormat;
+const json = jsonFormat;
 
 beforeAll(async () => {
   await writeFolderFromCoco({

@@ -15,8 +15,8 @@ import { describe, expect, it } from 'vitest';
 import { runExport } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
-const voc = vocFormat as unknown as Format<unknown>;
-const csv = csvFormat as unknown as Format<unknown>;
+const voc = vocFormat;
+const csv = csvFormat;
 const root = tempDir('fixtures-voc-csv');
 const annotationsDir = realFixture('voc2012-multiformat', 'voc', 'Annotations');
 const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;

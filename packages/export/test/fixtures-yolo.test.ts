@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { runExport } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
-const yolo = yoloFormat as unknown as Format<unknown>;
+const yolo = yoloFormat;
 const root = tempDir('fixtures-yolo');
 
 interface Row {

@@ -12,8 +12,8 @@ import { fetchRange, openApiSource } from '@synx/export/api';
 import { runExport, type ExportManifest } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
-const coco = cocoFormat as unknown as Format<unknown>;
-const yolo = yoloFormat as unknown as Format<unknown>;
+const coco = cocoFormat;
+const yolo = yoloFormat;
 const root = tempDir('media');
 const TOKEN = 'media-test-token-5f2c';
 const src = join(root, 'src');

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { planExport, runExport, type ExportManifest, type ExportProgress } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
-const coco = cocoFormat as unknown as Format<unknown>;
+const coco = cocoFormat;
 const root = tempDir('pipeline');
 
 const box = (id: string, cls: string, x = 1, y = 2, w = 3, h = 4) => ({

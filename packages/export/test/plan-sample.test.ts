@@ -14,7 +14,7 @@ import {
 } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
-const coco = cocoFormat as unknown as Format<unknown>;
+const coco = cocoFormat;
 const root = tempDir('plan-sample');
 const TOKEN = 'plan-sample-token';
 const N = 1000;

@@ -13,10 +13,10 @@ import { parse as parseYaml } from 'yaml';
 import { planExport, runExport, type ExportManifest } from '../src/index.js';
 import { tempDir, tree } from './helpers.js';
 
-const coco = cocoFormat as unknown as Format<unknown>;
-const yolo = yoloFormat as unknown as Format<unknown>;
-const voc = vocFormat as unknown as Format<unknown>;
-const csv = csvFormat as unknown as Format<unknown>;
+const coco = cocoFormat;
+const yolo = yoloFormat;
+const voc = vocFormat;
+const csv = csvFormat;
 const root = tempDir('split');
 const THREE = parseSplitRatios('0.8/0.1/0.1');
 const TOKEN = 'split-test-token';
