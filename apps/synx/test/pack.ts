@@ -222,7 +222,12 @@ export async function serveScope(packed: readonly Packed[]): Promise<LocalRegist
   return {
     url: `${base}/`,
     env: { 'npm_config_@synx:registry': `${base}/` },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
   };
 }
 

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument -- package.json and label files read back as JSON; the assertions check their shape */
 // `synx plugins new` writes a package that works outside the monorepo: it installs from packed
 // tarballs of the synx packages (as published), builds, passes its own tests, links into synx
 // and exports. The example plugin in examples/synx-format-labelme is held to the same standard.
