@@ -2,7 +2,6 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   classMapFromDiscovered,
-  instancesOf,
   type Annotation,
   type ClassMap,
   type Dataset,
@@ -15,7 +14,7 @@ import {
   writableMedia,
   writeFileAtomicSync,
   type ExportItem,
-  type FormatContext,
+  WriterKit,
   type FormatDescription,
 } from '@synx/plugin-api';
 import { z } from 'zod';
@@ -63,37 +62,43 @@ export interface LabelmeFile {
   imageWidth: number | null;
 }
 
-const R = {
+/**
+ * Every reason this format gives for a conversion or a drop, by id: `describe()` (the plan) and
+ * the writer (the report) name the same ids.
+ */
+export const LABELME_MESSAGES = {
   rotated:
     'LabelMe rectangles are axis-aligned: a rotated box is written as its four corners (polygon)',
   mask: 'LabelMe "mask" shapes need a PNG encoder this plugin does not have: masks are left out',
   relation: 'LabelMe has no relations between shapes',
-  emptyGroup: 'a group with no shape LabelMe can hold',
-  nested: 'a nested group joins its outer group (one group_id)',
-  other: 'synx could not interpret this annotation',
   notImage: 'LabelMe annotates images only',
+  noClass: 'it has no class',
 } as const;
+export type LabelmeMessageId = keyof typeof LABELME_MESSAGES;
 
-function describeLabelme(): FormatDescription {
+function describeLabelme(): FormatDescription<LabelmeMessageId> {
   return {
     kinds: {
       bbox: { action: 'keep', note: 'rectangle: [[x1, y1], [x2, y2]]' },
-      'rotated-bbox': { action: 'convert', to: 'polygon', note: R.rotated },
+      'rotated-bbox': { action: 'convert', to: 'polygon', messageId: 'rotated' },
       polygon: { action: 'keep' },
       polyline: { action: 'keep', note: 'linestrip' },
       keypoint: { action: 'keep', note: 'point, with the group_id of its object' },
       'ungrouped-keypoint': { action: 'keep', note: 'point without a group_id' },
-      mask: { action: 'drop', reason: R.mask },
+      mask: { action: 'drop', messageId: 'mask' },
       classification: { action: 'keep', note: 'an image flag: "flags": {"<class>": true}' },
-      group: { action: 'keep', note: 'group_id (1, 2, … per image)' },
-      relation: { action: 'drop', reason: R.relation },
-      'video-segment': { action: 'drop', reason: R.notImage },
-      'named-entity': { action: 'drop', reason: R.notImage },
-      cuboid: { action: 'drop', reason: R.notImage },
-      'point-segmentation': { action: 'drop', reason: R.notImage },
-      prompt: { action: 'drop', reason: R.notImage },
-      answer: { action: 'drop', reason: R.notImage },
-      other: { action: 'drop', reason: R.other },
+      group: {
+        action: 'keep',
+        note: 'group_id (1, 2, … per image); a second box of a group is an object of its own',
+      },
+      relation: { action: 'drop', messageId: 'relation' },
+      'video-segment': { action: 'drop', messageId: 'notImage' },
+      'named-entity': { action: 'drop', messageId: 'notImage' },
+      cuboid: { action: 'drop', messageId: 'notImage' },
+      'point-segmentation': { action: 'drop', messageId: 'notImage' },
+      prompt: { action: 'drop', messageId: 'notImage' },
+      answer: { action: 'drop', messageId: 'notImage' },
+      other: { action: 'drop', messageId: 'uninterpretable' },
     },
     splits: false,
     mediaDir: () => '.',
@@ -133,34 +138,21 @@ function corners(a: {
   ][];
 }
 
-/** What one image's annotations become. */
+const point = (x: number, y: number): [number, number] => [x, y];
+
+/**
+ * What one image's annotations become. The kit walks them: objects without a (known) class,
+ * a group's second box (an object of its own) and annotations that form no object are its
+ * business; this says what each object and each lone keypoint or classification is in LabelMe.
+ */
 function encodeImage(
   e: ExportItem,
   media: Media,
+  kit: WriterKit<LabelmeMessageId>,
   classes: ClassMap,
-  ctx: FormatContext,
 ): { shapes: LabelmeShape[]; flags: Record<string, boolean> } {
   const shapes: LabelmeShape[] = [];
   const flags: Record<string, boolean> = {};
-  const done = (a: Annotation): void => {
-    ctx.account({ item: e.item, media, annotation: a, outcome: 'written' });
-  };
-  const drop = (a: Annotation, reason: string): void => {
-    ctx.account({ item: e.item, media, annotation: a, outcome: 'dropped', reason });
-  };
-  const convert = (a: Annotation, reason: string): void => {
-    ctx.account({ item: e.item, media, annotation: a, outcome: 'converted', reason });
-  };
-  /** The class name of a code, or why there is none. */
-  const nameOf = (code: string | null): { name: string } | { reason: string } => {
-    if (code === null) {
-      return { reason: 'it has no class' };
-    }
-    const entry = classes.get(code);
-    return entry === undefined
-      ? { reason: `class "${code}" is not in the class map` }
-      : { name: entry.name };
-  };
   const shape = (
     label: string,
     type: ShapeType,
@@ -168,139 +160,103 @@ function encodeImage(
     group: number | null,
     description = '',
   ): void => {
-    shapes.push({
-      label,
-      points,
-      group_id: group,
-      shape_type: type,
-      flags: {},
-      description,
-    });
+    shapes.push({ label, points, group_id: group, shape_type: type, flags: {}, description });
   };
-
-  const { instances, rest } = instancesOf(media);
   let nextGroup = 1;
-  for (const inst of instances) {
-    const cls = nameOf(inst.classCode);
-    if ('reason' in cls) {
-      for (const p of inst.parts) {
-        drop(p, cls.reason);
-      }
-      continue;
-    }
-    const group = inst.group === undefined ? null : nextGroup;
-    let wrote = false;
-    for (const b of inst.boxes) {
-      if ((b.rotation ?? 0) !== 0) {
-        shape(cls.name, 'polygon', corners(b), group);
-        convert(b, R.rotated);
-      } else {
-        shape(
-          cls.name,
-          'rectangle',
-          [
-            [b.x, b.y],
-            [num(b.x + b.width), num(b.y + b.height)],
-          ],
-          group,
-        );
-        done(b);
-      }
-      wrote = true;
-    }
-    for (const p of inst.polygons) {
-      shape(
-        cls.name,
-        'polygon',
-        p.points.map((v) => [v.x, v.y]),
-        group,
-      );
-      done(p);
-      wrote = true;
-    }
-    for (const l of inst.polylines) {
-      shape(
-        cls.name,
-        'linestrip',
-        l.points.map((v) => [v.x, v.y]),
-        group,
-      );
-      done(l);
-      wrote = true;
-    }
-    for (const k of inst.keypoints) {
-      // The object's class is the label; the keypoint's own name is its description.
-      shape(cls.name, 'point', [[k.x, k.y]], group, k.classCode ?? '');
-      done(k);
-      wrote = true;
-    }
-    for (const m of inst.masks) {
-      drop(m, R.mask);
-    }
-    for (const p of inst.parts) {
-      if (p.kind === 'group') {
-        if (!wrote) {
-          drop(p, R.emptyGroup);
-        } else if (p === inst.group) {
-          done(p);
+  kit.walk(e.item, media, {
+    rest: {
+      keypoint: (a, s) => {
+        const entry = a.classCode === null ? undefined : classes.get(a.classCode);
+        if (entry === undefined) {
+          s.drop(a.classCode === null ? 'noClass' : 'unknownClass', { class: a.classCode ?? '' });
+          return;
+        }
+        shape(entry.name, 'point', [point(a.x, a.y)], null);
+        s.keep();
+      },
+      classification: (a, s) => {
+        // An image-level class: a flag named after it (classification classes are not object
+        // classes, so the class map may not list it).
+        if (a.classCode === null) {
+          s.drop('noClass');
+          return;
+        }
+        flags[classes.get(a.classCode)?.name ?? a.classCode] = true;
+        s.keep();
+      },
+    },
+    object: (o) => {
+      const inst = o.instance;
+      const name = o.cls.name;
+      const group = inst.group === undefined ? null : nextGroup;
+      const before = shapes.length;
+      const b = o.box;
+      if (b !== undefined) {
+        if ((b.rotation ?? 0) !== 0) {
+          shape(name, 'polygon', corners(b), group);
+          o.convert(b, 'rotated');
         } else {
-          convert(p, R.nested);
+          shape(
+            name,
+            'rectangle',
+            [point(b.x, b.y), point(num(b.x + b.width), num(b.y + b.height))],
+            group,
+          );
+          o.keep(b);
         }
       }
-    }
-    if (wrote && group !== null) {
-      nextGroup++;
-    }
-  }
-  for (const a of rest) {
-    if (a.kind === 'keypoint') {
-      const cls = nameOf(a.classCode);
-      if ('reason' in cls) {
-        drop(a, cls.reason);
-      } else {
-        shape(cls.name, 'point', [[a.x, a.y]], null);
-        done(a);
+      for (const p of inst.polygons) {
+        shape(
+          name,
+          'polygon',
+          p.points.map((v) => point(v.x, v.y)),
+          group,
+        );
+        o.keep(p);
       }
-    } else if (a.kind === 'classification') {
-      // An image-level class: a flag named after it (classification classes are not object
-      // classes, so the class map may not list it).
-      if (a.classCode === null) {
-        drop(a, 'it has no class');
-      } else {
-        flags[classes.get(a.classCode)?.name ?? a.classCode] = true;
-        done(a);
+      for (const l of inst.polylines) {
+        shape(
+          name,
+          'linestrip',
+          l.points.map((v) => point(v.x, v.y)),
+          group,
+        );
+        o.keep(l);
       }
-    } else if (a.kind === 'group') {
-      drop(a, R.emptyGroup);
-    } else if (a.kind === 'relation') {
-      drop(a, R.relation);
-    } else if (a.kind === 'mask') {
-      drop(a, R.mask);
-    } else if (a.kind === 'other') {
-      drop(a, R.other);
-    } else {
-      drop(a, R.notImage);
-    }
-  }
+      for (const k of inst.keypoints) {
+        // The object's class is the label; the keypoint's own name is its description.
+        shape(name, 'point', [point(k.x, k.y)], group, k.classCode ?? '');
+        o.keep(k);
+      }
+      for (const m of inst.masks) {
+        o.drop(m, 'mask');
+      }
+      if (shapes.length > before && group !== null) {
+        nextGroup++;
+      }
+    },
+  });
   return { shapes, flags };
 }
 
-export const labelmeFormat = defineFormat<LabelmeOptions>({
+export const labelmeFormat = defineFormat({
   apiVersion: 1,
   id: 'labelme',
   title: 'LabelMe JSON',
   description: 'One LabelMe JSON file per image, next to the image (wkentaro/labelme).',
   options: LabelmeOptionsSchema,
+  messages: LABELME_MESSAGES,
   describe: describeLabelme,
 
   async write(input, to, options, ctx) {
+    const kit = new WriterKit({ description: describeLabelme(), classes: input.classes, ctx });
     let files = 0;
     const labels = new Set<string>();
     for await (const e of input.items) {
       ctx.signal.throwIfAborted();
       for (const image of e.images) {
         const media = writableMedia(e.item, image.media, ctx);
-        const encoded = encodeImage(e, media, input.classes, ctx);
+        const encoded = encodeImage(e, media, kit, input.classes);
         const file: LabelmeFile = {
           version: LABELME_VERSION,
           flags: encoded.flags,

@@ -60,9 +60,9 @@ export interface MediaEncoders<MessageId extends string> {
   object(o: ObjectScope<MessageId>): void;
   /**
    * Encoders for annotations that form no object, by kind (e.g. `classification` → an image
-   * label). A kind without one is dropped with its `describe()` treatment's message; ungrouped
-   * keypoints (feature `ungrouped-keypoint`), groups without geometry and uninterpretable
-   * annotations are the kit's.
+   * label, `keypoint` → a keypoint of no object). A kind without one is dropped with its
+   * `describe()` treatment's message (for a keypoint: feature `ungrouped-keypoint`); groups
+   * without geometry and uninterpretable annotations are always the kit's.
    */
   readonly rest?: {
     readonly [K in AnnotationKind]?: (
@@ -197,14 +197,10 @@ export class WriterKit<MessageId extends string> {
       this.drop(item, media, a, 'emptyGroup');
       return;
     }
-    if (a.kind === 'keypoint') {
-      this.#dropByTreatment(item, media, a, 'ungrouped-keypoint');
-      return;
-    }
     const encode = encoders.rest?.[a.kind] as
       ((a: Annotation, s: AnnotationScope<MessageId>) => void) | undefined;
     if (encode === undefined) {
-      this.#dropByTreatment(item, media, a, a.kind);
+      this.#dropByTreatment(item, media, a, a.kind === 'keypoint' ? 'ungrouped-keypoint' : a.kind);
       return;
     }
     let done = false;

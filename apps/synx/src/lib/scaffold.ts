@@ -238,6 +238,7 @@ export function scaffoldPlugin(
     name: req.name,
     id,
     pascal: pascal(id),
+    constName: id.toUpperCase().replace(/-/g, '_'),
     exportName,
     title: `${pascal(id)} JSON`,
     license,

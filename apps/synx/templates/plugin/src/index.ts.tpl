@@ -11,7 +11,9 @@ import {
   defineFormat,
   writableMedia,
   writeFileAtomicSync,
+  WriterKit,
   type FormatDescription,
+  type ObjectScope,
 } from '@synx/plugin-api';
 import { z } from 'zod';
 
@@ -55,22 +57,31 @@ export interface {{pascal}}File {
   readonly objects: readonly {{pascal}}Object[];
 }
 
-const NOT_AN_OBJECT = '{{id}} writes boxes and polygons only';
+/**
+ * Every reason this format gives for a conversion or a drop, by id. `describe()` (the plan) and
+ * `ctx.account()` / the kit (the report) name the same ids, so they cannot say different things.
+ * `{{placeholder}}`s are filled from the outcome's `data`.
+ */
+export const {{constName}}_MESSAGES = {
+  notAnObject: '{{id}} writes boxes and polygons only',
+  fewPoints: 'a polygon needs three points',
+} as const;
+export type {{pascal}}MessageId = keyof typeof {{constName}}_MESSAGES;
 
-function describe{{pascal}}(): FormatDescription {
+function describe{{pascal}}(): FormatDescription<{{pascal}}MessageId> {
   return {
     kinds: {
       bbox: { action: 'keep' },
       'rotated-bbox': { action: 'keep', note: 'the angle is in the "rotation" field (radians)' },
       polygon: { action: 'keep' },
-      polyline: { action: 'drop', reason: NOT_AN_OBJECT },
-      keypoint: { action: 'drop', reason: NOT_AN_OBJECT },
-      'ungrouped-keypoint': { action: 'drop', reason: NOT_AN_OBJECT },
-      mask: { action: 'drop', reason: NOT_AN_OBJECT },
-      classification: { action: 'drop', reason: NOT_AN_OBJECT },
-      group: { action: 'drop', reason: 'each box and polygon of a group is its own object' },
-      relation: { action: 'drop', reason: NOT_AN_OBJECT },
-      other: { action: 'drop', reason: NOT_AN_OBJECT },
+      group: { action: 'keep', note: "each box and polygon of a group is an object of the group's class" },
+      polyline: { action: 'drop', messageId: 'notAnObject' },
+      keypoint: { action: 'drop', messageId: 'notAnObject' },
+      'ungrouped-keypoint': { action: 'drop', messageId: 'notAnObject' },
+      mask: { action: 'drop', messageId: 'notAnObject' },
+      classification: { action: 'drop', messageId: 'notAnObject' },
+      relation: { action: 'drop', messageId: 'notAnObject' },
+      other: { action: 'drop', messageId: 'uninterpretable' },
     },
     splits: false,
     mediaDir: () => 'images',
@@ -80,32 +91,46 @@ function describe{{pascal}}(): FormatDescription {
   };
 }
 
-/** The object an annotation becomes, or why it has none. */
-function objectOf(a: Annotation, cls: string): {{pascal}}Object | string {
-  if (a.kind === 'bbox') {
-    const box = { class: cls, type: 'box' as const, x: a.x, y: a.y, width: a.width, height: a.height };
-    return a.rotation === undefined || a.rotation === 0 ? box : { ...box, rotation: a.rotation };
+/**
+ * The objects of one kit object (an annotation, or a group's parts, of a known class): its box
+ * and each of its polygons; everything else is dropped with a reason.
+ */
+function encode(o: ObjectScope<{{pascal}}MessageId>, out: {{pascal}}Object[]): void {
+  const cls = o.cls.name;
+  const inst = o.instance;
+  const box = o.box;
+  if (box !== undefined) {
+    const b = { class: cls, type: 'box' as const, x: box.x, y: box.y, width: box.width, height: box.height };
+    out.push(box.rotation === undefined || box.rotation === 0 ? b : { ...b, rotation: box.rotation });
+    o.keep(box);
   }
-  if (a.kind === 'polygon') {
-    if (a.points.length < 3) {
-      return 'a polygon needs three points';
+  for (const p of inst.polygons) {
+    if (p.points.length < 3) {
+      o.drop(p, 'fewPoints');
+      continue;
     }
-    return { class: cls, type: 'polygon', points: a.points.map((p) => [p.x, p.y] as const) };
+    out.push({ class: cls, type: 'polygon', points: p.points.map((v) => [v.x, v.y] as const) });
+    o.keep(p);
   }
-  return NOT_AN_OBJECT;
+  for (const a of [...inst.polylines, ...inst.masks, ...inst.keypoints]) {
+    o.drop(a, 'notAnObject');
+  }
 }
 
-export const {{exportName}} = defineFormat<{{pascal}}Options>({
+export const {{exportName}} = defineFormat({
   apiVersion: 1,
   id: '{{id}}',
   title: '{{title}}',
   description: 'One JSON file per image with its boxes and polygons.',
   options: {{pascal}}OptionsSchema,
+  messages: {{constName}}_MESSAGES,
   describe: describe{{pascal}},
 
   async write(input, to, options, ctx) {
+    // The kit walks each image: objects without a (known) class, groups with several boxes and
+    // annotations that form no object are its business; `encode` only says what it wrote.
+    const kit = new WriterKit({ description: describe{{pascal}}(), classes: input.classes, ctx });
     let files = 0;
-    let images = 0;
     let objects = 0;
     for await (const e of input.items) {
       ctx.signal.throwIfAborted();
@@ -113,23 +138,7 @@ export const {{exportName}} = defineFormat<{{pascal}}Options>({
         // Leaves out (and accounts) annotations whose numbers are not finite or out of range.
         const media = writableMedia(e.item, image.media, ctx);
         const written: {{pascal}}Object[] = [];
-        for (const a of media.annotations) {
-          const entry = a.classCode === null ? undefined : input.classes.get(a.classCode);
-          const made =
-            a.kind !== 'bbox' && a.kind !== 'polygon'
-              ? NOT_AN_OBJECT
-              : entry === undefined
-                ? a.classCode === null
-                  ? 'it has no class'
-                  : `class "${a.classCode}" is not in the class map`
-                : objectOf(a, entry.name);
-          if (typeof made === 'string') {
-            ctx.account({ item: e.item, media, annotation: a, outcome: 'dropped', reason: made });
-          } else {
-            written.push(made);
-            ctx.account({ item: e.item, media, annotation: a, outcome: 'written' });
-          }
-        }
+        kit.walk(e.item, media, { object: (o) => encode(o, written) });
         const file: {{pascal}}File = {
           image: image.fileName,
           width: media.width ?? null,
@@ -141,11 +150,10 @@ export const {{exportName}} = defineFormat<{{pascal}}Options>({
           : JSON.stringify(file);
         writeFileAtomicSync(join(to.dir, LABELS_DIR, `${image.stem}.json`), `${text}\n`);
         files++;
-        images++;
         objects += written.length;
       }
     }
-    return { files, outputs: [{ path: `${LABELS_DIR}/`, files, images, annotations: objects }] };
+    return { files, outputs: [{ path: `${LABELS_DIR}/`, files, images: files, annotations: objects }] };
   },
 
   async read(at, _options, ctx): Promise<Dataset> {
