@@ -27,7 +27,7 @@ async function write(
   keypointNames: string[] = [],
 ) {
   const dir = mkdtempSync(join(root, 'out-'));
-  const { ctx, outcomes, issues } = recordingContext();
+  const { ctx, outcomes, issues } = recordingContext({ messages: yoloFormat.messages });
   async function* gen(): AsyncGenerator<ExportItem> {
     for (const [i, it] of items.entries()) {
       yield {
@@ -45,12 +45,6 @@ async function write(
       : [...new Set(splits)].filter((s): s is string => s !== undefined);
   const result = await yoloFormat.write!(
     {
-      header: {
-        source: { kind: 'synapse-folder' },
-        classes: cmap.toJSON(),
-        keypointNames,
-        mediaKinds: ['image'],
-      },
       classes: cmap,
       keypointNames,
       items: gen(),
