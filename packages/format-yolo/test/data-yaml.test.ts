@@ -125,12 +125,6 @@ async function writeWith(names: readonly string[], dir: string): Promise<string>
   const classes = classMapFromList(names.map((name) => ({ name })));
   await writeYolo(
     {
-      header: {
-        source: { kind: 'synapse-folder' },
-        classes: classes.toJSON(),
-        keypointNames: [],
-        mediaKinds: ['image'],
-      },
       classes,
       keypointNames: [],
       items: none(),

@@ -27,7 +27,7 @@ async function write(
   keypointNames: string[] = [],
 ) {
   const dir = mkdtempSync(join(root, 'out-'));
-  const { ctx, outcomes, issues } = recordingContext();
+  const { ctx, outcomes, issues } = recordingContext({ messages: yoloFormat.messages });
   async function* gen(): AsyncGenerator<ExportItem> {
     for (const [i, it] of items.entries()) {
       yield {
@@ -45,12 +45,6 @@ async function write(
       : [...new Set(splits)].filter((s): s is string => s !== undefined);
   const result = await yoloFormat.write!(
     {
-      header: {
-        source: { kind: 'synapse-folder' },
-        classes: cmap.toJSON(),
-        keypointNames,
-        mediaKinds: ['image'],
-      },
       classes: cmap,
       keypointNames,
       items: gen(),
@@ -446,5 +440,105 @@ describe('layout', () => {
     expect(yaml).toMatchObject({ train: 'images/train', val: 'images/val' });
     const one = await write([item('t', [], [])], {}, ['train']);
     expect(one.yaml).toMatchObject({ train: 'images/train', val: 'images/train' });
+  });
+});
+
+/** A canonical one-image item (200×100), built directly (no DM v1 conversion). */
+const canonical = (stem: string, annotations: object[]): Item => ({
+  id: stem,
+  sourceKind: 'folder',
+  key: stem,
+  stem,
+  media: [
+    {
+      id: 'image_1',
+      kind: 'image',
+      file: { name: `${stem}.jpg` },
+      width: 200,
+      height: 100,
+      annotations: annotations as Item['media'][number]['annotations'],
+    },
+  ],
+});
+const ann = (id: string, kind: string, classCode: string | null, extra: object = {}) => ({
+  id,
+  tool: kind,
+  kind,
+  classCode,
+  attributes: {},
+  ...extra,
+});
+const group = (id: string, classCode: string, members: string[]) =>
+  ann(id, 'group', classCode, {
+    members: members.map((annotationId) => ({ annotationId, children: [] })),
+  });
+
+describe('reasons: the writer accounts what describe() says', () => {
+  it.each(['detect', 'segment', 'pose', 'obb'] as const)(
+    '%s: ungrouped keypoints and relations are dropped with describe()’s message',
+    async (task) => {
+      const { outcomes } = await write(
+        [
+          canonical('r', [
+            ann('k', 'keypoint', 'nose', { x: 1, y: 1 }),
+            ann('rel', 'relation', 'car', { from: 'k', to: 'k' }),
+          ]),
+        ],
+        { task },
+        undefined,
+        ['nose'],
+      );
+      const kinds = yoloFormat.describe(YoloOptionsSchema.parse({ task })).kinds;
+      const id = (t: (typeof kinds)[keyof typeof kinds]) =>
+        t !== undefined && t.action !== 'keep' ? t.messageId : undefined;
+      expect(
+        outcomes.map((o) => [o.annotation.id, o.outcome !== 'written' && o.messageId]),
+      ).toEqual([
+        ['k', id(kinds['ungrouped-keypoint'])],
+        ['rel', id(kinds.relation)],
+      ]);
+      expect(outcomes.map((o) => o.reason)).toEqual([
+        task === 'pose'
+          ? 'a keypoint outside an annotation group belongs to no instance'
+          : 'keypoints need --yolo-task pose (and an annotation group per instance)',
+        `YOLO ${task} labels cannot hold relation annotations`,
+      ]);
+    },
+  );
+
+  it('a dropped object outside the image does not mark the next object clamped', async () => {
+    const { label, outcomes, issues } = await write([
+      canonical('c', [
+        ann('out', 'bbox', 'car', { x: 300, y: 10, width: 20, height: 20 }),
+        ann('in', 'bbox', 'car', { x: 10, y: 10, width: 20, height: 20 }),
+      ]),
+    ]);
+    expect(label('c')).toBe('0 0.100000 0.200000 0.100000 0.200000\n');
+    expect(outcomes.map((o) => [o.annotation.id, o.outcome, o.reason])).toEqual([
+      ['out', 'dropped', 'zero-area object (its width or height is 0)'],
+      ['in', 'written', undefined],
+    ]);
+    expect(issues).toEqual([]);
+  });
+
+  it('obb: keypoints that span an object without a box are accounted once, as converted', async () => {
+    const { label, outcomes } = await write(
+      [
+        canonical('o', [
+          group('g', 'person', ['k1', 'k2']),
+          ann('k1', 'keypoint', 'nose', { x: 20, y: 10 }),
+          ann('k2', 'keypoint', 'tail', { x: 60, y: 50 }),
+        ]),
+      ],
+      { task: 'obb' },
+    );
+    expect(label('o')).toBe(
+      '1 0.100000 0.100000 0.300000 0.100000 0.300000 0.500000 0.100000 0.500000\n',
+    );
+    expect(outcomes.map((o) => [o.annotation.id, o.outcome, o.reason])).toEqual([
+      ['k1', 'converted', 'keypoint written as its axis-aligned extent (an OBB with no rotation)'],
+      ['k2', 'converted', 'keypoint written as its axis-aligned extent (an OBB with no rotation)'],
+      ['g', 'written', undefined],
+    ]);
   });
 });
