@@ -161,7 +161,11 @@ export class WriterKit<MessageId extends string> {
   #dropByTreatment(item: Item, media: Media, a: Annotation, feature: AnnotationFeature): void {
     const t = this.#treatment(feature);
     if (t !== undefined && t.action === 'drop') {
-      this.drop(item, media, a, t.messageId);
+      this.drop(item, media, a, t.messageId, {
+        format: 'this format',
+        ...this.#data,
+        kind: a.kind,
+      });
     } else if (t === undefined) {
       this.drop(item, media, a, 'unsupported', {
         format: 'this format',
