@@ -20,9 +20,14 @@ import {
   type Item,
   type Media,
 } from '@synx/model';
-import type { AnnotationOutcome, ExportItem, FormatContext } from '@synx/plugin-api';
+import {
+  REPORTED_AT_SOURCE,
+  type AnnotationOutcome,
+  type ExportItem,
+  type FormatContext,
+} from '@synx/plugin-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dmItem, recordingContext } from '@synx/format-testkit';
+import { dmItem, recordingContext, type RecordedOutcome } from '@synx/format-testkit';
 import {
   CsvOptionsSchema,
   GROUP_NOT_STORED,
@@ -95,8 +100,12 @@ function vocItems(dir: string): { items: Item[]; vocs: VocFile[] } {
   return { items: vocs.map(vocItem), vocs };
 }
 
-function fakeContext(issues: Issue[] = [], outcomes: AnnotationOutcome[] = []): FormatContext {
-  return recordingContext({ issues, outcomes }).ctx;
+/** True for a drop the source already reported (the host does not warn again), as `quiet` was. */
+const quietOf = (o: AnnotationOutcome): true | undefined =>
+  o.outcome !== 'written' && REPORTED_AT_SOURCE.has(o.messageId) ? true : undefined;
+
+function fakeContext(issues: Issue[] = [], outcomes: RecordedOutcome[] = []): FormatContext {
+  return recordingContext({ issues, outcomes, messages: csvFormat.messages }).ctx;
 }
 
 interface WriteSetup {
@@ -109,7 +118,7 @@ interface WriteSetup {
 
 async function write(items: Item[], options: Record<string, unknown> = {}, setup: WriteSetup = {}) {
   const dir = mkdtempSync(join(root, 'out-'));
-  const outcomes: AnnotationOutcome[] = [];
+  const outcomes: RecordedOutcome[] = [];
   const ctx: FormatContext = {
     ...fakeContext([], outcomes),
     signal: setup.signal ?? new AbortController().signal,
@@ -137,12 +146,6 @@ async function write(items: Item[], options: Record<string, unknown> = {}, setup
   const opts: CsvOptions = CsvOptionsSchema.parse(options);
   const result = await csvFormat.write?.(
     {
-      header: {
-        source: { kind: 'synapse-folder' },
-        classes: cmap.toJSON(),
-        keypointNames: ['nose', 'left_eye'],
-        mediaKinds: ['image'],
-      },
       classes: cmap,
       keypointNames: ['nose', 'left_eye'],
       items: gen(),
@@ -366,7 +369,7 @@ describe('CSV writer, synx preset', () => {
         annotation_id: 'gp',
       },
     ]);
-    expect(outcomes.map((o) => [o.annotation.id, o.outcome, o.reason, o.quiet])).toEqual([
+    expect(outcomes.map((o) => [o.annotation.id, o.outcome, o.reason, quietOf(o)])).toEqual([
       ['b', 'written', undefined, undefined],
       ['r', 'written', undefined, undefined],
       ['p', 'written', undefined, undefined],
@@ -548,7 +551,7 @@ describe('CSV writer, synx preset', () => {
     const datas = [d, { id: 'k', coordinate: { x: 1, y: 1 } }, { id: 'c' }];
     const { rows, outcomes } = await write([item('u', anns, datas)]);
     expect(rows.map((r) => byName(r)['annotation_id'])).toEqual(['k', 'c']);
-    expect(outcomes.map((o) => [o.annotation.id, o.outcome, o.reason, o.quiet])).toEqual([
+    expect(outcomes.map((o) => [o.annotation.id, o.outcome, o.reason, quietOf(o)])).toEqual([
       ['u', 'dropped', 'class "bus" is not in the class map', true],
       ['k', 'written', undefined, undefined],
       ['c', 'written', undefined, undefined],
@@ -642,12 +645,6 @@ describe('CSV writer, synx preset', () => {
     let accounted = 0;
     await csvFormat.write?.(
       {
-        header: {
-          source: { kind: 'synapse-folder' },
-          classes: cmap.toJSON(),
-          keypointNames: [],
-          mediaKinds: ['image'],
-        },
         classes: cmap,
         keypointNames: [],
         items: gen(),

@@ -16,19 +16,21 @@ import {
   writeFileAtomicSync,
 } from '@synx/plugin-api';
 import { folderClasses, folderItem, openSynapseFolder } from '@synx/synapse-folder';
+import { JSON_MESSAGES, type JsonMessageId } from './messages.js';
 
-const keepAll: Partial<Record<AnnotationFeature, KindTreatment>> = Object.fromEntries(
-  [...ANNOTATION_KINDS, 'rotated-bbox', 'ungrouped-keypoint'].map((k) => [
-    k,
-    { action: 'keep', note: 'written byte-for-byte as received' },
-  ]),
-);
+const keepAll: Partial<Record<AnnotationFeature, KindTreatment<JsonMessageId>>> =
+  Object.fromEntries(
+    [...ANNOTATION_KINDS, 'rotated-bbox', 'ungrouped-keypoint'].map((k) => [
+      k,
+      { action: 'keep', note: 'written byte-for-byte as received' },
+    ]),
+  );
 
 function jsonDir(split: string | undefined): string {
   return split === undefined ? 'json' : join(split, 'json');
 }
 
-function describeJson(): FormatDescription {
+function describeJson(): FormatDescription<JsonMessageId> {
   return {
     kinds: keepAll,
     splits: true,
@@ -149,11 +151,14 @@ async function readJson(at: DatasetLocation, ctx: FormatContext): Promise<Datase
  * `json/<stem>.json` (the names Synapse's exporter uses; collisions get `__<item id>`), with the
  * media in `origin_files/`. Lossless by definition.
  */
-export const jsonFormat: Format<Record<string, never>> = defineFormat<Record<string, never>>({
+export const jsonFormat: Format<Record<string, never>, JsonMessageId> = defineFormat<
+  Record<string, never>
+>({
   apiVersion: 1,
   id: 'json',
   title: 'Raw JSON (DM v1)',
   description: "Synapse's own annotation JSON, byte-for-byte, in the layout of Synapse's exporter",
+  messages: JSON_MESSAGES,
   describe: describeJson,
   write: (input, to, _options, ctx) => writeJson(input, to.dir, ctx),
   read: (at, _options, ctx) => readJson(at, ctx),

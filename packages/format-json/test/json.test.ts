@@ -40,12 +40,6 @@ describe('raw JSON format', () => {
     const cmap = classMapFromList([]);
     const result = await jsonFormat.write!(
       {
-        header: {
-          source: { kind: 'synapse-folder' },
-          classes: cmap.toJSON(),
-          keypointNames: [],
-          mediaKinds: [],
-        },
         classes: cmap,
         keypointNames: [],
         items: gen(),
@@ -70,12 +64,6 @@ describe('raw JSON format', () => {
     const cmap = classMapFromList([]);
     await jsonFormat.write!(
       {
-        header: {
-          source: { kind: 'synapse-folder' },
-          classes: cmap.toJSON(),
-          keypointNames: [],
-          mediaKinds: [],
-        },
         classes: cmap,
         keypointNames: [],
         items: gen(),
@@ -102,12 +90,6 @@ describe('raw JSON format', () => {
     const cmap = classMapFromList([]);
     const result = await jsonFormat.write!(
       {
-        header: {
-          source: { kind: 'synapse-folder' },
-          classes: cmap.toJSON(),
-          keypointNames: [],
-          mediaKinds: [],
-        },
         classes: cmap,
         keypointNames: [],
         items: gen(),

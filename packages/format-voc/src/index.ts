@@ -1,7 +1,8 @@
 // Public surface of @synx/format-voc.
 export { vocFormat } from './format.js';
 export { VOC_FIELDS, VocOptionsSchema, type VocField, type VocOptions } from './options.js';
-export { VOC_ISSUE_CODES, VOC_REASONS } from './codes.js';
+export { VOC_ISSUE_CODES } from './codes.js';
+export { VOC_MESSAGES, type VocMessageId } from './messages.js';
 export {
   fromVocBox,
   toVocBox,

@@ -1,278 +1,112 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pixelIndicesBbox, pointsExtent, rotatedBoxHull, type Box } from '@synx/geometry';
-import {
-  type Annotation,
-  boxOnlyInstance,
-  type ClassEntry,
-  type ClassMap,
-  type Instance,
-  instancesOf,
-  type Item,
-  type Media,
-  unknownClassReason,
-} from '@synx/model';
+import type { Item, Media } from '@synx/model';
 import {
   TextFileWriter,
   writableMedia,
   writeError,
   writeFileAtomic,
   writeFileAtomicSync,
+  WriterKit,
   type AnnotationOutcome,
+  type ExportImage,
   type FormatContext,
   type OutputFile,
   type WriteInput,
   type WriteResult,
 } from '@synx/plugin-api';
-import { outsideImage, toVocBox } from './coordinates.js';
-import { vocFieldsOf } from './fields.js';
+import { VOC_ISSUE_CODES } from './codes.js';
+import { describeVoc } from './describe.js';
+import { labelmapText } from './labelmap.js';
 import { imageSetNames, TRAINVAL_PARTS, underRoot, vocRoot } from './layout.js';
+import type { VocMessageId } from './messages.js';
+import { encodeVocObject } from './object.js';
 import type { VocOptions } from './options.js';
-import { MAX_XML_TEXT, VOC_ISSUE_CODES, VOC_REASONS } from './codes.js';
 import { buildVocXml, type VocXmlObject } from './xml.js';
 
-/** An outcome waiting for its image's file to be written. */
-type Pending = Omit<AnnotationOutcome, 'item' | 'media'>;
+/**
+ * A context whose outcomes wait for their image's file: they are passed on once the file is
+ * written, or replaced by drops when another image already has its name.
+ */
+class DeferredContext implements FormatContext<VocMessageId> {
+  readonly apiVersion = 1 as const;
+  readonly #ctx: FormatContext<VocMessageId>;
+  readonly #pending: AnnotationOutcome<VocMessageId>[] = [];
 
-/** `#rrggbb` / `#rgb` → `r,g,b` for labelmap.txt; anything else → empty. */
-function labelmapColor(color: string | undefined): string {
-  const hex = /^#?([0-9a-f]{6}|[0-9a-f]{3})$/i.exec(color?.trim() ?? '')?.[1];
-  if (hex === undefined) {
-    return '';
+  constructor(ctx: FormatContext<VocMessageId>) {
+    this.#ctx = ctx;
   }
-  const full = hex.length === 3 ? hex.replace(/./g, (c) => c + c) : hex;
-  return [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16)).join(',');
+
+  get signal(): AbortSignal {
+    return this.#ctx.signal;
+  }
+
+  get log(): FormatContext['log'] {
+    return this.#ctx.log;
+  }
+
+  report: FormatContext['report'] = (issue) => {
+    this.#ctx.report(issue);
+  };
+
+  account(outcome: AnnotationOutcome<VocMessageId>): void {
+    this.#pending.push(outcome);
+  }
+
+  /** Passes the waiting outcomes on. */
+  flush(): void {
+    for (const o of this.#pending) {
+      this.#ctx.account(o);
+    }
+    this.#pending.length = 0;
+  }
+
+  /** Forgets the waiting outcomes. */
+  discard(): void {
+    this.#pending.length = 0;
+  }
 }
 
-/** CVAT's `labelmap.txt`: a header, then `name:r,g,b::` per class in class-map order. */
-function labelmapText(classes: ClassMap, ctx: FormatContext): string {
-  const lines = ['# label:color_rgb:parts:actions'];
-  for (const e of classes.entries) {
-    const name = e.code.replace(/[\r\n]+/g, ' ');
-    if (name.includes(':')) {
-      ctx.report({
-        code: VOC_ISSUE_CODES.labelmapName,
-        severity: 'warning',
-        message: `class "${e.code}" contains ':', which labelmap.txt uses as its separator; synx reads it back (the last three ':' separate the fields) but other tools may not`,
-      });
+/** The image-set files (`ImageSets/Main/<name>.txt`), written line by line. */
+class ImageSets {
+  readonly #dir: string;
+  readonly #files = new Map<string, TextFileWriter>();
+  /** Lines (image stems) written to each file. */
+  readonly lines = new Map<string, number>();
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  get size(): number {
+    return this.#files.size;
+  }
+
+  async open(name: string): Promise<TextFileWriter> {
+    let w = this.#files.get(name);
+    if (w === undefined) {
+      w = await TextFileWriter.open(join(this.#dir, `${name}.txt`));
+      this.#files.set(name, w);
+      this.lines.set(name, 0);
     }
-    lines.push(`${name}:${labelmapColor(e.color)}::`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** Builds the `<object>` entries of one image and the outcome of each of its annotations. */
-class ImageObjects {
-  readonly objects: VocXmlObject[] = [];
-  readonly outcomes: Pending[] = [];
-  readonly #classes: ClassMap;
-  readonly #options: VocOptions;
-  readonly #width: number | undefined;
-  readonly #height: number | undefined;
-
-  constructor(classes: ClassMap, options: VocOptions, media: Media) {
-    this.#classes = classes;
-    this.#options = options;
-    this.#width = media.width;
-    this.#height = media.height;
+    return w;
   }
 
-  #drop(a: Annotation, reason: string, quiet = false): void {
-    this.outcomes.push({ annotation: a, outcome: 'dropped', reason, ...(quiet ? { quiet } : {}) });
+  async add(name: string, line: string): Promise<void> {
+    await (await this.open(name)).write(line);
+    this.lines.set(name, (this.lines.get(name) ?? 0) + 1);
   }
 
-  /** Everything that forms no object: each is dropped with its reason. */
-  rest(annotations: readonly Annotation[]): void {
-    for (const a of annotations) {
-      switch (a.kind) {
-        case 'keypoint':
-          this.#drop(a, VOC_REASONS.ungroupedKeypoint);
-          break;
-        case 'classification':
-          this.#drop(a, VOC_REASONS.classification);
-          break;
-        case 'group':
-          this.#drop(a, VOC_REASONS.emptyGroup);
-          break;
-        case 'other':
-          this.#drop(a, `not interpretable (${a.reason}); kept only in raw JSON`, true);
-          break;
-        default:
-          this.#drop(a, `VOC XML cannot hold ${a.kind} annotations`);
-      }
+  async close(): Promise<void> {
+    for (const w of this.#files.values()) {
+      await w.close();
     }
   }
 
-  /** One instance: an object (or, for a group with several boxes, one object per box). */
-  instance(inst: Instance): void {
-    const cls = inst.classCode === null ? undefined : this.#classes.get(inst.classCode);
-    if (cls === undefined) {
-      for (const p of inst.parts) {
-        if (inst.classCode === null) {
-          this.#drop(p, VOC_REASONS.noClass);
-        } else {
-          this.#drop(p, unknownClassReason(inst.classCode), true);
-        }
-      }
-      return;
+  destroy(): void {
+    for (const w of this.#files.values()) {
+      w.destroy();
     }
-    // A second box in one group is a second object of the same class (as in COCO).
-    const [first, ...extraBoxes] = inst.boxes;
-    for (const extra of extraBoxes) {
-      this.#object(cls, boxOnlyInstance(inst, extra));
-    }
-    this.#object(
-      cls,
-      extraBoxes.length === 0
-        ? inst
-        : {
-            ...inst,
-            boxes: first === undefined ? [] : [first],
-            parts: inst.parts.filter((p) => !extraBoxes.some((b) => b === p)),
-          },
-    );
-  }
-
-  #object(cls: ClassEntry, inst: Instance): void {
-    const done = new Set<Annotation>();
-    const local: Pending[] = [];
-    const settle = (p: Pending): void => {
-      done.add(p.annotation);
-      local.push(p);
-    };
-    const drop = (a: Annotation, reason: string): void => {
-      settle({ annotation: a, outcome: 'dropped', reason });
-    };
-    /** The annotations the box is made from, with their outcome if the object is written. */
-    const sources: { a: Annotation; reason: string | undefined }[] = [];
-    let extent: Box | undefined;
-    let rotation: number | undefined;
-    const w = this.#width;
-    const h = this.#height;
-
-    for (const pl of inst.polylines) {
-      drop(pl, VOC_REASONS.polyline);
-    }
-    const [box] = inst.boxes;
-    const polygons = inst.polygons.filter((p) => {
-      if (box === undefined && p.points.length < 3) {
-        drop(p, VOC_REASONS.tinyPolygon);
-        return false;
-      }
-      return true;
-    });
-    if (box !== undefined) {
-      if (box.rotation !== undefined && box.rotation !== 0) {
-        extent = rotatedBoxHull(box);
-        rotation = box.rotation;
-        sources.push({ a: box, reason: VOC_REASONS.rotated });
-      } else {
-        extent = { x: box.x, y: box.y, width: box.width, height: box.height };
-        sources.push({ a: box, reason: undefined });
-      }
-      for (const p of [...polygons, ...inst.masks]) {
-        drop(p, VOC_REASONS.outlineBesideBox);
-      }
-    } else if (polygons.length > 0) {
-      extent = pointsExtent(polygons.flatMap((p) => p.points));
-      for (const p of polygons) {
-        sources.push({ a: p, reason: VOC_REASONS.polygon });
-      }
-      for (const m of inst.masks) {
-        drop(m, VOC_REASONS.maskBesidePolygon);
-      }
-    } else if (inst.masks.length > 0) {
-      if (w === undefined || h === undefined) {
-        for (const m of inst.masks) {
-          drop(m, VOC_REASONS.maskSizeUnknown);
-        }
-      } else {
-        const corners: { x: number; y: number }[] = [];
-        for (const m of inst.masks) {
-          const [x, y, bw, bh] = pixelIndicesBbox(m.pixelIndices, w, h);
-          if (bw > 0 && bh > 0) {
-            corners.push({ x, y }, { x: x + bw, y: y + bh });
-          }
-          sources.push({ a: m, reason: VOC_REASONS.mask });
-        }
-        extent = pointsExtent(corners);
-      }
-    }
-    if (extent === undefined && inst.keypoints.length > 0) {
-      extent = pointsExtent(inst.keypoints);
-      for (const k of inst.keypoints) {
-        sources.push({ a: k, reason: VOC_REASONS.keypoints });
-      }
-    } else {
-      for (const k of inst.keypoints) {
-        drop(k, VOC_REASONS.keypointsBesideShape);
-      }
-    }
-
-    const dropRest = (reason: string): void => {
-      for (const p of inst.parts) {
-        if (!done.has(p)) {
-          drop(p, reason);
-        }
-      }
-      this.outcomes.push(...local);
-    };
-    if (extent === undefined) {
-      dropRest(VOC_REASONS.nothing);
-      return;
-    }
-    if (!(extent.width > 0 && extent.height > 0)) {
-      dropRest(VOC_REASONS.zeroArea);
-      return;
-    }
-    if (w !== undefined && h !== undefined && outsideImage(extent, w, h)) {
-      dropRest(VOC_REASONS.outside);
-      return;
-    }
-    const { box: bndbox, clamped } = toVocBox(extent, w, h, this.#options.coordinates);
-    if (cls.code.length > MAX_XML_TEXT) {
-      dropRest(VOC_REASONS.longName);
-      return;
-    }
-    const fields = vocFieldsOf(inst.attributes, this.#options.attr);
-    // An attribute too long for one XML text node is left out (the object is still written).
-    const tooLong = fields.rest.filter((a) => a.value.length > MAX_XML_TEXT);
-    const attributes = fields.rest.filter(
-      (a) => (rotation === undefined || a.name !== 'rotation') && a.value.length <= MAX_XML_TEXT,
-    );
-    if (rotation !== undefined) {
-      attributes.push({ name: 'rotation', value: String(rotation) });
-    }
-    this.objects.push({
-      name: cls.code,
-      pose: fields.pose,
-      truncated: fields.truncated,
-      difficult: fields.difficult,
-      occluded: fields.occluded,
-      attributes,
-      bndbox,
-    });
-    for (const s of sources) {
-      const reasons = [
-        s.reason,
-        clamped ? VOC_REASONS.clamped : undefined,
-        tooLong.length === 0
-          ? undefined
-          : `attribute ${tooLong.map((a) => a.name).join(', ')} left out: longer than XML readers accept in one text node`,
-      ].filter((r) => r !== undefined);
-      settle(
-        reasons.length === 0
-          ? { annotation: s.a, outcome: 'written' }
-          : { annotation: s.a, outcome: 'converted', reason: reasons.join('; ') },
-      );
-    }
-    // The group (and nested groups) became the object itself.
-    for (const p of inst.parts) {
-      if (!done.has(p) && p.kind === 'group') {
-        settle({ annotation: p, outcome: 'written' });
-      }
-    }
-    this.outcomes.push(...local);
   }
 }
 
@@ -280,6 +114,149 @@ class ImageObjects {
 function isExists(err: unknown): boolean {
   const cause = (err as { cause?: unknown } | undefined)?.cause;
   return (cause as NodeJS.ErrnoException | undefined)?.code === 'EEXIST';
+}
+
+/** Warnings about an image whose size or channel count is unknown. */
+function reportUnknownSize(
+  ctx: FormatContext<VocMessageId>,
+  item: Item,
+  media: Media,
+  fileName: string,
+): void {
+  const where = { itemId: item.id, mediaId: media.id };
+  if (media.width === undefined || media.height === undefined) {
+    ctx.report({
+      code: VOC_ISSUE_CODES.sizeUnknown,
+      severity: 'warning',
+      message: `the size of ${fileName} is unknown: an unknown <width> or <height> is written as 0 and boxes are not clamped to it`,
+      ...where,
+    });
+  }
+  if (media.depth === undefined) {
+    ctx.report({
+      code: VOC_ISSUE_CODES.depthUnknown,
+      severity: 'warning',
+      message: `the channel count of ${fileName} is unknown: <depth> is written as 3`,
+      ...where,
+    });
+  }
+}
+
+/** The VOC writer's state: folders, the kit, the image sets and the counts. */
+class VocWriter {
+  readonly annotationsDir: string;
+  readonly sets: ImageSets;
+  xmlFiles = 0;
+  objects = 0;
+  notJpeg = 0;
+  notJpegExample = '';
+  readonly #options: VocOptions;
+  readonly #ctx: FormatContext<VocMessageId>;
+  readonly #deferred: DeferredContext;
+  readonly #kit: WriterKit<VocMessageId>;
+  readonly #folder: string;
+  readonly #deriveTrainval: boolean;
+
+  constructor(
+    root: string,
+    input: WriteInput,
+    options: VocOptions,
+    ctx: FormatContext<VocMessageId>,
+  ) {
+    this.annotationsDir = join(root, 'Annotations');
+    this.sets = new ImageSets(join(root, 'ImageSets', 'Main'));
+    this.#options = options;
+    this.#ctx = ctx;
+    this.#deferred = new DeferredContext(ctx);
+    this.#kit = new WriterKit<VocMessageId>({
+      description: describeVoc(options),
+      classes: input.classes,
+      ctx: this.#deferred,
+      data: { format: 'VOC XML' },
+    });
+    this.#folder = `VOC${options.year}`;
+    this.#deriveTrainval = !(input.splits?.includes('trainval') ?? false);
+  }
+
+  /** Writes one image's XML and lists it in its image sets. */
+  async image(item: Item, split: string | undefined, image: ExportImage): Promise<void> {
+    // Annotations with unusable numbers are accounted and left out; an unusable size is unknown.
+    const media = writableMedia(item, image.media, this.#ctx);
+    const objects: VocXmlObject[] = [];
+    this.#kit.walk(item, media, {
+      object: (o) => {
+        const obj = encodeVocObject(o, this.#options, media.width, media.height);
+        if (obj !== undefined) {
+          objects.push(obj);
+        }
+      },
+    });
+    reportUnknownSize(this.#ctx, item, media, image.fileName);
+    const xml = buildVocXml({
+      folder: this.#folder,
+      filename: image.fileName,
+      width: media.width ?? 0,
+      height: media.height ?? 0,
+      depth: media.depth ?? 3,
+      objects,
+    });
+    if (!this.#writeXml(item, media, image, xml)) {
+      return;
+    }
+    this.#deferred.flush();
+    this.xmlFiles++;
+    this.objects += objects.length;
+    if (!image.fileName.endsWith('.jpg')) {
+      this.notJpeg++;
+      this.notJpegExample ||= image.fileName;
+    }
+    const line = `${image.stem}\n`;
+    if (split === undefined) {
+      await this.sets.add('trainval', line);
+    } else {
+      await this.sets.add(split, line);
+      if (this.#deriveTrainval && TRAINVAL_PARTS.has(split)) {
+        await this.sets.add('trainval', line);
+      }
+    }
+  }
+
+  /**
+   * Writes `Annotations/<stem>.xml` unless another image has written it: then this image's
+   * annotations are dropped and false is returned.
+   */
+  #writeXml(item: Item, media: Media, image: ExportImage, xml: string): boolean {
+    try {
+      // Synchronous: one small file per image is faster without a promise per file.
+      writeFileAtomicSync(join(this.annotationsDir, `${image.stem}.xml`), xml, {
+        exclusive: true,
+      });
+      return true;
+    } catch (err) {
+      if (!isExists(err)) {
+        throw err;
+      }
+    }
+    this.#ctx.report({
+      code: VOC_ISSUE_CODES.stemCollision,
+      severity: 'error',
+      message: `${image.fileName}: Annotations/${image.stem}.xml is already written for another image with the same stem; this image's annotations are dropped`,
+      action: 'dropped',
+      itemId: item.id,
+      mediaId: media.id,
+    });
+    this.#deferred.discard();
+    for (const a of media.annotations) {
+      this.#ctx.account({
+        item,
+        media,
+        annotation: a,
+        outcome: 'dropped',
+        messageId: 'stemCollision',
+      });
+    }
+    return false;
+  }
 }
 
 /**
@@ -296,140 +273,36 @@ export async function writeVoc(
   input: WriteInput,
   dir: string,
   options: VocOptions,
-  ctx: FormatContext,
+  ctx: FormatContext<VocMessageId>,
 ): Promise<WriteResult> {
   const root = join(dir, vocRoot(options));
-  const annotationsDir = join(root, 'Annotations');
-  const setsDir = join(root, 'ImageSets', 'Main');
-  for (const folder of [annotationsDir, setsDir]) {
+  const w = new VocWriter(root, input, options, ctx);
+  for (const folder of [w.annotationsDir, join(root, 'ImageSets', 'Main')]) {
     await mkdir(folder, { recursive: true }).catch((err: unknown) => {
       throw writeError(folder, err);
     });
   }
-  const folder = `VOC${options.year}`;
-
-  const lists = new Map<string, TextFileWriter>();
-  /** Lines (image stems) written to each image-set file. */
-  const listed = new Map<string, number>();
-  const listFor = async (name: string): Promise<TextFileWriter> => {
-    let w = lists.get(name);
-    if (w === undefined) {
-      w = await TextFileWriter.open(join(setsDir, `${name}.txt`));
-      lists.set(name, w);
-      listed.set(name, 0);
-    }
-    return w;
-  };
-  const list = async (name: string, line: string): Promise<void> => {
-    await (await listFor(name)).write(line);
-    listed.set(name, (listed.get(name) ?? 0) + 1);
-  };
-  const deriveTrainval = !(input.splits?.includes('trainval') ?? false);
-  let xmlFiles = 0;
-  let objects = 0;
-  let notJpeg = 0;
-  let notJpegExample = '';
-
   try {
     // Every image-set file exists, even an empty one (a trainer's config names it).
     for (const name of imageSetNames(input.splits)) {
-      await listFor(name);
+      await w.sets.open(name);
     }
     for await (const exportItem of input.items) {
       ctx.signal.throwIfAborted();
-      const item: Item = exportItem.item;
       for (const image of exportItem.images) {
-        // Annotations with unusable numbers are accounted and left out; an unusable size is unknown.
-        const media = writableMedia(item, image.media, ctx);
-        const account = (p: Pending): void => {
-          ctx.account({ item, media, ...p });
-        };
-        const where = { itemId: item.id, mediaId: media.id };
-        const built = new ImageObjects(input.classes, options, media);
-        const { instances, rest } = instancesOf(media);
-        built.rest(rest);
-        for (const inst of instances) {
-          built.instance(inst);
-        }
-        const sized = media.width !== undefined && media.height !== undefined;
-        if (!sized) {
-          ctx.report({
-            code: VOC_ISSUE_CODES.sizeUnknown,
-            severity: 'warning',
-            message: `the size of ${image.fileName} is unknown: an unknown <width> or <height> is written as 0 and boxes are not clamped to it`,
-            ...where,
-          });
-        }
-        if (media.depth === undefined) {
-          ctx.report({
-            code: VOC_ISSUE_CODES.depthUnknown,
-            severity: 'warning',
-            message: `the channel count of ${image.fileName} is unknown: <depth> is written as 3`,
-            ...where,
-          });
-        }
-        const xml = buildVocXml({
-          folder,
-          filename: image.fileName,
-          width: media.width ?? 0,
-          height: media.height ?? 0,
-          depth: media.depth ?? 3,
-          objects: built.objects,
-        });
-        try {
-          // Synchronous: one small file per image is faster without a promise per file.
-          writeFileAtomicSync(join(annotationsDir, `${image.stem}.xml`), xml, { exclusive: true });
-        } catch (err) {
-          if (!isExists(err)) {
-            throw err;
-          }
-          ctx.report({
-            code: VOC_ISSUE_CODES.stemCollision,
-            severity: 'error',
-            message: `${image.fileName}: Annotations/${image.stem}.xml is already written for another image with the same stem; this image's annotations are dropped`,
-            action: 'dropped',
-            ...where,
-          });
-          for (const a of media.annotations) {
-            account({ annotation: a, outcome: 'dropped', reason: VOC_REASONS.stemCollision });
-          }
-          continue;
-        }
-        xmlFiles++;
-        objects += built.objects.length;
-        for (const p of built.outcomes) {
-          account(p);
-        }
-        if (!image.fileName.endsWith('.jpg')) {
-          notJpeg++;
-          notJpegExample ||= image.fileName;
-        }
-        const line = `${image.stem}\n`;
-        const split = exportItem.split;
-        if (split === undefined) {
-          await list('trainval', line);
-        } else {
-          await list(split, line);
-          if (deriveTrainval && TRAINVAL_PARTS.has(split)) {
-            await list('trainval', line);
-          }
-        }
+        await w.image(exportItem.item, exportItem.split, image);
       }
     }
-    for (const w of lists.values()) {
-      await w.close();
-    }
+    await w.sets.close();
   } catch (err) {
-    for (const w of lists.values()) {
-      w.destroy();
-    }
+    w.sets.destroy();
     throw err;
   }
-  if (notJpeg > 0) {
+  if (w.notJpeg > 0) {
     ctx.report({
       code: VOC_ISSUE_CODES.notJpeg,
       severity: 'warning',
-      message: `${notJpeg} image(s) are not .jpg files (e.g. ${notJpegExample}): torchvision's VOCDetection and Detectron2 open JPEGImages/<stem>.jpg, so they will not find them`,
+      message: `${w.notJpeg} image(s) are not .jpg files (e.g. ${w.notJpegExample}): torchvision's VOCDetection and Detectron2 open JPEGImages/<stem>.jpg, so they will not find them`,
     });
   }
   await writeFileAtomic(join(root, 'labelmap.txt'), labelmapText(input.classes, ctx));
@@ -437,16 +310,16 @@ export async function writeVoc(
   const outputs: OutputFile[] = [
     {
       path: `${underRoot(options, 'Annotations')}/`,
-      files: xmlFiles,
-      images: xmlFiles,
-      annotations: objects,
+      files: w.xmlFiles,
+      images: w.xmlFiles,
+      annotations: w.objects,
     },
-    ...[...listed.entries()].map(([name, lines]) => ({
+    ...[...w.sets.lines.entries()].map(([name, lines]) => ({
       path: underRoot(options, `ImageSets/Main/${name}.txt`),
       images: lines,
       ...(splits.includes(name) ? { split: name } : {}),
     })),
     { path: underRoot(options, 'labelmap.txt') },
   ];
-  return { files: xmlFiles + lists.size + 1, outputs };
+  return { files: w.xmlFiles + w.sets.size + 1, outputs };
 }

@@ -2,10 +2,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassMap, type ClassEntry, type Issue, type Item } from '@synx/model';
-import type { AnnotationOutcome, ExportItem, WriteResult } from '@synx/plugin-api';
+import type { ExportItem, WriteResult } from '@synx/plugin-api';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll } from 'vitest';
-import { dmItem, recordingContext, type RecordingContext } from '@synx/format-testkit';
+import {
+  dmItem,
+  recordingContext,
+  type RecordedOutcome,
+  type RecordingContext,
+} from '@synx/format-testkit';
 import { VocOptionsSchema, vocFormat } from '../src/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'synx-voc-'));
@@ -19,7 +24,8 @@ export function tempDir(prefix = 'out-'): string {
 }
 
 /** A fake context that records issues and outcomes. */
-export const fakeContext = (): RecordingContext => recordingContext();
+export const fakeContext = (): RecordingContext =>
+  recordingContext({ messages: vocFormat.messages });
 
 /** One image item from DM v1 annotations, as Synapse stores them. */
 export function item(
@@ -68,7 +74,7 @@ export async function write(
   dir: string = tempDir(),
 ): Promise<{
   dir: string;
-  outcomes: AnnotationOutcome[];
+  outcomes: RecordedOutcome[];
   issues: Issue[];
   result: WriteResult;
 }> {
@@ -89,12 +95,6 @@ export async function write(
   const opts = VocOptionsSchema.parse(options);
   const result = await vocFormat.write!(
     {
-      header: {
-        source: { kind: 'synapse-folder' },
-        classes: classes.toJSON(),
-        keypointNames: [],
-        mediaKinds: ['image'],
-      },
       classes,
       keypointNames: [],
       items: gen(),

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnnotationOutcome } from '@synx/plugin-api';
+import { KIT_MESSAGES, REPORTED_AT_SOURCE, type AnnotationOutcome } from '@synx/plugin-api';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { VOC_REASONS, VocOptionsSchema, vocFormat } from '../src/index.js';
+import { VOC_MESSAGES, VocOptionsSchema, vocFormat } from '../src/index.js';
 import {
   box,
   bndbox,
@@ -219,9 +219,9 @@ describe('VOC writer: coordinates', () => {
     expect(outcomes.map((o) => [o.annotation.id, o.outcome, o.reason])).toEqual([
       ['a', 'written', undefined],
       ['b', 'written', undefined],
-      ['c', 'converted', VOC_REASONS.clamped],
-      ['d', 'dropped', VOC_REASONS.outside],
-      ['z', 'dropped', VOC_REASONS.zeroArea],
+      ['c', 'converted', VOC_MESSAGES.clamped],
+      ['d', 'dropped', VOC_MESSAGES.outside],
+      ['z', 'dropped', VOC_MESSAGES.zeroArea],
     ]);
   });
 
@@ -443,25 +443,28 @@ describe('VOC writer: conversions and drops', () => {
     expect(objs[3]!.difficult).toBe('1');
 
     const got = Object.fromEntries(
-      outcomes.map((o) => [o.annotation.id, [o.outcome, o.reason, o.quiet ?? false]]),
+      outcomes.map((o) => [
+        o.annotation.id,
+        [o.outcome, o.reason, o.outcome !== 'written' && REPORTED_AT_SOURCE.has(o.messageId)],
+      ]),
     );
     expect(got).toEqual({
-      r: ['converted', `${VOC_REASONS.rotated}; ${VOC_REASONS.clamped}`, false],
-      p1: ['converted', VOC_REASONS.polygon, false],
-      p2: ['converted', VOC_REASONS.polygon, false],
+      r: ['converted', VOC_MESSAGES.rotatedClamped, false],
+      p1: ['converted', VOC_MESSAGES.polygon, false],
+      p2: ['converted', VOC_MESSAGES.polygon, false],
       gp: ['written', undefined, false],
-      m: ['converted', VOC_REASONS.mask, false],
-      k1: ['converted', VOC_REASONS.keypoints, false],
-      k2: ['converted', VOC_REASONS.keypoints, false],
+      m: ['converted', VOC_MESSAGES.mask, false],
+      k1: ['converted', VOC_MESSAGES.keypoints, false],
+      k2: ['converted', VOC_MESSAGES.keypoints, false],
       gk: ['written', undefined, false],
       b: ['written', undefined, false],
-      bp: ['dropped', VOC_REASONS.outlineBesideBox, false],
-      bl: ['dropped', VOC_REASONS.polyline, false],
-      bk: ['dropped', VOC_REASONS.keypointsBesideShape, false],
+      bp: ['dropped', VOC_MESSAGES.outlineBesideBox, false],
+      bl: ['dropped', VOC_MESSAGES.polyline, false],
+      bk: ['dropped', VOC_MESSAGES.keypointsBesideShape, false],
       gb: ['written', undefined, false],
-      lonely: ['dropped', VOC_REASONS.ungroupedKeypoint, false],
-      line: ['dropped', VOC_REASONS.polyline, false],
-      cls: ['dropped', VOC_REASONS.classification, false],
+      lonely: ['dropped', VOC_MESSAGES.ungroupedKeypoint, false],
+      line: ['dropped', VOC_MESSAGES.polyline, false],
+      cls: ['dropped', VOC_MESSAGES.classification, false],
       u: ['dropped', 'class "bus" is not in the class map', true],
       w: ['dropped', 'not interpretable (unknown-tool); kept only in raw JSON', true],
     });
@@ -523,13 +526,13 @@ describe('VOC writer: conversions and drops', () => {
       ['person', '1', 1, 1, 5, 5],
     ]);
     expect(outcomes.map((o) => [o.annotation.id, o.outcome, o.reason])).toEqual([
-      ['m', 'dropped', VOC_REASONS.maskSizeUnknown],
+      ['m', 'dropped', VOC_MESSAGES.maskSizeUnknown],
       ['b2', 'written', undefined],
       ['b1', 'written', undefined],
       ['g', 'written', undefined],
-      ['gk', 'dropped', VOC_REASONS.zeroArea],
-      ['k', 'dropped', VOC_REASONS.zeroArea],
-      ['n', 'dropped', VOC_REASONS.noClass],
+      ['gk', 'dropped', VOC_MESSAGES.zeroArea],
+      ['k', 'dropped', VOC_MESSAGES.zeroArea],
+      ['n', 'dropped', KIT_MESSAGES.noClass],
     ]);
     expect(new Set(outcomes.map((o) => o.annotation)).size).toBe(it1.media[0]!.annotations.length);
   });
@@ -565,12 +568,6 @@ describe('VOC writer: splits', () => {
     const classes = classMap(['car']);
     await vocFormat.write!(
       {
-        header: {
-          source: { kind: 'synapse-folder' },
-          classes: classes.toJSON(),
-          keypointNames: [],
-          mediaKinds: ['image'],
-        },
         classes,
         keypointNames: [],
         items: gen(),
@@ -637,7 +634,7 @@ describe('VOC writer: file names', () => {
     expect(lines(devkit(dir, 'ImageSets', 'Main', 'trainval.txt'))).toEqual(['x']);
     expect(outcomes.map((o) => [o.item.id, o.outcome, o.reason])).toEqual([
       ['x', 'written', undefined],
-      ['x2', 'dropped', VOC_REASONS.stemCollision],
+      ['x2', 'dropped', VOC_MESSAGES.stemCollision],
     ]);
     expect(issues.map((i) => [i.code, i.severity])).toEqual([['SYNX_VOC_STEM_COLLISION', 'error']]);
 
