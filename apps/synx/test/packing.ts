@@ -54,7 +54,9 @@ export async function packAll(dest: string, env?: NodeJS.ProcessEnv): Promise<Pa
     ['pack', '--workspaces', '--json', '--ignore-scripts', '--pack-destination', dest],
     { cwd: REPO, ...(env === undefined ? {} : { env }) },
   );
-  if (r.code !== 0) throw new Error(`npm pack failed (${r.code}):\n${r.stderr}`);
+  if (r.code !== 0) {
+    throw new Error(`npm pack failed (${r.code}):\n${r.stderr}`);
+  }
   const out = JSON.parse(r.stdout) as {
     name: string;
     version: string;

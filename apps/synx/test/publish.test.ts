@@ -12,11 +12,9 @@ import { packAll, REPO, run, TSC, type Packed } from './packing.js';
 
 const LICENSE = readFileSync(join(REPO, 'LICENSE'), 'utf8');
 const BUILTINS = new Set(
-  (
-    execFileSync(process.execPath, ['-p', 'require("node:module").builtinModules.join(",")'], {
-      encoding: 'utf8',
-    }) as string
-  )
+  execFileSync(process.execPath, ['-p', 'require("node:module").builtinModules.join(",")'], {
+    encoding: 'utf8',
+  })
     .trim()
     .split(','),
 );
@@ -34,7 +32,7 @@ interface Manifest {
   optionalDependencies?: Record<string, string>;
 }
 
-let work: string;
+let work = '';
 let packed: Packed[];
 /** Files of each tarball, by package name: path → text. */
 const contents = new Map<string, Map<string, string>>();
@@ -48,13 +46,17 @@ beforeAll(async () => {
     mkdirSync(into, { recursive: true });
     execFileSync('tar', ['-xzf', p.tarball, '-C', into]);
     const files = new Map<string, string>();
-    for (const f of p.files) files.set(f, readFileSync(join(into, 'package', f), 'utf8'));
+    for (const f of p.files) {
+      files.set(f, readFileSync(join(into, 'package', f), 'utf8'));
+    }
     contents.set(p.name, files);
   }
 }, 300_000);
 
 afterAll(() => {
-  if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  if (work !== '') {
+    rmSync(work, { recursive: true, force: true });
+  }
 });
 
 const manifestOf = (name: string): Manifest =>
@@ -65,10 +67,12 @@ export function dtsModules(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(
     /\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm,
-  ))
+  )) {
     out.push(m[1] ?? m[2] ?? m[3] ?? '');
-  for (const m of text.matchAll(/^\/\/\/\s*<reference\s+types\s*=\s*['"]([^'"]+)['"]/gm))
+  }
+  for (const m of text.matchAll(/^\/\/\/\s*<reference\s+types\s*=\s*['"]([^'"]+)['"]/gm)) {
     out.push(`@types/${m[1] ?? ''}`);
+  }
   return out.filter((s) => s !== '' && !s.startsWith('.'));
 }
 
@@ -100,25 +104,41 @@ describe('npm pack of every workspace package', () => {
     const problems: string[] = [];
     for (const p of packed) {
       const files = contents.get(p.name) ?? new Map<string, string>();
-      if (files.get('LICENSE') !== LICENSE)
+      if (files.get('LICENSE') !== LICENSE) {
         problems.push(`${p.name}: LICENSE missing or different`);
-      if (!files.has('README.md')) problems.push(`${p.name}: no README.md`);
+      }
+      if (!files.has('README.md')) {
+        problems.push(`${p.name}: no README.md`);
+      }
       const pj = manifestOf(p.name);
-      if (pj.private === true) problems.push(`${p.name}: private`);
-      if (pj.repository?.url !== 'git+https://github.com/datamaker/synx.git')
+      if (pj.private === true) {
+        problems.push(`${p.name}: private`);
+      }
+      if (pj.repository?.url !== 'git+https://github.com/datamaker/synx.git') {
         problems.push(`${p.name}: repository.url ${String(pj.repository?.url)}`);
-      if (pj.repository?.directory === undefined)
+      }
+      if (pj.repository?.directory === undefined) {
         problems.push(`${p.name}: no repository.directory`);
-      if (!/^https:\/\//.test(pj.homepage ?? '')) problems.push(`${p.name}: no homepage`);
-      if (!/^https:\/\//.test(pj.bugs?.url ?? '')) problems.push(`${p.name}: no bugs.url`);
-      for (const deps of [pj.dependencies, pj.peerDependencies, pj.optionalDependencies])
-        for (const [dep, range] of Object.entries(deps ?? {}))
-          if (/^(workspace|file|link):|^\.{0,2}\//.test(range))
+      }
+      if (!(pj.homepage ?? '').startsWith('https://')) {
+        problems.push(`${p.name}: no homepage`);
+      }
+      if (!(pj.bugs?.url ?? '').startsWith('https://')) {
+        problems.push(`${p.name}: no bugs.url`);
+      }
+      for (const deps of [pj.dependencies, pj.peerDependencies, pj.optionalDependencies]) {
+        for (const [dep, range] of Object.entries(deps ?? {})) {
+          if (/^(workspace|file|link):|^\.{0,2}\//.test(range)) {
             problems.push(`${p.name}: ${dep}@${range}`);
-      if ([...files.keys()].some((f) => f.endsWith('.tsbuildinfo') || f.endsWith('.map')))
+          }
+        }
+      }
+      if ([...files.keys()].some((f) => f.endsWith('.tsbuildinfo') || f.endsWith('.map'))) {
         problems.push(`${p.name}: build leftovers in the tarball`);
-      if ([...files.keys()].some((f) => f.startsWith('src/') || f.startsWith('test/')))
+      }
+      if ([...files.keys()].some((f) => f.startsWith('src/') || f.startsWith('test/'))) {
         problems.push(`${p.name}: sources or tests in the tarball`);
+      }
     }
     expect(problems).toEqual([]);
   });
@@ -129,7 +149,9 @@ describe('npm pack of every workspace package', () => {
       const pj = manifestOf(p.name);
       const declared = { ...pj.dependencies, ...pj.peerDependencies };
       for (const [file, text] of contents.get(p.name) ?? []) {
-        if (!/\.d\.[mc]?ts$/.test(file)) continue;
+        if (!/\.d\.[mc]?ts$/.test(file)) {
+          continue;
+        }
         let node = /\bBuffer\b|\bNodeJS\./.test(text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''));
         for (const spec of dtsModules(text)) {
           if (spec.startsWith('node:') || BUILTINS.has(spec.split('/')[0] ?? '')) {
@@ -139,14 +161,17 @@ describe('npm pack of every workspace package', () => {
           const name = spec.startsWith('@')
             ? spec.split('/').slice(0, 2).join('/')
             : (spec.split('/')[0] ?? '');
-          if (name === '@types/node') node = true;
-          else if (name !== p.name && !(name in declared))
+          if (name === '@types/node') {
+            node = true;
+          } else if (name !== p.name && !(name in declared)) {
             problems.push(`${p.name}: ${file} imports ${name}, not a dependency or peer`);
+          }
         }
-        if (node && !('@types/node' in declared))
+        if (node && !('@types/node' in declared)) {
           problems.push(
             `${p.name}: ${file} uses Node's types, @types/node is not a dependency or peer`,
           );
+        }
       }
     }
     expect(problems).toEqual([]);
@@ -179,7 +204,9 @@ describe('npm pack of every workspace package', () => {
     const entries: { pkg: string; spec: string }[] = [];
     for (const p of packed) {
       for (const key of Object.keys(manifestOf(p.name).exports ?? { '.': {} })) {
-        if (key === './package.json' || key.endsWith('.json')) continue;
+        if (key === './package.json' || key.endsWith('.json')) {
+          continue;
+        }
         entries.push({ pkg: p.name, spec: key === '.' ? p.name : `${p.name}/${key.slice(2)}` });
       }
     }

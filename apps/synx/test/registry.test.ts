@@ -26,7 +26,7 @@ const DEMO = join(import.meta.dirname, '..', 'demo', 'synapse-demo');
 const VERDACCIO = join(REPO, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
 const PLUGIN = 'synx-format-probe';
 
-let work: string;
+let work = '';
 let url: string;
 let env: NodeJS.ProcessEnv;
 let verdaccio: ChildProcess | undefined;
@@ -52,11 +52,15 @@ async function waitForPing(deadline: number): Promise<void> {
   for (;;) {
     try {
       const r = await fetch(`${url}/-/ping`);
-      if (r.ok) return;
+      if (r.ok) {
+        return;
+      }
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) throw new Error(`verdaccio did not start:\n${verdaccioLog}`);
+    if (Date.now() > deadline) {
+      throw new Error(`verdaccio did not start:\n${verdaccioLog}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -168,8 +172,9 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'synx-registry-'));
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  for (const d of ['home', 'cache', 'storage', 'tarballs', 'global', 'plugin', 'cwd'])
+  for (const d of ['home', 'cache', 'storage', 'tarballs', 'global', 'plugin', 'cwd']) {
     mkdirSync(join(work, d));
+  }
   const local = { access: '$all', publish: '$authenticated', unpublish: '$authenticated' };
   writeFileSync(
     join(work, 'config.yaml'),
@@ -222,7 +227,9 @@ beforeAll(async () => {
     body: JSON.stringify({ name: 'synx-test', password: 'synx-test-password' }),
   });
   const body = (await res.json()) as { token?: string };
-  if (body.token === undefined) throw new Error(`no token from verdaccio: ${JSON.stringify(body)}`);
+  if (body.token === undefined) {
+    throw new Error(`no token from verdaccio: ${JSON.stringify(body)}`);
+  }
   const npmrc = join(work, 'npmrc');
   writeFileSync(npmrc, `registry=${url}/\n//127.0.0.1:${port}/:_authToken=${body.token}\n`);
   env = {
@@ -252,18 +259,26 @@ beforeAll(async () => {
             cwd: join(work, 'cwd'),
             env,
           });
-          if (r.code !== 0) failures.push(`${p.name}: ${r.stderr}`);
+          if (r.code !== 0) {
+            failures.push(`${p.name}: ${r.stderr}`);
+          }
         }
       }),
     );
-    if (failures.length > 0) throw new Error(failures.join('\n'));
+    if (failures.length > 0) {
+      throw new Error(failures.join('\n'));
+    }
   });
 }, 900_000);
 
 afterAll(() => {
-  if (verdaccio !== undefined && verdaccio.exitCode === null) verdaccio.kill('SIGTERM');
+  if (verdaccio?.exitCode === null) {
+    verdaccio.kill('SIGTERM');
+  }
   process.stderr.write(`registry test timings (ms): ${JSON.stringify(timings)}\n`);
-  if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  if (work !== '') {
+    rmSync(work, { recursive: true, force: true });
+  }
 });
 
 const synxBin = (): string => join(work, 'global', 'bin', 'synx');
@@ -305,8 +320,9 @@ describe('synx from a local registry', () => {
 
     const list = await run(synxBin(), ['formats', 'list'], { cwd: join(work, 'cwd'), env });
     expect(list.code).toBe(0);
-    for (const id of ['coco', 'csv', 'json', 'voc', 'yolo'])
+    for (const id of ['coco', 'csv', 'json', 'voc', 'yolo']) {
       expect(list.stdout).toMatch(new RegExp(`\\b${id}\\b`));
+    }
 
     const out = join(work, 'out');
     const exp = await run(

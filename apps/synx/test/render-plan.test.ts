@@ -1,6 +1,5 @@
 import { planExport, type ExportPlan } from '@synx/export';
 import { cocoFormat } from '@synx/format-coco';
-import type { Format } from '@synx/plugin-api';
 import { parseSplitRatios } from '@synx/split';
 import { describe, expect, it } from 'vitest';
 import { renderPlan } from '../src/lib/render.js';

@@ -128,7 +128,7 @@ export async function planExport(
   options: PlanOptions = {},
 ): Promise<ExportPlan> {
   const format = request.format;
-  const formatOptions = await parseFormatOptions(format, request.formatOptions ?? {});
+  const formatOptions: unknown = await parseFormatOptions(format, request.formatOptions ?? {});
   const description = format.describe(formatOptions);
   if (request.signal !== undefined) {
     // Every request in flight (items, header reads) listens to this one signal.

@@ -279,7 +279,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
   const progress = request.onProgress;
   progress?.({ phase: 'open', items: 0, total: undefined, annotations: 0 });
 
-  const options = await parseFormatOptions(format, request.formatOptions ?? {});
+  const options: unknown = await parseFormatOptions(format, request.formatOptions ?? {});
   const description = format.describe(options);
   if (typeof format.write !== 'function') {
     throw new SynxError('SYNX_NOT_SUPPORTED', `format ${format.id} cannot write`);
@@ -379,9 +379,10 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
           ? {}
           : { package: request.formatPackage.name, version: request.formatPackage.version }),
         options: JSON.parse(JSON.stringify(options ?? {})) as Record<string, JsonValue>,
-        treatments: JSON.parse(
-          JSON.stringify(resolveTreatments(format, description)),
-        ) as Record<string, JsonValue>,
+        treatments: JSON.parse(JSON.stringify(resolveTreatments(format, description))) as Record<
+          string,
+          JsonValue
+        >,
       },
       classes: {
         origin: classes.origin,

@@ -9,7 +9,6 @@ import {
 } from '@synx/fake-synapse';
 import { cocoFormat } from '@synx/format-coco';
 import { jsonFormat } from '@synx/format-json';
-import type { Format } from '@synx/plugin-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExport, type ExportManifest } from '../src/index.js';
 import { tempDir, tree } from './helpers.js';

@@ -10,7 +10,6 @@ import {
 } from '@synx/fake-synapse';
 import { csvFormat } from '@synx/format-csv';
 import { vocFormat } from '@synx/format-voc';
-import type { Format } from '@synx/plugin-api';
 import { describe, expect, it } from 'vitest';
 import { runExport } from '../src/index.js';
 import { tempDir } from './helpers.js';

@@ -2,7 +2,6 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { realFixture, writeFolderFromCoco, writeFolderFromVoc } from '@synx/fake-synapse';
 import { yoloFormat } from '@synx/format-yolo';
-import type { Format } from '@synx/plugin-api';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runExport } from '../src/index.js';

@@ -5,7 +5,6 @@ import { startFakeSynapse, writeSyntheticFolder, type FakeSynapse } from '@synx/
 import { cocoFormat } from '@synx/format-coco';
 import { readImageHeaderFromFileSync } from '@synx/image-header';
 import { yoloFormat } from '@synx/format-yolo';
-import type { Format } from '@synx/plugin-api';
 import { parseSplitRatios } from '@synx/split';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchRange, openApiSource } from '@synx/export/api';

@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cocoFormat } from '@synx/format-coco';
 import { startFakeSynapse, writeSyntheticFolder, type FakeSynapse } from '@synx/fake-synapse';
-import type { Format } from '@synx/plugin-api';
 import { parseSplitRatios } from '@synx/split';
 import { SynapseFolderWriter } from '@synx/synapse-folder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

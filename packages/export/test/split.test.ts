@@ -6,7 +6,6 @@ import { cocoFormat } from '@synx/format-coco';
 import { csvFormat } from '@synx/format-csv';
 import { vocFormat } from '@synx/format-voc';
 import { yoloFormat } from '@synx/format-yolo';
-import type { Format } from '@synx/plugin-api';
 import { hashSplit, parseSplitRatios, type SplitName } from '@synx/split';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';

@@ -342,7 +342,7 @@ export async function runWriter(
   dir: string,
   options: { splits?: readonly string[]; signal?: AbortSignal } = {},
 ): Promise<WriterRun> {
-  const parsed = await parseFormatOptions(format, rawOptions);
+  const parsed: unknown = await parseFormatOptions(format, rawOptions);
   const { ctx, outcomes, issues } = recordingContext({
     messages: format.messages,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -405,7 +405,7 @@ export async function readBack(
   rawOptions: Readonly<Record<string, unknown>>,
   dir: string,
 ): Promise<Item[]> {
-  const parsed = await parseFormatOptions(format, rawOptions);
+  const parsed: unknown = await parseFormatOptions(format, rawOptions);
   const { ctx } = recordingContext();
   const ds = await format.read?.({ dir }, parsed, ctx);
   const out: Item[] = [];

@@ -240,7 +240,7 @@ export interface Format<Options = Record<string, unknown>, MessageId extends str
  * Any format, whatever its options and messages: what a registry, a host or a test suite holds.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- options are checked by the format's own schema
-export type AnyFormat = Format<any, string>;
+export type AnyFormat = Format<any>;
 
 /**
  * Identity helper that gives a format full type inference, like vitest's `defineConfig`: the

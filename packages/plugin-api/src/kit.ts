@@ -160,7 +160,7 @@ export class WriterKit<MessageId extends string> {
 
   #dropByTreatment(item: Item, media: Media, a: Annotation, feature: AnnotationFeature): void {
     const t = this.#treatment(feature);
-    if (t !== undefined && t.action === 'drop') {
+    if (t?.action === 'drop') {
       this.drop(item, media, a, t.messageId, {
         format: 'this format',
         ...this.#data,
@@ -207,12 +207,12 @@ export class WriterKit<MessageId extends string> {
       this.#dropByTreatment(item, media, a, a.kind === 'keypoint' ? 'ungrouped-keypoint' : a.kind);
       return;
     }
-    let done = false;
+    const state = { done: false };
     const once = (): void => {
-      if (done) {
+      if (state.done) {
         throw new Error(`${a.kind} ${a.id} of item ${item.id} was accounted twice`);
       }
-      done = true;
+      state.done = true;
     };
     encode(a, {
       item,
@@ -230,7 +230,7 @@ export class WriterKit<MessageId extends string> {
         this.drop(item, media, a, id, data);
       },
     });
-    if (!done) {
+    if (!state.done) {
       this.drop(item, media, a, 'unaccounted');
     }
   }

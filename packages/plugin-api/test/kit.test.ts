@@ -92,7 +92,7 @@ describe('WriterKit.walk', () => {
       box('a', null),
       box('b', 'bus'),
       { ...base, id: 'k', kind: 'keypoint', classCode: 'nose', x: 1, y: 1 },
-      { ...base, id: 'o', kind: 'other', classCode: null, reason: 'unknown-tool' } as Annotation,
+      { ...base, id: 'o', kind: 'other', classCode: null, reason: 'unknown-tool' },
       { ...base, id: 'r', kind: 'relation', classCode: null, from: 'a', to: 'b' },
       box('c', 'car'),
     ]);
@@ -176,11 +176,15 @@ describe('WriterKit.walk', () => {
     const cls: Annotation = { ...base, id: 'c', kind: 'classification', classCode: 'car' };
     const { item, media: m } = media([cls]);
     kit.walk(item, m, {
-      rest: { classification: (a, s) => s.convert('label', { code: a.classCode ?? '' }) },
+      rest: {
+        classification: (a, s) => {
+          s.convert('label', { code: a.classCode ?? '' });
+        },
+      },
       object: () => undefined,
     });
     expect(log).toEqual(['c converted: as label car']);
-    expect(() =>
+    expect(() => {
       kit.walk(item, m, {
         rest: {
           classification: (_a, s) => {
@@ -189,8 +193,8 @@ describe('WriterKit.walk', () => {
           },
         },
         object: () => undefined,
-      }),
-    ).toThrow(/classification c of item it1 was accounted twice/);
+      });
+    }).toThrow(/classification c of item it1 was accounted twice/);
   });
 });
 
