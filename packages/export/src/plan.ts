@@ -7,7 +7,8 @@ import {
   type JsonValue,
   type MediaKind,
 } from '@synx/model';
-import { parseFormatOptions, type AnnotationFeature, type KindTreatment } from '@synx/plugin-api';
+import type { AnnotationFeature, KindTreatment } from '@synx/plugin-api';
+import { parseFormatOptions } from '@synx/plugin-host';
 import { featureOf, groupedIds } from './features.js';
 import { defaultOutput, openSource, resolveClasses, type ExportRequest } from './run.js';
 import type { Source, SourcedItem, SourceSample } from './sources/source.js';

@@ -20,8 +20,8 @@ import {
   type MediaKind,
   type RetryPolicy,
 } from '@synx/model';
+import { parseFormatOptions } from '@synx/plugin-host';
 import {
-  parseFormatOptions,
   PLUGIN_API_VERSION,
   TextFileWriter,
   type ExportImage,

@@ -18,14 +18,6 @@ export {
   type WriteInput,
   type WriteResult,
 } from './format.js';
-export {
-  FormatManifestEntrySchema,
-  PluginManifestSchema,
-  type FormatManifestEntry,
-  type PluginManifest,
-} from './manifest.js';
-export { FormatRegistry, type FormatEntry, type PluginInfo, type PluginType } from './registry.js';
-export { parseFormatOptions, parseOptionPairs } from './options.js';
 export type { StandardSchemaV1 } from '@standard-schema/spec';
 export { TextFileWriter } from './text-writer.js';
 export { readFileHead } from './file-head.js';
