@@ -83,6 +83,9 @@ describe('help and formats', () => {
     ]) {
       expect(help.stdout, flag).toContain(flag);
     }
+    // Format flags are not export's own: the help says where they are listed.
+    expect(help.stdout).not.toContain('--yolo-task');
+    expect(help.stdout).toContain('`synx formats show <id>` lists a format');
     expect(help.stdout).toMatch(/EXIT CODES\n\s+0 {2}/);
     expect(help.stdout).toMatch(/11 {2}.*nothing/i);
     expect(help.stdout).toContain('10  incomplete: the export finished');
@@ -92,7 +95,13 @@ describe('help and formats', () => {
   it('lists the built-in formats from their plugin manifests', async () => {
     const r = await synx(['formats', 'list', '--json']);
     expect(r.code).toBe(0);
-    const rows = JSON.parse(r.stdout) as { id: string; package: string; type: string }[];
+    const rows = JSON.parse(r.stdout) as {
+      row: string;
+      id: string;
+      package: string;
+      type: string;
+    }[];
+    expect(rows.every((x) => x.row === 'format')).toBe(true);
     expect(rows.map((x) => [x.id, x.package, x.type])).toEqual([
       ['coco', '@synx/format-coco', 'core'],
       ['csv', '@synx/format-csv', 'core'],

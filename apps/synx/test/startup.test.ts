@@ -68,9 +68,22 @@ describe('start-up without prompts', () => {
     expect(loaded.filter((url) => url.includes('/@inquirer/'))).toEqual([]);
   });
 
-  it('formats list does not load @inquirer/prompts', async () => {
+  it('formats list does not load @inquirer/prompts, nor any format', async () => {
     const { code, loaded } = await loadedModules(['formats', 'list', '--json']);
     expect(code).toBe(0);
+    expect(fromPackage(loaded, 'plugin-host').length).toBeGreaterThan(0);
     expect(loaded.filter((url) => url.includes('/@inquirer/'))).toEqual([]);
+    expect(loaded.filter((url) => url.includes('/packages/format-'))).toEqual([]);
+  });
+
+  it("a format's flags are resolved from manifests: only the chosen format is loaded", async () => {
+    const out = join(tempDir('startup-alias'), 'out');
+    const args = ['export', '--from', DEMO, '--format', 'csv', '--csv-preset', 'tfod'];
+    const { code, loaded } = await loadedModules([...args, '--output', out, '--json']);
+    expect(code).toBe(0);
+    expect(fromPackage(loaded, 'format-csv').length).toBeGreaterThan(0);
+    for (const other of ['format-coco', 'format-yolo', 'format-voc', 'format-json']) {
+      expect(fromPackage(loaded, other), other).toEqual([]);
+    }
   });
 });

@@ -7,7 +7,8 @@ import {
   type JsonValue,
   type MediaKind,
 } from '@synx/model';
-import { parseFormatOptions, type AnnotationFeature } from '@synx/plugin-api';
+import type { AnnotationFeature } from '@synx/plugin-api';
+import { parseFormatOptions } from '@synx/plugin-host';
 import { resolveTreatment, type ResolvedTreatment } from './treatments.js';
 import { featureOf, groupedIds } from './features.js';
 import { defaultOutput, openSource, resolveClasses, type ExportRequest } from './run.js';

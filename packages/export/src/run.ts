@@ -20,10 +20,10 @@ import {
   type MediaKind,
   type RetryPolicy,
 } from '@synx/model';
+import { parseFormatOptions } from '@synx/plugin-host';
 import {
   GEOMETRY_INVALID,
   messageText,
-  parseFormatOptions,
   PLUGIN_API_VERSION,
   REPORTED_AT_SOURCE,
   TextFileWriter,

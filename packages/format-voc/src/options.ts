@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const VOC_FIELDS = ['pose', 'truncated', 'difficult', 'occluded'] as const;
 export type VocField = (typeof VOC_FIELDS)[number];
 
-const PAIR = /^(pose|truncated|difficult|occluded)\s*:\s*(\S(?:.*\S)?)$/i;
+const PAIR = /^(pose|truncated|difficult|occluded)\s*[:=]\s*(\S(?:.*\S)?)$/i;
 
 /** `field:attribute` pairs from one string (comma-separated) or a repeated option. */
 function pairsOf(value: string | readonly string[] | undefined): string[] {
@@ -51,8 +51,8 @@ export const VocOptionsSchema = z.object({
    */
   coordinates: z.enum(['one-based', 'zero-based']).default('one-based'),
   /**
-   * Where the VOC flags come from: `field:attribute` pairs (`attr=difficult:hard`), repeated or
-   * comma-separated. Without a pair a field comes from the attribute of its own name (any case).
+   * Where the VOC flags come from: `field:attribute` (or `field=attribute`, as `--voc-attr`
+   * passes it) pairs (`attr=difficult:hard`), repeated or comma-separated. Without a pair a field comes from the attribute of its own name (any case).
    */
   attr: z
     .union([z.string(), z.array(z.string())])

@@ -20,14 +20,6 @@ export {
   type WriteInput,
   type WriteResult,
 } from './format.js';
-export {
-  FormatManifestEntrySchema,
-  PluginManifestSchema,
-  type FormatManifestEntry,
-  type PluginManifest,
-} from './manifest.js';
-export { FormatRegistry, type FormatEntry, type PluginInfo, type PluginType } from './registry.js';
-export { parseFormatOptions, parseOptionPairs } from './options.js';
 export type { StandardSchemaV1 } from '@standard-schema/spec';
 export { KIT_MESSAGES, REPORTED_AT_SOURCE, messageText, type KitMessageId } from './messages.js';
 export {

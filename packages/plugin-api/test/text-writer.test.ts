@@ -173,3 +173,19 @@ describe('TextFileWriter (atomic: the final name only ever holds a complete file
     },
   );
 });
+
+describe('TextFileWriter (bytes)', () => {
+  it('buffers, flushes and counts bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synx-tw-'));
+    try {
+      const w = await TextFileWriter.open(join(dir, 'sub', 'a.txt'), { flushAt: 8 });
+      await w.write('héllo ');
+      await w.write('wörld');
+      await w.close();
+      expect(readFileSync(join(dir, 'sub', 'a.txt'), 'utf8')).toBe('héllo wörld');
+      expect(w.bytes).toBe(Buffer.byteLength('héllo wörld'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

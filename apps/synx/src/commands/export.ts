@@ -11,7 +11,12 @@ import {
 } from '@synx/export';
 import { isSynxError, SynxError } from '@synx/model';
 import { parseSplitRatios } from '@synx/split';
-import { parseOptionPairs, type FormatRegistry } from '@synx/plugin-api';
+import {
+  flagOptions,
+  parseOptionPairs,
+  translateFormatFlags,
+  type FormatRegistry,
+} from '@synx/plugin-host';
 import { connectionFlags, resolveConnection, wizardBackend } from '../lib/backend.js';
 import { debugLogger, SynxCommand } from '../lib/base.js';
 import { loadClassMap } from '../lib/class-map.js';
@@ -59,38 +64,21 @@ function parseFilter(text: string): QueryParams {
   return value as QueryParams;
 }
 
-/** `--option key=value` pairs plus the format flags, each checked against the chosen format. */
+/**
+ * The format's options: `--option key=value` pairs (format flags such as `--<format>-<option>`
+ * were rewritten into them before parsing) plus the format flags a guided run answered.
+ */
 function formatOptions(
-  formatId: string,
-  flags: {
-    option?: string[] | undefined;
-    'yolo-task'?: string | undefined;
-    'csv-preset'?: string | undefined;
-    'voc-attr'?: string[] | undefined;
-  },
+  registry: FormatRegistry,
+  formatName: string,
+  inputs: ExportInputs,
 ): Record<string, unknown> {
-  const options: Record<string, unknown> = parseOptionPairs(flags.option ?? []);
-  const only = (flag: string, format: string): void => {
-    if (formatId !== format) {
-      throw new SynxError(
-        'SYNX_INVALID_INPUT',
-        `--${flag} applies to --format ${format}, not ${formatId}`,
-      );
-    }
+  const pairs = inputs.option ?? [];
+  const entry = registry.entry(formatName);
+  return {
+    ...parseOptionPairs(pairs),
+    ...(entry === undefined ? {} : flagOptions(entry, inputs)),
   };
-  if (flags['yolo-task'] !== undefined) {
-    only('yolo-task', 'yolo');
-    options['task'] = flags['yolo-task'];
-  }
-  if (flags['csv-preset'] !== undefined) {
-    only('csv-preset', 'csv');
-    options['preset'] = flags['csv-preset'];
-  }
-  if (flags['voc-attr'] !== undefined) {
-    only('voc-attr', 'voc');
-    options['attr'] = flags['voc-attr'].map((pair) => pair.replace('=', ':'));
-  }
-  return options;
 }
 
 export default class Export extends SynxCommand {
@@ -100,6 +88,8 @@ export default class Export extends SynxCommand {
 
 Run it with no flags at a terminal and it guides you: what to export, which project (or "help me find it"), which format, which options; then it analyses the source, shows the plan and asks to proceed. Whatever you give as flags is not asked again; --yes skips only the confirmation. With every input given as flags it never asks; without a terminal it fails at once (exit 2) naming the missing flags.
 --dry-run prints the plan (counts, classes, what the format cannot hold, the output tree) and writes nothing; it samples a few pages of a large source (--full reads everything for exact counts).
+
+Format options: --option key=value (-O), or the flags a format declares (e.g. --<format>-<option> value). \`synx formats show <id>\` lists a format's options, their values and its flags; \`synx formats list\` lists the formats.
 
 ${exitCodesHelp()}`;
 
@@ -121,7 +111,11 @@ ${exitCodesHelp()}`;
     }),
     project: Flags.string({ char: 'p', description: 'Project id (assignments and tasks).' }),
     'gt-version': Flags.string({ description: 'Ground-truth dataset version id.' }),
-    format: Flags.string({ char: 'f', description: 'Output format id (see `synx formats list`).' }),
+    format: Flags.string({
+      char: 'f',
+      description:
+        'Output format id, or <package>:<id> for one plugin’s format (see `synx formats list`).',
+    }),
     output: Flags.string({
       char: 'o',
       description: 'Output folder (default ./synapse_export_<name>).',
@@ -179,21 +173,8 @@ ${exitCodesHelp()}`;
     option: Flags.string({
       char: 'O',
       multiple: true,
-      description: 'Format option key=value (repeatable).',
-    }),
-    'yolo-task': Flags.string({
-      options: ['detect', 'segment', 'pose', 'obb'],
-      description: 'YOLO: the label kind for the whole export (default detect).',
-    }),
-    'csv-preset': Flags.string({
-      options: ['synx', 'tfod', 'openimages'],
       description:
-        'CSV: column layout (default synx; tfod = TensorFlow Object Detection API; openimages = normalised).',
-    }),
-    'voc-attr': Flags.string({
-      multiple: true,
-      description:
-        'VOC: take a VOC field from another attribute, e.g. difficult=hard (repeatable).',
+        'Format option key=value (repeatable). A format’s own flags and options: `synx formats show <id>`.',
     }),
     strict: Flags.boolean({
       description: 'Fail (exit 6) at the first per-item error instead of reporting it.',
@@ -229,15 +210,17 @@ ${exitCodesHelp()}`;
   };
 
   async run(): Promise<ExportSummary | ExportPlan> {
+    const registry = loadFormatRegistry(this.config, (issue) => {
+      this.warn(issue.message);
+    });
+    // The chosen format's flags (declared in its manifest) become --option pairs.
+    this.argv = translateFormatFlags(this.argv, registry, COMMAND_FLAGS);
     const { flags } = await this.parse(Export);
     if (flags.storage !== undefined) {
       throw new SynxError('SYNX_NOT_SUPPORTED', '--storage is not supported yet', {
         hint: 'run without it; the flag is reserved and will not be ignored silently',
       });
     }
-    const registry = loadFormatRegistry(this.config, (issue) => {
-      this.warn(issue.message);
-    });
     const given: ExportInputs = Object.fromEntries(
       Object.entries(flags).filter(([, v]) => v !== undefined),
     );
@@ -395,6 +378,9 @@ ${exitCodesHelp()}`;
   }
 }
 
+/** Flags of the command itself: a format's manifest cannot take them over. */
+const COMMAND_FLAGS: ReadonlySet<string> = new Set([...Object.keys(Export.flags), 'json', 'help']);
+
 /** Items a flags run's pre-flight reads of a large folder (an API source reads its 5 sample pages). */
 const PREFLIGHT_ITEMS = 200;
 
@@ -498,12 +484,7 @@ async function exportRequest(
     ...(entry === undefined
       ? {}
       : { formatPackage: { name: entry.plugin.name, version: entry.plugin.version } }),
-    formatOptions: formatOptions(formatId, {
-      option: flags['option'] as string[] | undefined,
-      'yolo-task': flags['yolo-task'],
-      'csv-preset': str('csv-preset'),
-      'voc-attr': flags['voc-attr'] as string[] | undefined,
-    }),
+    formatOptions: formatOptions(registry, formatId, flags),
     output: flags.output,
     classMap: classMap === undefined ? undefined : await loadClassMap(classMap),
     split,
@@ -553,15 +534,17 @@ async function preflight(
   }
   const has = Object.values(plan.annotations).reduce((a, b) => a + b, 0);
   if (has > 0 && plan.treatments.every((t) => t.treatment.action === 'drop')) {
-    const holders = (await rankFormats(registry, plan.annotations))
+    const ranked = await rankFormats(registry, plan.annotations);
+    const holders = ranked
       .filter((f) => !f.verbatim && f.keep + f.convert > 0)
       .map((f) => `--format ${f.id} (${f.note})`);
+    const raw = ranked.filter((f) => f.verbatim).map((f) => `--format ${f.id}`);
     const what = plan.treatments.map((t) => `${n(t.count)} ${t.feature}`).join(', ');
     throw new SynxError(
       'SYNX_NOTHING_TO_EXPORT',
       `${plan.format.title} cannot hold any of the source's annotations (${what}${plan.sampled.exact ? '' : ` in ${n(plan.sampled.items)} sampled items`}): the export would write none`,
       {
-        hint: `${holders.length === 0 ? 'use --format json (raw DM v1 keeps everything)' : `use a format that holds them: ${holders.join('; ')}`}; nothing was written`,
+        hint: `${holders.length > 0 ? `use a format that holds them: ${holders.join('; ')}` : raw.length > 0 ? `use ${raw.join(' or ')} (keeps everything as received)` : 'no installed format holds them (`synx formats list`)'}; nothing was written`,
         details: { format: plan.format.id, annotations: plan.annotations },
       },
     );

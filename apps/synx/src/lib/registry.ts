@@ -1,18 +1,25 @@
 import type { Config } from '@oclif/core';
-import { FormatRegistry, type PluginInfo } from '@synx/plugin-api';
-import type { Issue } from '@synx/model';
+import { FormatRegistry, type PluginDiagnostic, type PluginInfo } from '@synx/plugin-host';
 
-/**
- * Formats from every oclif plugin (core, user-installed, linked) that declares a `"synx"`
- * manifest. Built-in formats are core plugins, so they are found the same way.
- */
-export function loadFormatRegistry(config: Config, warn: (issue: Issue) => void): FormatRegistry {
-  const plugins: PluginInfo[] = config.getPluginsList().map((p) => ({
+/** The plugins oclif knows, as the format registry reads them (manifests only). */
+export function pluginInfos(config: Config): PluginInfo[] {
+  return config.getPluginsList().map((p) => ({
     name: p.name,
     version: p.version,
     type: p.type,
     root: p.root,
     pjson: p.pjson,
   }));
-  return FormatRegistry.fromPlugins(plugins, warn);
+}
+
+/**
+ * Formats from every oclif plugin (core, user-installed, linked) that declares a `"synx"`
+ * manifest. Built-in formats are core plugins, so they are found the same way. Invalid and
+ * API-mismatched manifests go to `warn` (other findings: `registry.diagnostics()`).
+ */
+export function loadFormatRegistry(
+  config: Config,
+  warn: (d: PluginDiagnostic) => void = () => undefined,
+): FormatRegistry {
+  return FormatRegistry.fromPlugins(pluginInfos(config), warn);
 }

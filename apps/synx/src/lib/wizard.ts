@@ -2,12 +2,16 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExportPlan } from '@synx/export';
 import { isSynxError, SynxError } from '@synx/model';
+import type { AnnotationFeature, Format } from '@synx/plugin-api';
 import {
+  flagOptions,
+  formatFlags,
+  optionsJsonSchema,
   parseFormatOptions,
-  type AnnotationFeature,
-  type Format,
+  parseOptionPairs,
+  type FormatEntry,
   type FormatRegistry,
-} from '@synx/plugin-api';
+} from '@synx/plugin-host';
 import { parseSplitRatios } from '@synx/split';
 import { n } from './render.js';
 
@@ -29,7 +33,8 @@ export interface ExportInputs {
   stratify?: boolean | undefined;
   'group-by'?: string | undefined;
   'save-original-files'?: boolean | undefined;
-  'yolo-task'?: string | undefined;
+  /** `--option key=value` pairs. */
+  option?: string[] | undefined;
   host?: string | undefined;
   [flag: string]: unknown;
 }
@@ -286,7 +291,10 @@ export async function runWizard(
   let plan: ExportPlan;
   for (;;) {
     print('Analysing the source…');
-    plan = await deps.analyse({ ...inputs, format: inputs.format ?? 'json' });
+    plan = await deps.analyse({
+      ...inputs,
+      format: inputs.format ?? analysisFormat(deps.registry),
+    });
     print(
       `  ${itemsLine(plan)} · ${n(total(plan.annotations))} annotations · ${n(plan.classes.filter((c) => c.count > 0).length)} classes used`,
     );
@@ -306,7 +314,8 @@ export async function runWizard(
     media: given['save-original-files'] !== true,
     filter: inputs.filter === undefined && kind !== 'folder' && kind !== 'ground_truth',
     output: given.output === undefined,
-    yoloTask: given['yolo-task'] === undefined,
+    /** The options the chosen format's manifest asks about (unless given). */
+    formatFlags: false,
   };
   let askOptionsNow = true;
   for (;;) {
@@ -337,11 +346,12 @@ export async function runWizard(
         });
         if (switchTo) {
           // The plan again with the other format; the options stand.
-          inputs.format = better.id;
-          // The other format's own options no longer apply.
-          for (const flag of ['yolo-task', 'csv-preset', 'voc-attr']) {
-            inputs[flag] = undefined;
+          // The other format's own flags no longer apply.
+          const previous = deps.registry.entry(inputs.format ?? '');
+          for (const f of previous === undefined ? [] : formatFlags(previous)) {
+            inputs[f.flag] = undefined;
           }
+          inputs.format = better.id;
           askOptionsNow = false;
           continue;
         }
@@ -368,7 +378,7 @@ export async function runWizard(
     asked.split = true;
     asked.media = true;
     asked.output = true;
-    asked.yoloTask = true;
+    asked.formatFlags = true;
     asked.filter = kind === 'assignment' || kind === 'task';
   }
 }
@@ -561,27 +571,97 @@ async function askFormat(deps: WizardDeps, plan: ExportPlan): Promise<string> {
   }
 }
 
+/**
+ * The format to analyse a source with before one is chosen (only the counts are shown): the
+ * installed writer whose manifest keeps the most annotation kinds.
+ */
+function analysisFormat(registry: FormatRegistry): string {
+  const writers = registry
+    .list()
+    .filter((e) => (e.capabilities ?? ['write']).includes('write'))
+    .sort((a, b) => (b.annotationKinds?.length ?? 0) - (a.annotationKinds?.length ?? 0));
+  return writers[0]?.qualified ?? '';
+}
+
+/** The allowed values of one option, from the format's JSON Schema (`enum`), if it lists them. */
+function optionValues(format: Format<unknown>, option: string): string[] {
+  const props = optionsJsonSchema(format)?.['properties'] as
+    Record<string, { enum?: unknown[] }> | undefined;
+  const values = props?.[option]?.enum;
+  return Array.isArray(values) ? values.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/**
+ * The options the chosen format's manifest asks about (`"ask"` on a flag): each allowed value
+ * offered with what it keeps of this source, the best fit first. An option already given (as
+ * a flag or `--option`) is asked again only when adjusting.
+ */
+async function askFormatFlags(
+  deps: WizardDeps,
+  entry: FormatEntry,
+  inputs: ExportInputs,
+  plan: ExportPlan,
+  adjusting: boolean,
+): Promise<void> {
+  for (const flag of formatFlags(entry)) {
+    if (flag.ask === undefined) {
+      continue;
+    }
+    const pairs = parseOptionPairs(inputs.option ?? []);
+    const given = inputs[flag.flag] ?? pairs[flag.option];
+    if (given !== undefined && !adjusting) {
+      continue;
+    }
+    const format = await deps.registry.get(entry.qualified);
+    const values = optionValues(format, flag.option);
+    if (values.length === 0) {
+      continue;
+    }
+    const rest = Object.fromEntries(
+      Object.entries({ ...pairs, ...flagOptions(entry, inputs) }).filter(
+        ([k]) => k !== flag.option,
+      ),
+    );
+    const choices = [];
+    for (const value of values) {
+      const options = await parseFormatOptions(format, { ...rest, [flag.option]: value });
+      const f = fit(format, options, plan.annotations);
+      choices.push({ value, name: value, description: f.note, score: f.keep + f.convert / 2 });
+    }
+    const best = [...choices].sort((a, b) => b.score - a.score)[0]?.value;
+    const answer = await deps.prompts.select({
+      message: flag.ask,
+      choices: choices.map(({ value, name, description }) => ({ value, name, description })),
+      ...(typeof given === 'string' || best !== undefined
+        ? { default: typeof given === 'string' ? given : (best ?? '') }
+        : {}),
+    });
+    inputs[flag.flag] = answer;
+    // The answer replaces any --option pair for the same option.
+    inputs.option = (inputs.option ?? []).filter((pair) => !pair.startsWith(`${flag.option}=`));
+    if (inputs.option.length === 0) {
+      inputs.option = undefined;
+    }
+  }
+}
+
 /** Step 4: the options not given as flags. */
 async function askOptions(
   deps: WizardDeps,
   inputs: ExportInputs,
   plan: ExportPlan,
-  asked: { split: boolean; media: boolean; filter: boolean; output: boolean; yoloTask: boolean },
+  asked: {
+    split: boolean;
+    media: boolean;
+    filter: boolean;
+    output: boolean;
+    formatFlags: boolean;
+  },
 ): Promise<void> {
   const p = deps.prompts;
-  if (inputs.format === 'yolo' && asked.yoloTask) {
-    const format = await deps.registry.get('yolo');
-    const tasks = [];
-    for (const task of ['detect', 'segment', 'pose', 'obb']) {
-      const f = fit(format, await parseFormatOptions(format, { task }), plan.annotations);
-      tasks.push({ value: task, name: task, description: f.note, score: f.keep + f.convert / 2 });
-    }
-    const best = [...tasks].sort((a, b) => b.score - a.score)[0]?.value ?? 'detect';
-    inputs['yolo-task'] = await p.select({
-      message: 'YOLO task:',
-      choices: tasks.map(({ value, name, description }) => ({ value, name, description })),
-      default: inputs['yolo-task'] ?? best,
-    });
+  const entry = deps.registry.entry(inputs.format ?? '');
+  if (entry !== undefined) {
+    await askFormatFlags(deps, entry, inputs, plan, asked.formatFlags);
   }
   if (asked.media) {
     inputs['save-original-files'] = await p.confirm({
@@ -701,7 +781,6 @@ export function commandLine(bin: string, inputs: ExportInputs, defaults: ExportI
     'project',
     'gt-version',
     'format',
-    'yolo-task',
     'filter',
     'split',
     'seed',
