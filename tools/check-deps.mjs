@@ -70,7 +70,7 @@ for (const dir of projects) {
 
 // --- emitted declarations --------------------------------------------------------------------
 const DTS_IMPORT =
-  /\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
+  /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
 const DTS_REFERENCE = /^\/\/\/\s*<reference\s+types\s*=\s*['"]([^'"]+)['"]/gm;
 const NODE_GLOBALS = /\bBuffer\b|\bNodeJS\./;
 const isBuiltin = (spec) => spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]);

@@ -28,17 +28,32 @@ import {
 } from '@synx/model';
 import {
   messageText,
-  parseFormatOptions,
-  PluginManifestSchema,
   type AnnotationOutcome,
   type AnyFormat,
   type ExportItem,
   type FormatContext,
   type WriteInput,
 } from '@synx/plugin-api';
+import { parseFormatOptions } from './host.js';
 import { mediaSpecForFile, openSynapseFolder } from '@synx/synapse-folder';
 import { readImageHeaderFromFileSync } from '@synx/image-header';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  checkAbort,
+  checkAccounting,
+  checkChildProcesses,
+  checkDescription,
+  checkManifest,
+  checkPackedTarball,
+  checkQuiet,
+  checkWrittenInOutput,
+  compareTrees,
+  moduleFromManifest,
+  type CheckConfig,
+  type FormatModule,
+  type Probe,
+  type SomeFormat,
+} from './checks.js';
 
 /** Datasets the suite can write: a small one with every annotation kind, and the real fixtures. */
 export type ConformanceFixture = 'rich' | 'coco128' | 'voc';
@@ -285,11 +300,6 @@ export type RecordedOutcome = AnnotationOutcome & {
   readonly reason?: string | undefined;
 };
 
-/** The rendered reason of an outcome (undefined for `written`). */
-export function outcomeReason(o: RecordedOutcome): string | undefined {
-  return o.reason;
-}
-
 /** A {@link FormatContext} for tests, with what the format reported and accounted. */
 export interface RecordingContext {
   readonly ctx: FormatContext;
@@ -340,15 +350,43 @@ export async function runWriter(
   rawOptions: Readonly<Record<string, unknown>>,
   data: FixtureData,
   dir: string,
-  options: { splits?: readonly string[]; signal?: AbortSignal } = {},
+  options: {
+    splits?: readonly string[];
+    signal?: AbortSignal;
+    /** Hands the items to the writer (default: one by one, asynchronously). */
+    feed?: (items: readonly ExportItem[]) => AsyncIterable<ExportItem>;
+    /** Receives what the writer accounts, as it accounts it. */
+    outcomes?: RecordedOutcome[];
+  } = {},
 ): Promise<WriterRun> {
   const parsed: unknown = await parseFormatOptions(format, rawOptions);
   const { ctx, outcomes, issues } = recordingContext({
     messages: format.messages,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.outcomes === undefined ? {} : { outcomes: options.outcomes }),
   });
   const splits = options.splits;
-  const exportItems: ExportItem[] = data.items.map((item, i) => ({
+  const exportItems = exportItemsOf(data, splits);
+  async function* gen(): AsyncGenerator<ExportItem> {
+    for (const e of exportItems) {
+      await Promise.resolve(); // hand items over asynchronously, as a real source does
+      yield e;
+    }
+  }
+  const input: WriteInput = {
+    title: 'conformance fixture',
+    classes: data.classes.objectClasses(),
+    keypointNames: data.keypointNames,
+    items: options.feed === undefined ? gen() : options.feed(exportItems),
+    splits,
+  };
+  await format.write?.(input, { dir }, parsed, ctx);
+  return { dir, outcomes, issues, exportItems };
+}
+
+/** The items as a writer receives them (names = media file names, splits round-robin when asked). */
+export function exportItemsOf(data: FixtureData, splits?: readonly string[]): ExportItem[] {
+  return data.items.map((item, i) => ({
     item,
     split: splits === undefined ? undefined : splits[i % splits.length],
     images: item.media
@@ -360,21 +398,6 @@ export async function runWriter(
       })),
     stem: item.stem,
   }));
-  async function* gen(): AsyncGenerator<ExportItem> {
-    for (const e of exportItems) {
-      await Promise.resolve(); // hand items over asynchronously, as a real source does
-      yield e;
-    }
-  }
-  const input: WriteInput = {
-    title: 'conformance fixture',
-    classes: data.classes.objectClasses(),
-    keypointNames: data.keypointNames,
-    items: gen(),
-    splits,
-  };
-  await format.write?.(input, { dir }, parsed, ctx);
-  return { dir, outcomes, issues, exportItems };
 }
 
 /** Puts a placeholder image of the right size where the format expects each image (what `--save-original-files` would do). */
@@ -448,55 +471,59 @@ export function tree(dir: string): Map<string, Buffer> {
   return new Map(filesUnder(dir).map((p) => [relative(dir, p), readFileSync(p)]));
 }
 
-function instanceBox(inst: Instance): Box | undefined {
-  const box = inst.boxes[0];
-  if (box !== undefined) {
-    return rotatedBoxHull(box);
-  }
-  const points = [...inst.polygons.flatMap((p) => p.points), ...inst.keypoints];
-  return points.length === 0 ? undefined : pointsExtent(points);
-}
-
-function clip(b: Box, m: Media): Box {
-  if (m.width === undefined || m.height === undefined) {
-    return b;
-  }
-  const x0 = Math.max(0, b.x);
-  const y0 = Math.max(0, b.y);
-  const x1 = Math.min(m.width, b.x + b.width);
-  const y1 = Math.min(m.height, b.y + b.height);
-  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
-}
-
 /** Options of {@link describeFormatConformance}. */
 export interface ConformanceOptions {
   /** Raw format options (as from `--option`). */
   readonly options?: Readonly<Record<string, unknown>>;
-  /** The format package's package.json (checks the `"synx"` manifest agrees with the module). */
+  /**
+   * The format package's package.json: the `"synx"` manifest must agree with the module and
+   * describe(), and it gives the module the child-process checks import.
+   */
   readonly packageJson?: URL | string;
+  /**
+   * Option sets whose kept kinds together must cover the manifest's `annotationKinds`
+   * (a format whose options change what it keeps). Default: `[options]`.
+   */
+  readonly manifestOptions?: readonly Readonly<Record<string, unknown>>[];
+  /**
+   * Where the format's module is, for the child-process checks (determinism across processes,
+   * writes outside the output folder): a module URL and its export (default `default`).
+   * Default: from the `packageJson` manifest. Without either, those checks are skipped.
+   */
+  readonly module?: { readonly url: URL | string; readonly export?: string };
   /** Fixtures to write. Default all three. */
   readonly fixtures?: readonly ConformanceFixture[];
   /**
-   * How to compare what was read back: `instances` (objects by class and box, the default) or
-   * `annotations` (boxes one by one, for formats that do not keep groups), or `none` (no reader).
+   * How to compare objects read back: `instances` (objects by class and box, the default) or
+   * `annotations` (boxes one by one, for formats that do not keep groups), or `none` (the
+   * output cannot be read back: give a `probe`). Every kept kind is also compared annotation
+   * by annotation.
    */
   readonly compare?: 'instances' | 'annotations' | 'none';
   /** Largest box difference accepted, in pixels (VOC integers: 1; normalised formats: 0.01). */
   readonly tolerancePx?: number;
   /** The reader names classes by display name rather than code. */
   readonly classBy?: 'code' | 'name';
+  /**
+   * For a format without a reader (or `compare: 'none'`) that keeps some kind: the objects its
+   * output holds, so the suite can check every annotation accounted `written` (or `converted`)
+   * is there.
+   */
+  readonly probe?: Probe;
+  /** Strict load of one output file (throws when a consumer could not load it); used after an abort. */
+  readonly checkFile?: CheckConfig['checkFile'];
+  /**
+   * Opt-in: the package folder. `npm pack`s it (with the workspace packages it depends on),
+   * installs the tarball offline into a fresh folder and imports its module from there.
+   * Skipped, saying why, when npm cannot do it offline.
+   */
+  readonly packageDir?: URL | string;
 }
 
 /**
  * Registers the shared conformance tests for a format (vitest). Every synx format — built in
- * or third-party — runs it:
- * - the `"synx"` manifest of its package agrees with the module (id, capabilities);
- * - every annotation the writer receives is accounted once (written / converted / dropped);
- * - the same input gives byte-identical output; splits give output per split;
- * - an aborted signal stops the writer;
- * - `detect` recognises its own output and not an empty folder;
- * - reading the output back finds every object the writer wrote, with its class and box (up to
- *   the format's declared lossiness and `tolerancePx`).
+ * or third-party — runs it; each test calls one of the exported `check…` functions, whose
+ * failures name the item, annotation or file at fault.
  */
 export function describeFormatConformance(
   format: AnyFormat,
@@ -505,54 +532,47 @@ export function describeFormatConformance(
   const f = format;
   const raw = config.options ?? {};
   const fixtures = config.fixtures ?? ['rich', 'coco128', 'voc'];
-  const tol = config.tolerancePx ?? 0.01;
+  const checks: CheckConfig = {
+    options: raw,
+    ...(config.compare === undefined ? {} : { compare: config.compare }),
+    ...(config.tolerancePx === undefined ? {} : { tolerancePx: config.tolerancePx }),
+    ...(config.classBy === undefined ? {} : { classBy: config.classBy }),
+    ...(config.probe === undefined ? {} : { probe: config.probe }),
+    ...(config.checkFile === undefined ? {} : { checkFile: config.checkFile }),
+  };
   const label = Object.keys(raw).length === 0 ? f.id : `${f.id} ${JSON.stringify(raw)}`;
+  const mod: FormatModule | undefined =
+    config.module !== undefined
+      ? { url: String(config.module.url), export: config.module.export ?? 'default' }
+      : config.packageJson === undefined
+        ? undefined
+        : moduleFromManifest(config.packageJson, f.id);
   describe(`format conformance: ${label}`, () => {
     const root = mkdtempSync(join(tmpdir(), `synx-conformance-${f.id}-`));
     afterAll(() => {
       rmSync(root, { recursive: true, force: true });
     });
+    // One copy of the rich fixture and one complete run for the checks below.
+    let shared: Promise<FixtureData> | undefined;
+    const richData = (): Promise<FixtureData> =>
+      (shared ??= loadFixture('rich', join(root, 'shared-src')));
+    let complete: Promise<WriterRun> | undefined;
+    const richRun = async (): Promise<WriterRun> =>
+      (complete ??= runWriter(f, raw, await richData(), join(root, 'complete-out')));
 
-    if (config.packageJson !== undefined) {
-      it('its package.json "synx" manifest agrees with the module', () => {
-        const path =
-          typeof config.packageJson === 'string'
-            ? config.packageJson
-            : fileURLToPath(config.packageJson ?? '');
-        const pjson = JSON.parse(readFileSync(path, 'utf8')) as { synx?: unknown; oclif?: unknown };
-        expect(
-          pjson.oclif,
-          'an "oclif" key makes it installable with synx plugins install',
-        ).toBeDefined();
-        const manifest = PluginManifestSchema.parse(pjson.synx);
-        const entry = manifest.formats.find((e) => e.id === f.id);
-        expect(entry, `manifest lists "${f.id}"`).toBeDefined();
-        for (const cap of entry?.capabilities ?? ['write']) {
-          expect(typeof (f as unknown as Record<string, unknown>)[cap], cap).toBe('function');
-        }
-        expect(f.apiVersion).toBe(manifest.apiVersion);
+    const packageJson = config.packageJson;
+    if (packageJson !== undefined) {
+      it('its package.json "synx" manifest agrees with the module and describe()', async () => {
+        await checkManifest(f, packageJson, {
+          ...checks,
+          ...(config.manifestOptions === undefined ? {} : { optionSets: config.manifestOptions }),
+          outDir: (await richRun()).dir,
+        });
       });
     }
 
     it('describes a treatment for every annotation feature it may meet', async () => {
-      const d = f.describe(await parseFormatOptions(f, raw));
-      for (const feature of [
-        'bbox',
-        'rotated-bbox',
-        'polygon',
-        'polyline',
-        'keypoint',
-        'ungrouped-keypoint',
-        'mask',
-        'classification',
-        'group',
-        'relation',
-        'other',
-      ] as const) {
-        expect(d.kinds[feature], feature).toBeDefined();
-      }
-      expect(d.owns.length).toBeGreaterThan(0);
-      expect(d.layout(undefined).length).toBeGreaterThan(0);
+      await checkDescription(f, checks);
     });
 
     for (const fixture of fixtures) {
@@ -563,131 +583,20 @@ export function describeFormatConformance(
         it('accounts every annotation exactly once and writes deterministic bytes', async () => {
           data = await loadFixture(fixture, join(root, `${fixture}-src`));
           run = await runWriter(f, raw, data, join(root, `${fixture}-out`));
-          const seen = new Map<object, number>();
-          for (const o of run.outcomes) {
-            seen.set(o.annotation, (seen.get(o.annotation) ?? 0) + 1);
-            if (o.outcome !== 'written') {
-              expect(
-                o.reason,
-                `${o.outcome} ${o.annotation.kind} ${o.annotation.id} needs a reason`,
-              ).toBeTruthy();
-            }
-          }
-          const all = data.items.flatMap((it) =>
-            it.media.filter((m) => m.kind === 'image').flatMap((m) => m.annotations),
+          checkAccounting(f, data, run);
+          await runWriter(f, raw, data, join(root, `${fixture}-again`));
+          compareTrees(
+            `format ${f.id}: two runs in one process`,
+            run.dir,
+            join(root, `${fixture}-again`),
           );
-          for (const a of all) {
-            expect(seen.get(a), `${a.kind} ${a.id} accounted once`).toBe(1);
-          }
-          expect(seen.size).toBe(all.length);
-          const again = await runWriter(f, raw, data, join(root, `${fixture}-again`));
-          const a = tree(run.dir);
-          const b = tree(again.dir);
-          expect([...b.keys()]).toEqual([...a.keys()]);
-          for (const [path, bytes] of a) {
-            // An absolute output path may appear in a file (YOLO data.yaml): compare without it.
-            const norm = (buf: Buffer, dir: string): string =>
-              buf.toString('utf8').split(dir).join('<out>');
-            expect(norm(b.get(path) ?? Buffer.alloc(0), again.dir), path).toBe(
-              norm(bytes, run.dir),
-            );
-          }
         });
 
-        if (config.compare !== 'none' && typeof f.read === 'function') {
-          it('reads back every object it wrote, with its class and box', async () => {
-            await placeMedia(f, raw, run);
-            const back = await readBack(f, raw, run.dir);
-            const written = new Set(
-              run.outcomes.filter((o) => o.outcome !== 'dropped').map((o) => o.annotation),
-            );
-            const byStem = new Map(
-              back.map((it) => [it.media[0]?.file?.name?.replace(/\.[^.]*$/, '') ?? it.stem, it]),
-            );
-            const className = (code: string | null): string | null => {
-              if (code === null || config.classBy !== 'name') {
-                return code;
-              }
-              return data.classes.get(code)?.name ?? code;
-            };
-            for (const e of run.exportItems) {
-              for (const image of e.images) {
-                const got = byStem.get(image.stem);
-                const expected: {
-                  cls: string | null;
-                  box: Box | undefined;
-                  raw?: Box | undefined;
-                }[] = [];
-                if (config.compare === 'annotations') {
-                  for (const a of image.media.annotations) {
-                    if (written.has(a) && a.kind === 'bbox') {
-                      expected.push({
-                        cls: className(a.classCode),
-                        box: clip(rotatedBoxHull(a), image.media),
-                        raw: rotatedBoxHull(a),
-                      });
-                    }
-                  }
-                } else {
-                  for (const inst of instancesOf(image.media).instances) {
-                    if (inst.parts.some((p) => written.has(p) && p.kind !== 'group')) {
-                      const box = instanceBox(inst);
-                      expected.push({
-                        cls: className(inst.classCode),
-                        box: box === undefined ? undefined : clip(box, image.media),
-                        raw: box,
-                      });
-                    }
-                  }
-                }
-                const found: { cls: string | null; box: Box | undefined }[] = [];
-                for (const m of got?.media ?? []) {
-                  if (config.compare === 'annotations') {
-                    for (const a of m.annotations) {
-                      if (a.kind === 'bbox') {
-                        found.push({ cls: a.classCode, box: rotatedBoxHull(a) });
-                      }
-                    }
-                  } else {
-                    for (const inst of instancesOf(m).instances) {
-                      found.push({ cls: inst.classCode, box: instanceBox(inst) });
-                    }
-                  }
-                }
-                expect(found.length, `objects read back for ${image.fileName}`).toBe(
-                  expected.length,
-                );
-                const near = (g: Box | undefined, w: Box | undefined): boolean =>
-                  g !== undefined &&
-                  w !== undefined &&
-                  Math.abs(g.x - w.x) <= tol &&
-                  Math.abs(g.y - w.y) <= tol &&
-                  Math.abs(g.width - w.width) <= tol &&
-                  Math.abs(g.height - w.height) <= tol;
-                for (const want of expected) {
-                  // Formats that clamp to the image match the clipped box; the others the box as drawn.
-                  const i = found.findIndex(
-                    (g) =>
-                      g.cls === want.cls &&
-                      (want.box === undefined || near(g.box, want.box) || near(g.box, want.raw)),
-                  );
-                  expect(
-                    i,
-                    `${String(want.cls)} ${JSON.stringify(want.box)} in ${image.fileName}`,
-                  ).toBeGreaterThanOrEqual(0);
-                  found.splice(i, 1);
-                }
-              }
-            }
-          });
-        }
+        it('its output holds every annotation accounted written (read back or probed)', async () => {
+          await checkWrittenInOutput(f, data, run, checks);
+        });
       });
     }
-
-    // One copy of the rich fixture for the checks below (writers read items, never change them).
-    let shared: Promise<FixtureData> | undefined;
-    const richData = (): Promise<FixtureData> =>
-      (shared ??= loadFixture('rich', join(root, 'shared-src')));
 
     it('writes per split when asked', async () => {
       const data = await richData();
@@ -707,28 +616,78 @@ export function describeFormatConformance(
       }
     });
 
-    it('stops when its signal is aborted', async () => {
-      const data = await richData();
-      const ac = new AbortController();
-      ac.abort();
-      await expect(
-        runWriter(f, raw, data, join(root, 'abort-out'), { signal: ac.signal }),
-      ).rejects.toBeDefined();
+    it('stops promptly when its signal is aborted (before, part-way, while awaiting), leaving no half-written file', async () => {
+      await checkAbort(f, await richData(), join(root, 'abort'), (await richRun()).dir, checks);
     });
+
+    it('prints nothing (describe, write, read, detect)', async () => {
+      await checkQuiet(f, await richData(), join(root, 'quiet-out'), checks);
+    });
+
+    if (mod !== undefined) {
+      it('writes the same bytes in two processes, and nothing outside its output folder', async () => {
+        await checkChildProcesses(f, mod, await richData(), join(root, 'children'), checks);
+      }, 120_000);
+    } else {
+      it.skip('writes the same bytes in two processes (needs packageJson or module)', () =>
+        undefined);
+    }
 
     if (typeof f.detect === 'function') {
       it('detects its own output, and not an empty folder', async () => {
-        const data = await richData();
-        const run = await runWriter(f, raw, data, join(root, 'detect-out'));
+        const run = await richRun();
         const { ctx } = recordingContext();
-        expect(await f.detect?.({ dir: run.dir }, ctx)).toBeGreaterThanOrEqual(50);
+        expect(
+          await f.detect?.({ dir: run.dir }, ctx),
+          `detect(${run.dir})`,
+        ).toBeGreaterThanOrEqual(50);
         const empty = join(root, 'detect-empty');
         mkdirSync(empty, { recursive: true });
-        expect(await f.detect?.({ dir: empty }, ctx)).toBe(0);
+        expect(await f.detect?.({ dir: empty }, ctx), `detect(${empty})`).toBe(0);
       });
+    }
+
+    const packageDir = config.packageDir;
+    if (packageDir !== undefined) {
+      it('its packed tarball installs in a clean folder and loads', async (t) => {
+        const dir = typeof packageDir === 'string' ? packageDir : fileURLToPath(packageDir);
+        const r = await checkPackedTarball(f, dir);
+        if (r.skipped !== undefined) {
+          t.skip(`packed tarball not checked: ${r.skipped}`);
+        }
+      }, 300_000);
     }
   });
 }
+
+export {
+  capturePrinted,
+  checkAbort,
+  checkAccounting,
+  checkChildProcesses,
+  checkDescription,
+  checkManifest,
+  checkOutputHolds,
+  checkPackedTarball,
+  checkQuiet,
+  checkReadBack,
+  checkWrittenInOutput,
+  compareTrees,
+  ConformanceError,
+  describeAnnotation,
+  extentOf,
+  featureOf,
+  keptFeatures,
+  moduleFromManifest,
+  outcomeReason,
+  probeObjectsOfItems,
+  type CheckConfig,
+  type FormatModule,
+  type PackResult,
+  type Probe,
+  type ProbeObject,
+  type SomeFormat,
+} from './checks.js';
 
 export {
   describeWriterProperties,

@@ -1,5 +1,11 @@
 import { ANNOTATION_KINDS } from '@synx/model';
-import type { AnnotationFeature, FormatDescription, KindTreatment } from '@synx/plugin-api';
+import type {
+  AnnotationFeature,
+  AnyFormat,
+  FormatDescription,
+  KindTreatment,
+} from '@synx/plugin-api';
+import { resolveTreatment } from '@synx/export';
 import {
   formatFlags,
   optionKeys,
@@ -68,25 +74,20 @@ const FEATURES: readonly AnnotationFeature[] = ANNOTATION_KINDS.flatMap((k): Ann
       : [k],
 );
 
-/**
- * One describe() treatment as shown: action, target and its words. The only place that reads
- * the treatment's shape (`note` / `reason` today).
- */
+/** One describe() treatment as shown: action, target and its words (from the format's messages). */
 export function treatmentOf(
-  feature: string,
+  feature: AnnotationFeature,
   t: KindTreatment | undefined,
-  formatTitle: string,
+  format: Pick<AnyFormat, 'title' | 'messages'>,
 ): TreatmentInfo {
-  if (t === undefined) {
-    return { feature, action: 'drop', text: `not supported by ${formatTitle}` };
+  const r = resolveTreatment(format, feature, t);
+  if (r.action === 'keep') {
+    return { feature, action: 'keep', ...(r.note === undefined ? {} : { text: r.note }) };
   }
-  if (t.action === 'keep') {
-    return { feature, action: 'keep', ...(t.note === undefined ? {} : { text: t.note }) };
+  if (r.action === 'convert') {
+    return { feature, action: 'convert', to: r.to, text: r.note };
   }
-  if (t.action === 'convert') {
-    return { feature, action: 'convert', to: t.to, text: t.note };
-  }
-  return { feature, action: 'drop', text: t.reason };
+  return { feature, action: 'drop', text: r.reason };
 }
 
 function typeOf(schema: Readonly<Record<string, unknown>>): string | undefined {
@@ -166,7 +167,7 @@ export async function formatInfo(registry: FormatRegistry, name: string): Promis
       ...(f.description === undefined ? {} : { description: f.description }),
     })),
     treatments: FEATURES.filter((f) => description.kinds[f] !== undefined).map((feature) =>
-      treatmentOf(feature, description.kinds[feature], format.title),
+      treatmentOf(feature, description.kinds[feature], format),
     ),
     undeclared: FEATURES.filter((f) => description.kinds[f] === undefined),
     splits: description.splits,
