@@ -222,7 +222,7 @@ export function featureOf(a: Annotation, m: Media): AnnotationFeature {
 export function keptFeatures(d: FormatDescription): Set<string> {
   return new Set(
     Object.entries(d.kinds)
-      .filter(([, t]) => t?.action === 'keep')
+      .filter(([, t]) => (t as { action: string } | undefined)?.action === 'keep')
       .map(([k]) => k),
   );
 }
@@ -434,15 +434,20 @@ export function checkOutputHolds(
     const raw = extentOf(o.annotation, m);
     const want = raw === undefined ? undefined : clip(raw, m);
     const anyKind = checkConverted || feature === 'group';
+    // A keypoint may come back named by its slot in the keypoint list (YOLO pose).
+    const classes = new Set([cls]);
+    if (o.annotation.kind === 'keypoint' && cls !== null && data.keypointNames.includes(cls)) {
+      classes.add(String(data.keypointNames.indexOf(cls)));
+    }
     const match = candidates.find(
       (c) =>
-        c.class === cls &&
+        classes.has(c.class) &&
         (anyKind ||
           (kinds.includes(c.kind) &&
             (raw === undefined || c.box === undefined || near(c.box, want) || near(c.box, raw)))),
     );
     if (match === undefined) {
-      const sameClass = candidates.filter((c) => c.class === cls);
+      const sameClass = candidates.filter((c) => classes.has(c.class));
       const hint =
         sameClass.length === 0
           ? `nothing of class ${JSON.stringify(cls)} in ${names[0]}`
@@ -626,7 +631,9 @@ function withTimeout<T>(
   ms: number,
 ): Promise<{ done: 'resolved' | 'rejected' | 'timeout'; error?: unknown }> {
   return new Promise((res) => {
-    const t = setTimeout(() => res({ done: 'timeout' }), ms);
+    const t = setTimeout(() => {
+      res({ done: 'timeout' });
+    }, ms);
     p.then(
       () => {
         clearTimeout(t);
@@ -793,8 +800,8 @@ export async function capturePrinted<T>(
   const c = console as unknown as Record<string, (...args: unknown[]) => void>;
   const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table'] as const;
   const saved = methods.map((m) => c[m]);
-  const out = process.stdout.write;
-  const err = process.stderr.write;
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
   for (const m of methods) {
     c[m] = (...args: unknown[]): void => {
       printed.push(
@@ -803,12 +810,12 @@ export async function capturePrinted<T>(
     };
   }
   const grab = (name: string): Writer =>
-    ((chunk: unknown): boolean => {
+    function (this: unknown, chunk: unknown): boolean {
       printed.push(
         `process.${name}.write: ${typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8')}`,
       );
       return true;
-    }) as Writer;
+    };
   process.stdout.write = grab('stdout');
   process.stderr.write = grab('stderr');
   try {
@@ -836,9 +843,9 @@ export async function checkQuiet(
   config: CheckConfig = {},
 ): Promise<void> {
   const raw = config.options ?? {};
-  const parsed = await parseFormatOptions(format, raw);
+  const parsed: unknown = await parseFormatOptions(format, raw);
   const findings: string[] = [];
-  const note = (fn: string, printed: string[]): void => {
+  const note = (fn: string, printed: readonly string[]): void => {
     if (printed.length > 0) {
       findings.push(
         `${fn} printed ${printed.length} time(s), first ${firstLine(printed[0] ?? '')}`,
