@@ -51,12 +51,6 @@ async function write(
   const opts = CocoOptionsSchema.parse(options);
   const result = await cocoFormat.write?.(
     {
-      header: {
-        source: { kind: 'synapse-folder' },
-        classes: cmap.toJSON(),
-        keypointNames,
-        mediaKinds: ['image'],
-      },
       classes: cmap,
       keypointNames,
       items: gen(),
