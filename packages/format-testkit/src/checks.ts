@@ -221,7 +221,7 @@ export function featureOf(a: Annotation, m: Media): AnnotationFeature {
 export function keptFeatures(d: FormatDescription): Set<string> {
   return new Set(
     Object.entries(d.kinds)
-      .filter(([, t]) => t?.action === 'keep')
+      .filter(([, t]) => (t as { action: string } | undefined)?.action === 'keep')
       .map(([k]) => k),
   );
 }
@@ -433,15 +433,20 @@ export function checkOutputHolds(
     const raw = extentOf(o.annotation, m);
     const want = raw === undefined ? undefined : clip(raw, m);
     const anyKind = checkConverted || feature === 'group';
+    // A keypoint may come back named by its slot in the keypoint list (YOLO pose).
+    const classes = new Set([cls]);
+    if (o.annotation.kind === 'keypoint' && cls !== null && data.keypointNames.includes(cls)) {
+      classes.add(String(data.keypointNames.indexOf(cls)));
+    }
     const match = candidates.find(
       (c) =>
-        c.class === cls &&
+        classes.has(c.class) &&
         (anyKind ||
           (kinds.includes(c.kind) &&
             (raw === undefined || c.box === undefined || near(c.box, want) || near(c.box, raw)))),
     );
     if (match === undefined) {
-      const sameClass = candidates.filter((c) => c.class === cls);
+      const sameClass = candidates.filter((c) => classes.has(c.class));
       const hint =
         sameClass.length === 0
           ? `nothing of class ${JSON.stringify(cls)} in ${names[0]}`
@@ -625,7 +630,9 @@ function withTimeout<T>(
   ms: number,
 ): Promise<{ done: 'resolved' | 'rejected' | 'timeout'; error?: unknown }> {
   return new Promise((res) => {
-    const t = setTimeout(() => res({ done: 'timeout' }), ms);
+    const t = setTimeout(() => {
+      res({ done: 'timeout' });
+    }, ms);
     p.then(
       () => {
         clearTimeout(t);
@@ -792,8 +799,8 @@ export async function capturePrinted<T>(
   const c = console as unknown as Record<string, (...args: unknown[]) => void>;
   const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table'] as const;
   const saved = methods.map((m) => c[m]);
-  const out = process.stdout.write;
-  const err = process.stderr.write;
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
   for (const m of methods) {
     c[m] = (...args: unknown[]): void => {
       printed.push(
@@ -802,12 +809,12 @@ export async function capturePrinted<T>(
     };
   }
   const grab = (name: string): Writer =>
-    ((chunk: unknown): boolean => {
+    function (this: unknown, chunk: unknown): boolean {
       printed.push(
         `process.${name}.write: ${typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8')}`,
       );
       return true;
-    }) as Writer;
+    };
   process.stdout.write = grab('stdout');
   process.stderr.write = grab('stderr');
   try {
@@ -835,9 +842,9 @@ export async function checkQuiet(
   config: CheckConfig = {},
 ): Promise<void> {
   const raw = config.options ?? {};
-  const parsed = await parseFormatOptions(format, raw);
+  const parsed: unknown = await parseFormatOptions(format, raw);
   const findings: string[] = [];
-  const note = (fn: string, printed: string[]): void => {
+  const note = (fn: string, printed: readonly string[]): void => {
     if (printed.length > 0) {
       findings.push(
         `${fn} printed ${printed.length} time(s), first ${firstLine(printed[0] ?? '')}`,
@@ -1083,7 +1090,7 @@ function readPackageJson(packageJson: URL | string): {
 /**
  * The package.json `"synx"` manifest agrees with the module and describe(): id, title, API
  * version, capabilities (both ways), annotationKinds (each kept under at least one of
- * `optionSets`), and extensions (each written file of `outDir`, when given, has one).
+ * `optionSets`), and extensions (each one among the files written to `outDir`, when given).
  */
 export async function checkManifest(
   format: SomeFormat,
@@ -1154,16 +1161,13 @@ export async function checkManifest(
       findings.push(`extension ${JSON.stringify(ext)} is not of the form ".ext"`);
     }
   }
-  if (
-    config.outDir !== undefined &&
-    entry.extensions !== undefined &&
-    entry.extensions.length > 0
-  ) {
-    const exts = new Set(entry.extensions.map((e) => e.toLowerCase()));
-    for (const p of filesUnder(config.outDir)) {
-      if (!exts.has(extname(p).toLowerCase())) {
+  // Extensions are what detection looks for: each one declared is among the files written.
+  if (config.outDir !== undefined) {
+    const seen = new Set(filesUnder(config.outDir).map((p) => extname(p).toLowerCase()));
+    for (const ext of entry.extensions ?? []) {
+      if (!seen.has(ext.toLowerCase())) {
         findings.push(
-          `${p}: written, but its extension is not among the manifest's extensions (${entry.extensions.join(', ')})`,
+          `extensions lists ${JSON.stringify(ext)} but no file written to ${config.outDir} has it (${[...seen].join(', ') || 'no files'})`,
         );
       }
     }

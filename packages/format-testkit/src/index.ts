@@ -12,19 +12,15 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { realFixture, writeFolderFromCoco, writeFolderFromVoc } from '@synx/fake-synapse';
-import { pointsExtent, rotatedBoxHull, type Box } from '@synx/geometry';
 import { encodeJpeg } from '@synx/image-header';
 import {
   classMapFromProjectConfiguration,
   convertDmV1,
-  instancesOf,
   IssueCollector,
   parseDmJson,
   type ClassMap,
-  type Instance,
   type Issue,
   type Item,
-  type Media,
 } from '@synx/model';
 import {
   type AnnotationOutcome,
