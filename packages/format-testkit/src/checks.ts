@@ -1090,7 +1090,7 @@ function readPackageJson(packageJson: URL | string): {
 /**
  * The package.json `"synx"` manifest agrees with the module and describe(): id, title, API
  * version, capabilities (both ways), annotationKinds (each kept under at least one of
- * `optionSets`), and extensions (each written file of `outDir`, when given, has one).
+ * `optionSets`), and extensions (each one among the files written to `outDir`, when given).
  */
 export async function checkManifest(
   format: SomeFormat,
@@ -1161,16 +1161,13 @@ export async function checkManifest(
       findings.push(`extension ${JSON.stringify(ext)} is not of the form ".ext"`);
     }
   }
-  if (
-    config.outDir !== undefined &&
-    entry.extensions !== undefined &&
-    entry.extensions.length > 0
-  ) {
-    const exts = new Set(entry.extensions.map((e) => e.toLowerCase()));
-    for (const p of filesUnder(config.outDir)) {
-      if (!exts.has(extname(p).toLowerCase())) {
+  // Extensions are what detection looks for: each one declared is among the files written.
+  if (config.outDir !== undefined) {
+    const seen = new Set(filesUnder(config.outDir).map((p) => extname(p).toLowerCase()));
+    for (const ext of entry.extensions ?? []) {
+      if (!seen.has(ext.toLowerCase())) {
         findings.push(
-          `${p}: written, but its extension is not among the manifest's extensions (${entry.extensions.join(', ')})`,
+          `extensions lists ${JSON.stringify(ext)} but no file written to ${config.outDir} has it (${[...seen].join(', ') || 'no files'})`,
         );
       }
     }

@@ -221,15 +221,21 @@ describe('the checks catch broken formats, naming the object or file', () => {
   });
 
   it('a packed tarball whose module imports a devDependency does not load; a clean one does', async (t) => {
-    const tiny = ((await import(url('packages/good/index.mjs').href)) as { format: SomeFormat })
-      .format;
-    const good = await checkPackedTarball(tiny, fileURLToPath(url('packages/good')));
+    const tiny = (
+      (await import(new URL('./fixtures/good/index.mjs', import.meta.url).href)) as {
+        format: SomeFormat;
+      }
+    ).format;
+    const good = await checkPackedTarball(
+      tiny,
+      fileURLToPath(new URL('./fixtures/good', import.meta.url)),
+    );
     if (good.skipped !== undefined) {
       t.skip(good.skipped);
     }
     expect(good.installedAt).toMatch(/node_modules[\\/]synx-format-tiny$/);
     const message = await failure(() =>
-      checkPackedTarball(tiny, fileURLToPath(url('packages/devdep-only'))),
+      checkPackedTarball(tiny, fileURLToPath(new URL('./fixtures/devdep-only', import.meta.url))),
     );
     expect(message).toMatch(
       /node_modules\/synx-format-devdep-only\/index\.mjs \(installed from the packed tarball of .*devdep-only\) does not load: .*Cannot find package 'synx-not-installed-at-runtime'/,
