@@ -6,6 +6,7 @@ import type { AnnotationFeature, Format } from '@synx/plugin-api';
 import {
   flagOptions,
   formatFlags,
+  optionKeys,
   optionsJsonSchema,
   parseFormatOptions,
   parseOptionPairs,
@@ -352,6 +353,12 @@ export async function runWizard(
             inputs[f.flag] = undefined;
           }
           inputs.format = better.id;
+          // Options the other format does not take are dropped (options are strict).
+          const takes = await optionKeys(await deps.registry.get(better.id));
+          const kept = (inputs.option ?? []).filter((pair) =>
+            takes.includes(pair.slice(0, pair.indexOf('=')).trim()),
+          );
+          inputs.option = kept.length === 0 ? undefined : kept;
           askOptionsNow = false;
           continue;
         }
