@@ -53,7 +53,7 @@ const one = (id) => ({
     for await (const e of input.items) {
       for (const image of e.images) {
         for (const a of image.media.annotations) {
-          ctx.account({ item: e.item, media: image.media, annotation: a, outcome: 'dropped', reason: 'test plugin' });
+          ctx.account({ item: e.item, media: image.media, annotation: a, outcome: 'dropped', messageId: 'unsupported' });
         }
       }
     }

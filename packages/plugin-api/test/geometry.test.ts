@@ -62,7 +62,7 @@ describe('writableMedia', () => {
     expect(outcomes).toEqual([]);
   });
 
-  it('accounts invalid geometry as dropped with its reason and code, and leaves it out', () => {
+  it('accounts invalid geometry as dropped with the invalidGeometry message, and leaves it out', () => {
     const outcomes: AnnotationOutcome[] = [];
     const bad = box('b', NaN);
     const negative = box('c', 0, -3);
@@ -75,13 +75,14 @@ describe('writableMedia', () => {
       {
         annotation: bad,
         outcome: 'dropped',
-        reason: 'invalid geometry: x is NaN, not a finite number',
-        code: 'SYNX_GEOMETRY_INVALID',
+        messageId: 'invalidGeometry',
+        data: { detail: 'x is NaN, not a finite number' },
       },
       {
         annotation: negative,
         outcome: 'dropped',
-        reason: 'invalid geometry: width is negative (-3)',
+        messageId: 'invalidGeometry',
+        data: { detail: 'width is negative (-3)' },
       },
     ]);
   });

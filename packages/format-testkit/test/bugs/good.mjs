@@ -4,23 +4,26 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-const drop = (reason) => ({ action: 'drop', reason });
+/** The format's reasons, by id (describe() and account() name them). */
+export const MESSAGES = { boxesOnly: 'boxes only', axisAligned: 'axis-aligned boxes only' };
+
+const drop = (messageId) => ({ action: 'drop', messageId });
 
 /** describe(): boxes kept, everything else dropped. */
 export function describeLines() {
   return {
     kinds: {
       bbox: { action: 'keep' },
-      'rotated-bbox': drop('axis-aligned boxes only'),
-      polygon: drop('boxes only'),
-      polyline: drop('boxes only'),
-      keypoint: drop('boxes only'),
-      'ungrouped-keypoint': drop('boxes only'),
-      mask: drop('boxes only'),
-      classification: drop('boxes only'),
-      group: drop('boxes only'),
-      relation: drop('boxes only'),
-      other: drop('boxes only'),
+      'rotated-bbox': drop('axisAligned'),
+      polygon: drop('boxesOnly'),
+      polyline: drop('boxesOnly'),
+      keypoint: drop('boxesOnly'),
+      'ungrouped-keypoint': drop('boxesOnly'),
+      mask: drop('boxesOnly'),
+      classification: drop('boxesOnly'),
+      group: drop('boxesOnly'),
+      relation: drop('boxesOnly'),
+      other: drop('boxesOnly'),
     },
     splits: false,
     layout: () => ['labels/<stem>.txt'],
@@ -48,7 +51,7 @@ export function linesOf(e, image, classes, ctx, skip = () => false) {
         media: image.media,
         annotation: a,
         outcome: 'dropped',
-        reason: 'boxes only',
+        messageId: 'boxesOnly',
       });
     }
   }
@@ -143,6 +146,7 @@ export const format = {
   apiVersion: 1,
   id: 'box-lines',
   title: 'Box lines',
+  messages: MESSAGES,
   describe: describeLines,
   write: (input, to, options, ctx) => writeLines(input, to, options, ctx),
   read: readLines,
