@@ -112,6 +112,7 @@ export class WriterKit<MessageId extends string> {
     this.#ctx.account({ item, media, annotation: a, outcome: 'written' });
   }
 
+  /** Accounts one annotation of `media` as converted, with the reason's id. */
   convert(
     item: Item,
     media: Media,
@@ -119,16 +120,10 @@ export class WriterKit<MessageId extends string> {
     messageId: MessageId | KitMessageId,
     data?: MessageData,
   ): void {
-    this.#ctx.account({
-      item,
-      media,
-      annotation: a,
-      outcome: 'converted',
-      messageId,
-      data: data === undefined ? this.#data : { ...this.#data, ...data },
-    });
+    this.#lossy('converted', item, media, a, messageId, data);
   }
 
+  /** Accounts one annotation of `media` as dropped, with the reason's id. */
   drop(
     item: Item,
     media: Media,
@@ -136,14 +131,19 @@ export class WriterKit<MessageId extends string> {
     messageId: MessageId | KitMessageId,
     data?: MessageData,
   ): void {
-    this.#ctx.account({
-      item,
-      media,
-      annotation: a,
-      outcome: 'dropped',
-      messageId,
-      data: data === undefined ? this.#data : { ...this.#data, ...data },
-    });
+    this.#lossy('dropped', item, media, a, messageId, data);
+  }
+
+  #lossy(
+    outcome: 'converted' | 'dropped',
+    item: Item,
+    media: Media,
+    annotation: Annotation,
+    messageId: MessageId | KitMessageId,
+    data: MessageData | undefined,
+  ): void {
+    const merged = data === undefined ? this.#data : { ...this.#data, ...data };
+    this.#ctx.account({ item, media, annotation, outcome, messageId, data: merged });
   }
 
   /** Drops every annotation of `media` (e.g. when the image size a format needs is unknown). */
