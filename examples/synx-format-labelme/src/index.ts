@@ -73,6 +73,7 @@ export const LABELME_MESSAGES = {
   relation: 'LabelMe has no relations between shapes',
   notImage: 'LabelMe annotates images only',
   noClass: 'it has no class',
+  flag: 'written as an image flag named by the class code (the class map lists object classes only)',
 } as const;
 export type LabelmeMessageId = keyof typeof LABELME_MESSAGES;
 
@@ -86,7 +87,7 @@ function describeLabelme(): FormatDescription<LabelmeMessageId> {
       keypoint: { action: 'keep', note: 'point, with the group_id of its object' },
       'ungrouped-keypoint': { action: 'keep', note: 'point without a group_id' },
       mask: { action: 'drop', messageId: 'mask' },
-      classification: { action: 'keep', note: 'an image flag: "flags": {"<class>": true}' },
+      classification: { action: 'convert', to: 'image flag', messageId: 'flag' },
       group: {
         action: 'keep',
         note: 'group_id (1, 2, … per image); a second box of a group is an object of its own',
@@ -182,7 +183,7 @@ function encodeImage(
           return;
         }
         flags[classes.get(a.classCode)?.name ?? a.classCode] = true;
-        s.keep();
+        s.convert('flag');
       },
     },
     object: (o) => {
