@@ -380,9 +380,43 @@ describe('synx from a local registry', () => {
     );
   }, 900_000);
 
-  // ---------------------------------------------------------------------------------------------
-  // TO BE ADDED (scaffold → registry round trip), in this order, with `env` and the global synx:
-  //   synx plugins new synx-format-demo; (cd synx-format-demo && npm install && npm test &&
-  //   npm publish); synx plugins install synx-format-demo; then synx export --format <its id>.
-  // ---------------------------------------------------------------------------------------------
+  it('scaffolds a plugin, tests and publishes it, then installs it by name and exports', async () => {
+    expect(existsSync(synxBin()), 'needs the global install of an earlier test').toBe(true);
+    const cwd = join(work, 'author');
+    mkdirSync(cwd, { recursive: true });
+    const made = await run(synxBin(), ['plugins', 'new', 'synx-format-demo'], { cwd, env });
+    expect(made.code, made.stderr).toBe(0);
+    const dir = join(cwd, 'synx-format-demo');
+    const reg = ['--registry', `${url}/`];
+    const steps: [string, string[]][] = [
+      ['npm install', ['install', ...reg]],
+      ['npm test', ['test']],
+      ['npm publish', ['publish', ...reg]],
+    ];
+    for (const [name, args] of steps) {
+      const r = await timed(name, () => run('npm', args, { cwd: dir, env, timeout: 900_000 }));
+      expect(r.code, `${name}: ${r.stderr.slice(-2000)}`).toBe(0);
+    }
+    const install = await timed('synx plugins install synx-format-demo', () =>
+      run(synxBin(), ['plugins', 'install', 'synx-format-demo'], {
+        cwd: join(work, 'cwd'),
+        env,
+        timeout: 900_000,
+      }),
+    );
+    expect(install.code, install.stderr).toBe(0);
+    const out = join(work, 'out-demo');
+    const exp = await run(
+      synxBin(),
+      ['export', '--from', DEMO, '--format', 'demo', '--output', out],
+      { cwd: join(work, 'cwd'), env },
+    );
+    expect(exp.code, exp.stderr).toBe(0);
+    const labels = readdirSync(join(out, 'labels')).filter((f) => f.endsWith('.json'));
+    expect(labels.length).toBe(readdirSync(join(DEMO, 'json')).length);
+    const first = JSON.parse(readFileSync(join(out, 'labels', labels.sort()[0] ?? ''), 'utf8')) as {
+      objects: unknown[];
+    };
+    expect(first.objects.length).toBeGreaterThan(0);
+  }, 1_800_000);
 });

@@ -157,8 +157,10 @@ export function pluginPackageJson(
     engines: { node: '^20.19.0 || >=22.12.0' },
     scripts: {
       build: 'tsc -p tsconfig.json',
+      // The conformance suite runs the built module in child processes: build first.
+      pretest: 'npm run build',
       test: 'vitest run',
-      prepublishOnly: 'npm test && npm run build',
+      prepublishOnly: 'npm test',
     },
     oclif: {},
     synx: {
