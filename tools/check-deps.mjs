@@ -13,15 +13,17 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
+import ts from 'typescript';
 
 const root = join(import.meta.dirname, '..');
 const projects = [
   ...readdirSync(join(root, 'packages')).map((d) => join('packages', d)),
   ...readdirSync(join(root, 'apps')).map((d) => join('apps', d)),
 ];
-// import … from 'x' / export … from 'x' / import('x') / import 'x', at the start of a line
-const IMPORT =
-  /^\s*(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*\(?\s*['"]([^'"]+)['"]/gm;
+// Module specifiers as TypeScript's pre-processor reads them (import/export … from, import(),
+// require(), `/// <reference types>`): a regex also matches "from '…'" inside strings.
+const scan = (text) => ts.preProcessFile(text, true, true);
+const specifiers = (text) => scan(text).importedFiles.map((f) => f.fileName);
 const problems = [];
 for (const dir of projects) {
   let pj;
@@ -47,8 +49,7 @@ for (const dir of projects) {
         if (statSync(p).isDirectory()) {
           if (f !== 'fixtures' && f !== 'node_modules') walk(p);
         } else if (/\.(ts|mts|js|mjs)$/.test(f)) {
-          for (const m of readFileSync(p, 'utf8').matchAll(IMPORT)) {
-            const spec = m[1] ?? m[2] ?? '';
+          for (const spec of specifiers(readFileSync(p, 'utf8'))) {
             if (spec.startsWith('.') || spec.startsWith('node:') || builtinModules.includes(spec)) {
               continue;
             }
@@ -69,9 +70,6 @@ for (const dir of projects) {
 }
 
 // --- emitted declarations --------------------------------------------------------------------
-const DTS_IMPORT =
-  /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
-const DTS_REFERENCE = /^\/\/\/\s*<reference\s+types\s*=\s*['"]([^'"]+)['"]/gm;
 const NODE_GLOBALS = /\bBuffer\b|\bNodeJS\./;
 const isBuiltin = (spec) => spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]);
 const bareName = (spec) =>
@@ -106,8 +104,8 @@ for (const dir of projects) {
     const text = readFileSync(p, 'utf8');
     const rel = p.slice(root.length + 1);
     let needsNode = NODE_GLOBALS.test(text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''));
-    for (const m of text.matchAll(DTS_IMPORT)) {
-      const spec = m[1] ?? m[2] ?? m[3] ?? '';
+    const found = scan(text);
+    for (const spec of found.importedFiles.map((f) => f.fileName)) {
       if (spec.startsWith('.')) continue;
       if (isBuiltin(spec)) {
         needsNode = true;
@@ -118,8 +116,8 @@ for (const dir of projects) {
       if (!(name in prod) && !(typesName(name) in prod))
         problems.push(`${dir}: ${name} is referenced by ${rel} but is not a dependency or peer`);
     }
-    for (const m of text.matchAll(DTS_REFERENCE)) {
-      const name = m[1] === 'node' ? '@types/node' : typesName(m[1]);
+    for (const { fileName } of found.typeReferenceDirectives) {
+      const name = fileName === 'node' ? '@types/node' : typesName(fileName);
       if (name === '@types/node') needsNode = true;
       else if (!(name in prod))
         problems.push(`${dir}: ${name} is referenced by ${rel} but is not a dependency or peer`);

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packAll, REPO, run, TSC, type Packed } from './packing.js';
 
@@ -62,22 +63,32 @@ afterAll(() => {
 const manifestOf = (name: string): Manifest =>
   JSON.parse(contents.get(name)?.get('package.json') ?? '{}') as Manifest;
 
-/** Every module specifier a .d.ts text imports or references (`/// <reference types>` → `@types/x`). */
+/**
+ * Every module specifier a .d.ts text imports or references (`/// <reference types>` → `@types/x`),
+ * read by TypeScript's own pre-processor: a regex also matches "from '…'" inside string types.
+ */
 export function dtsModules(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(
-    /\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm,
-  )) {
-    out.push(m[1] ?? m[2] ?? m[3] ?? '');
-  }
-  for (const m of text.matchAll(/^\/\/\/\s*<reference\s+types\s*=\s*['"]([^'"]+)['"]/gm)) {
-    out.push(`@types/${m[1] ?? ''}`);
-  }
-  return out.filter((s) => s !== '' && !s.startsWith('.'));
+  const info = ts.preProcessFile(text, true, true);
+  return [
+    ...info.importedFiles.map((f) => f.fileName),
+    ...info.typeReferenceDirectives.map((f) => `@types/${f.fileName}`),
+  ].filter((s) => s !== '' && !s.startsWith('.'));
 }
 
 describe('npm pack of every workspace package', () => {
-  it('packs all 17 publishable packages, plugin-api at 1.0.0', () => {
+  it('reads module specifiers the way TypeScript does, not from string types', () => {
+    const text = [
+      '/// <reference types="node" />',
+      "import type { A } from 'x';",
+      "export * from './y.js';",
+      'export type Z = import("z/deep").T;',
+      'export declare const M: { readonly why: "drawn from"; readonly how: "from \'q\'" };',
+      "import 'side';",
+    ].join('\n');
+    expect(dtsModules(text)).toEqual(['x', 'z/deep', 'side', '@types/node']);
+  });
+
+  it('packs all 18 publishable packages, plugin-api at 1.0.0', () => {
     expect(packed.map((p) => p.name).sort()).toEqual([
       '@synx/client',
       '@synx/export',
@@ -93,6 +104,7 @@ describe('npm pack of every workspace package', () => {
       '@synx/media-downloader',
       '@synx/model',
       '@synx/plugin-api',
+      '@synx/plugin-host',
       '@synx/split',
       '@synx/synapse-folder',
       'synx',
