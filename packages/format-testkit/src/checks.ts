@@ -24,7 +24,12 @@ import type {
   Format,
   FormatDescription,
 } from '@synx/plugin-api';
-import { parseFormatOptions, PluginManifestSchema, type FormatManifestEntry } from './host.js';
+import {
+  optionKeys,
+  parseFormatOptions,
+  PluginManifestSchema,
+  type FormatManifestEntry,
+} from './host.js';
 import {
   filesUnder,
   placeMedia,
@@ -1154,6 +1159,18 @@ export async function checkManifest(
       findings.push(
         `annotationKinds lists "${kind}" but describe() does not keep it (it keeps ${[...kept].join(', ') || 'nothing'})`,
       );
+    }
+  }
+  // A flag sets an option: `--<flag> v` is `--option <option>=v`, so the option must exist.
+  const flags = Object.entries(entry.flags ?? {});
+  if (flags.length > 0) {
+    const keys = await optionKeys(format);
+    for (const [flag, alias] of flags) {
+      if (!keys.includes(alias.option)) {
+        findings.push(
+          `flag --${flag} sets option "${alias.option}", which the options schema does not have (${keys.length === 0 ? 'it has none' : `it has ${keys.join(', ')}`})`,
+        );
+      }
     }
   }
   for (const ext of entry.extensions ?? []) {

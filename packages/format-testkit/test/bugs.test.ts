@@ -217,6 +217,9 @@ describe('the checks catch broken formats, naming the object or file', () => {
       'annotationKinds lists "polygon" but describe() does not keep it (it keeps bbox)',
     );
     expect(message).toContain('capabilities lists "read" but the module has no read()');
+    expect(message).toContain(
+      'flag --lines-precision sets option "precision", which the options schema does not have (it has none)',
+    );
     expect(message).not.toContain('title');
   });
 

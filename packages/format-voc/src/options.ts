@@ -38,18 +38,29 @@ export const VocOptionsSchema = z.object({
    * torchvision's `VOCDetection(root, year)` and Detectron2 read. `flat`: the same folders at
    * the output root (CVAT / Datumaro style).
    */
-  layout: z.enum(['devkit', 'flat']).default('devkit'),
+  layout: z
+    .enum(['devkit', 'flat'])
+    .default('devkit')
+    .describe(
+      'devkit: VOCdevkit/VOC<year>/\u2026 as torchvision and Detectron2 read it; flat: the same folders at the output root (CVAT, Datumaro).',
+    ),
   /** The devkit folder is `VOC<year>`; also written in each file's `<folder>`. */
   year: z.coerce
     .string()
     .regex(/^\d{4}$/, 'a four-digit year, e.g. 2012')
-    .default('2012'),
+    .default('2012')
+    .describe("The devkit folder is VOC<year>; also each file's <folder>."),
   /**
    * `one-based` (default): the VOC devkit convention, 1-based inclusive pixel indices
    * (`xmin = round(x) + 1`, `xmax = round(x + width)`). `zero-based`: the numbers as continuous
    * pixel coordinates (`xmin = round(x)`, `xmax = round(x + width)`), as CVAT reads them.
    */
-  coordinates: z.enum(['one-based', 'zero-based']).default('one-based'),
+  coordinates: z
+    .enum(['one-based', 'zero-based'])
+    .default('one-based')
+    .describe(
+      "one-based: the devkit's 1-based pixel indices; zero-based: continuous coordinates, as CVAT reads them.",
+    ),
   /**
    * Where the VOC flags come from: `field:attribute` (or `field=attribute`, as `--voc-attr`
    * passes it) pairs (`attr=difficult:hard`), repeated or comma-separated. Without a pair a field comes from the attribute of its own name (any case).
@@ -61,6 +72,9 @@ export const VocOptionsSchema = z.object({
       message:
         'write attr as field:attribute with field pose, truncated, difficult or occluded (e.g. attr=difficult:hard)',
     })
-    .transform(mappingOf),
+    .transform(mappingOf)
+    .describe(
+      'Take a VOC field from another attribute: field:attribute (e.g. difficult:hard), repeated or comma-separated.',
+    ),
 });
 export type VocOptions = z.infer<typeof VocOptionsSchema>;

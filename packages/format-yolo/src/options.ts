@@ -3,15 +3,32 @@ import { z } from 'zod';
 /** Options of the YOLO format (`--yolo-task`, `--option key=value`). */
 export const YoloOptionsSchema = z.object({
   /** The label kind, chosen for the whole export (never inferred per object). */
-  task: z.enum(['detect', 'segment', 'pose', 'obb']).default('detect'),
+  task: z
+    .enum(['detect', 'segment', 'pose', 'obb'])
+    .default('detect')
+    .describe('The label kind for the whole export (never inferred per object).'),
   /** `segment`: an object that only has a box becomes its 4 corners (`polygon`) or is skipped. */
-  boxes: z.enum(['polygon', 'skip']).default('polygon'),
+  boxes: z
+    .enum(['polygon', 'skip'])
+    .default('polygon')
+    .describe('segment: an object with only a box becomes its 4 corners (polygon) or is skipped.'),
   /** `segment`: masks are traced to their outline (`trace`) or skipped. */
-  masks: z.enum(['trace', 'skip']).default('trace'),
+  masks: z
+    .enum(['trace', 'skip'])
+    .default('trace')
+    .describe('segment: masks are traced to their outline, or skipped.'),
   /** Crowd regions (`iscrowd`): skipped as ultralytics does, or kept as ordinary objects. */
-  crowd: z.enum(['skip', 'keep']).default('skip'),
+  crowd: z
+    .enum(['skip', 'keep'])
+    .default('skip')
+    .describe('Crowd regions (iscrowd): skipped as ultralytics does, or kept as ordinary objects.'),
   /** `data.yaml` `path`: the output folder's absolute path, or omitted (ultralytics then uses the yaml's folder). */
-  yamlPath: z.enum(['absolute', 'omit']).default('absolute'),
+  yamlPath: z
+    .enum(['absolute', 'omit'])
+    .default('absolute')
+    .describe(
+      "data.yaml path: the output folder's absolute path, or omitted (ultralytics then uses the yaml's folder).",
+    ),
 });
 export type YoloOptions = z.infer<typeof YoloOptionsSchema>;
 export type YoloTask = YoloOptions['task'];

@@ -35,8 +35,10 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
 
 /**
  * The text of a message: `messages[id]` (else the kit's), with each `{{name}}` replaced by
- * `data.name`. A placeholder without a value is shown as `<name>` (as in a plan, where no
- * annotation is at hand); an unknown id is shown as itself, so a report never loses a reason.
+ * `data.name`. A placeholder without a value (as in a plan, where no annotation is at hand) is
+ * left out when it stands alone in parentheses (`not interpretable ({{reason}})` → `not
+ * interpretable`) and shown as `<name>` elsewhere; an unknown id is shown as itself, so a report
+ * never loses a reason.
  */
 export function messageText(
   messages: Readonly<Record<string, string>> | undefined,
@@ -52,8 +54,12 @@ export function messageText(
   if (!text.includes('{{')) {
     return text;
   }
-  return text.replace(PLACEHOLDER, (_, name: string) => {
-    const v = data?.[name];
-    return v === undefined ? `<${name}>` : String(v);
-  });
+  return text
+    .replace(/ \(\{\{(\w+)\}\}\)/g, (whole, name: string) =>
+      data?.[name] === undefined ? '' : whole,
+    )
+    .replace(PLACEHOLDER, (_, name: string) => {
+      const v = data?.[name];
+      return v === undefined ? `<${name}>` : String(v);
+    });
 }

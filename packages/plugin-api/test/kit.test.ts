@@ -206,6 +206,12 @@ describe('messageText', () => {
     );
     expect(messageText(undefined, 'unknownClass')).toBe('class "<class>" is not in the class map');
     expect(messageText(undefined, 'nope')).toBe('nope');
+    expect(messageText(undefined, 'uninterpretable')).toBe(
+      'not interpretable; kept only in raw JSON',
+    );
+    expect(messageText(undefined, 'uninterpretable', { reason: 'no points' })).toBe(
+      'not interpretable (no points); kept only in raw JSON',
+    );
     expect(REPORTED_AT_SOURCE.has('unknownClass')).toBe(true);
     expect(REPORTED_AT_SOURCE.has('noClass')).toBe(false);
   });
