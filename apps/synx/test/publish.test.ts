@@ -88,7 +88,7 @@ describe('npm pack of every workspace package', () => {
     expect(dtsModules(text)).toEqual(['x', 'z/deep', 'side', '@types/node']);
   });
 
-  it('packs all 18 publishable packages, plugin-api at 1.0.0', () => {
+  it('packs all 19 publishable packages, plugin-api at 1.0.0', () => {
     expect(packed.map((p) => p.name).sort()).toEqual([
       '@synx/client',
       '@synx/export',
@@ -100,6 +100,7 @@ describe('npm pack of every workspace package', () => {
       '@synx/format-voc',
       '@synx/format-yolo',
       '@synx/geometry',
+      '@synx/http',
       '@synx/image-header',
       '@synx/media-downloader',
       '@synx/model',

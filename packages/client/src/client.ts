@@ -1,5 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
+import { createDispatcher, type Dispatcher } from '@synx/http';
 import {
   delay as sleep,
   hasUserInfo,
@@ -78,6 +77,11 @@ export interface SynapseClientOptions {
   readonly maxSockets?: number;
   readonly logger?: ClientLogger;
   readonly userAgent?: string;
+  /**
+   * Where `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` are read (default `process.env`): requests
+   * go through the proxy they name.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** One page of a v2 cursor list. */
@@ -156,7 +160,9 @@ export class SynapseClient {
   readonly #connectTimeoutMs: number;
   readonly #readTimeoutMs: number;
   readonly #retry: RetryPolicy;
-  readonly #agent: http.Agent;
+  #dispatcher: Dispatcher | undefined;
+  readonly #maxSockets: number;
+  readonly #env: Readonly<Record<string, string | undefined>> | undefined;
   readonly #logger: ClientLogger | undefined;
   readonly #userAgent: string;
 
@@ -194,17 +200,30 @@ export class SynapseClient {
     this.pageSize = Math.max(1, Math.min(options.pageSize ?? 100, 100));
     this.prefetch = Math.max(1, options.prefetch ?? 8);
     const maxSockets = options.maxSockets ?? 16;
-    this.#agent =
-      origin.protocol === 'https:'
-        ? new https.Agent({ keepAlive: true, maxSockets })
-        : new http.Agent({ keepAlive: true, maxSockets });
+    this.#maxSockets = maxSockets;
+    this.#env = options.env;
     this.#logger = options.logger;
     this.#userAgent = options.userAgent ?? 'synx';
   }
 
-  /** Closes idle keep-alive sockets. */
+  /**
+   * Closes its connections once the requests in flight are done. The client stays usable: a
+   * later request opens new ones.
+   */
   close(): void {
-    this.#agent.destroy();
+    const d = this.#dispatcher;
+    this.#dispatcher = undefined;
+    void d?.close().catch(() => undefined);
+  }
+
+  /** The connection pool (keep-alive, `maxSockets` per origin, the environment's proxy). */
+  #pool(): Dispatcher {
+    this.#dispatcher ??= createDispatcher({
+      connectionsPerOrigin: this.#maxSockets,
+      connectTimeoutMs: this.#connectTimeoutMs,
+      ...(this.#env === undefined ? {} : { env: this.#env }),
+    });
+    return this.#dispatcher;
   }
 
   /** Secrets to scrub from any text that leaves the client. */
@@ -286,9 +305,8 @@ export class SynapseClient {
           headers,
           ...(body === undefined ? {} : { body }),
           signal: options.signal,
-          connectTimeoutMs: this.#connectTimeoutMs,
           readTimeoutMs: options.readTimeoutMs ?? this.#readTimeoutMs,
-          agent: this.#agent,
+          dispatcher: this.#pool(),
         });
       } catch (err) {
         if (!(err instanceof TransportError)) {

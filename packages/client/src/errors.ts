@@ -266,6 +266,7 @@ export function errorForTransport(
     'connection-reset': 'the connection was dropped',
     dns: 'the host name could not be resolved',
     truncated: 'the response was cut short',
+    proxy: 'the proxy would not connect to it',
     other: 'the connection failed',
   };
   const message = `could not get ${what} from ${request.host}: ${reason[err.failure] ?? err.failure} (${err.message}) after ${request.attempts} attempt${request.attempts === 1 ? '' : 's'}`;
@@ -275,6 +276,10 @@ export function errorForTransport(
     { ...request, failure: err.failure },
     timeout
       ? 'the server or network is slow; try again, or raise the timeout'
-      : 'check the host (--host / SYNAPSE_HOST) and your network',
+      : err.failure === 'proxy'
+        ? 'check the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)'
+        : err.failure === 'dns'
+          ? 'check the host (--host / SYNAPSE_HOST); behind a proxy, set HTTPS_PROXY (and NO_PROXY)'
+          : 'check the host (--host / SYNAPSE_HOST) and your network',
   );
 }

@@ -44,3 +44,9 @@ export { mulberry32, writeSyntheticFolder, type SyntheticOptions } from './synth
 
 /** The seeded hash behind fault decisions (from `@synx/model`). */
 export { hash32 } from '@synx/model';
+export {
+  startForwardProxy,
+  type ForwardProxy,
+  type ForwardProxyOptions,
+  type ProxyLogEntry,
+} from './proxy.js';

@@ -18,6 +18,11 @@ export interface FakeSynapseOptions {
   readonly tenant?: string;
   /** Loopback address to bind. Default 127.0.0.1; non-loopback addresses are refused. */
   readonly hostname?: string;
+  /**
+   * The host name in every URL the fake gives (its `url`, media and pagination links), e.g. a
+   * name that only a forward proxy resolves. Default: the bound address.
+   */
+  readonly publicHost?: string;
   /** Default 0 (a free port). */
   readonly port?: number;
   /** Seed of every fault decision. Default 1. */
@@ -889,7 +894,8 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
     });
   });
   const port = (server.address() as AddressInfo).port;
-  base = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
+  const shown = options.publicHost ?? hostname;
+  base = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
 
   return {
     url: base,

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { readFile, rename, realpath, writeFile, mkdir } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
 import { dirname, resolve } from 'node:path';
+import { createDispatcher, type Dispatcher } from '@synx/http';
 import {
   fileSystemError,
   isRetryableStatus,
@@ -156,7 +155,7 @@ export class MediaDownloader {
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #hostActive = new Map<string, number>();
   readonly #inFlight = new Set<string>();
-  readonly #agents = new Map<string, http.Agent>();
+  #dispatcher: Dispatcher | undefined;
   readonly #dirs = new Set<string>();
   readonly #roomWaiters: Waiter[] = [];
   #waiting = 0;
@@ -282,10 +281,10 @@ export class MediaDownloader {
       clearInterval(this.#progressTimer);
       this.#progressTimer = undefined;
     }
-    for (const agent of this.#agents.values()) {
-      agent.destroy();
+    if (this.#dispatcher !== undefined) {
+      void this.#dispatcher.close().catch(() => undefined);
+      this.#dispatcher = undefined;
     }
-    this.#agents.clear();
     this.#emitProgress();
     const report = this.report();
     if (this.#fatal !== undefined) {
@@ -771,7 +770,7 @@ export class MediaDownloader {
         size: t.size,
         algorithm: t.checksum?.algorithm,
         headers: { 'user-agent': this.#userAgent, ...(job.headers ?? {}) },
-        agentFor: (u) => this.#agentFor(u),
+        dispatcher: this.#pool(),
         idleTimeoutMs: this.#idleTimeoutMs,
         maxRedirects: this.#maxRedirects,
         signal,
@@ -1122,15 +1121,10 @@ export class MediaDownloader {
 
   // ───────────────────────────── resources ─────────────────────────────
 
-  #agentFor(url: URL): http.Agent {
-    const key = `${url.protocol}//${url.host}`;
-    let agent = this.#agents.get(key);
-    if (agent === undefined) {
-      const options = { keepAlive: true, maxSockets: this.#perHost, maxFreeSockets: this.#perHost };
-      agent = url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
-      this.#agents.set(key, agent);
-    }
-    return agent;
+  /** One connection pool for the run: keep-alive, `perHost` per origin, the env's proxy. */
+  #pool(): Dispatcher {
+    this.#dispatcher ??= createDispatcher({ connectionsPerOrigin: this.#perHost });
+    return this.#dispatcher;
   }
 
   /**

@@ -1,8 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream, open as openCb } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { httpOpen, TransportError, type Dispatcher, type HttpStreamResponse } from '@synx/http';
 import { APPEND_FLAGS, errnoOf, hashInto, WRITE_FLAGS } from './files.js';
 import type { ChecksumAlgorithm } from './types.js';
 import { parseRetryAfter, redactUrl } from '@synx/model';
@@ -17,7 +17,8 @@ export interface FetchAttempt {
   readonly size: number | undefined;
   readonly algorithm: ChecksumAlgorithm | undefined;
   readonly headers: Readonly<Record<string, string>>;
-  readonly agentFor: (url: URL) => http.Agent;
+  /** The run's connection pool (keep-alive, per-origin limit, the environment's proxy). */
+  readonly dispatcher: Dispatcher;
   readonly idleTimeoutMs: number;
   readonly maxRedirects: number;
   readonly signal: AbortSignal;
@@ -70,57 +71,83 @@ export type FetchResult =
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-class IdleTimeout extends Error {
-  override readonly name = 'IdleTimeout';
-}
-
-interface Exchange {
-  readonly req: http.ClientRequest;
-  readonly res: http.IncomingMessage;
-  readonly idle: () => boolean;
-}
-
-/** Sends a GET and resolves with the response head. */
+/** Sends a GET and resolves with the response head (redirects are not followed). */
 function send(
   url: URL,
   headers: Readonly<Record<string, string>>,
-  agent: http.Agent,
+  dispatcher: Dispatcher,
   idleTimeoutMs: number,
   signal: AbortSignal,
-): Promise<Exchange> {
-  return new Promise<Exchange>((resolve, reject) => {
-    const lib = url.protocol === 'https:' ? https : http;
-    let idle = false;
-    const req = lib.request(url, { method: 'GET', headers, agent, signal });
-    req.setTimeout(idleTimeoutMs, () => {
-      idle = true;
-      req.destroy(new IdleTimeout(`no data for ${idleTimeoutMs} ms`));
-    });
-    // Stays attached: errors after the response head reach the body stream as well.
-    req.on('error', reject);
-    req.on('response', (res) => {
-      resolve({ req, res, idle: () => idle });
-    });
-    req.end();
+): Promise<HttpStreamResponse> {
+  return httpOpen({
+    method: 'GET',
+    url,
+    headers,
+    dispatcher,
+    readTimeoutMs: idleTimeoutMs,
+    signal,
   });
 }
 
-function transportCode(err: unknown, idle: boolean, signal: AbortSignal): string {
+/** Closes a body we will not read (and its connection); its errors are of no interest. */
+function drop(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+/** Lets a body go without reading it (its errors are of no interest any more). */
+function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.resume();
+}
+
+/** The downloader's code for a transport failure (`timeout`, `truncated`, `ECONNRESET`, …). */
+function transportCode(err: unknown, signal: AbortSignal): string {
   if (signal.aborted) {
     return 'aborted';
   }
-  if (idle || err instanceof IdleTimeout) {
-    return 'timeout';
+  if (err instanceof TransportError) {
+    switch (err.failure) {
+      case 'aborted':
+        return 'aborted';
+      case 'connect-timeout':
+      case 'read-timeout':
+        return 'timeout';
+      case 'connection-refused':
+        return 'ECONNREFUSED';
+      case 'connection-reset':
+        return 'ECONNRESET';
+      case 'truncated':
+        return 'truncated';
+      case 'proxy':
+        return 'proxy';
+      case 'dns':
+        return err.errno ?? 'ENOTFOUND';
+      default:
+        return err.errno ?? 'network';
+    }
   }
   const code = errnoOf(err);
-  if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ABORT_ERR') {
+  if (code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') {
+    return 'timeout';
+  }
+  if (
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' ||
+    code === 'UND_ERR_SOCKET'
+  ) {
     return 'truncated';
+  }
+  if (code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR') {
+    return 'aborted';
   }
   if (code !== undefined) {
     return code;
   }
   const message = err instanceof Error ? err.message : String(err);
-  return /socket hang up|aborted/i.test(message) ? 'ECONNRESET' : 'network';
+  return /socket hang up|aborted|other side closed|terminated/i.test(message)
+    ? 'ECONNRESET'
+    : 'network';
 }
 
 function messageOf(err: unknown): string {
@@ -128,16 +155,16 @@ function messageOf(err: unknown): string {
 }
 
 /** Reads at most `limit` bytes of an error body, then lets the rest go. */
-async function readSmallBody(res: http.IncomingMessage, limit = 8192): Promise<string> {
+async function readSmallBody(res: HttpStreamResponse, limit = 8192): Promise<string> {
   const length = Number(res.headers['content-length'] ?? NaN);
   if (Number.isFinite(length) && length > 64 * 1024) {
-    res.destroy();
+    drop(res.body);
     return '';
   }
   const chunks: Buffer[] = [];
   let size = 0;
   try {
-    for await (const chunk of res) {
+    for await (const chunk of res.body) {
       const b = chunk as Buffer;
       if (size < limit) {
         chunks.push(b);
@@ -233,7 +260,7 @@ export async function fetchToPartial(a: FetchAttempt): Promise<FetchResult> {
       return { kind: 'io', code, detail: `cannot read the partial file (${code})` };
     }
   }
-  let exchange: Exchange | undefined;
+  let exchange: HttpStreamResponse | undefined;
   for (let hop = 0; ; hop++) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       return {
@@ -246,20 +273,19 @@ export async function fetchToPartial(a: FetchAttempt): Promise<FetchResult> {
       return { kind: 'aborted' };
     }
     try {
-      exchange = await send(url, headers, a.agentFor(url), a.idleTimeoutMs, a.signal);
+      exchange = await send(url, headers, a.dispatcher, a.idleTimeoutMs, a.signal);
     } catch (err) {
-      const code = transportCode(err, false, a.signal);
+      const code = transportCode(err, a.signal);
       return code === 'aborted'
         ? { kind: 'aborted' }
         : { kind: 'transport', code, detail: messageOf(err), written: 0 };
     }
-    const { res } = exchange;
-    const status = res.statusCode ?? 0;
-    const location = res.headers.location;
+    const status = exchange.status;
+    const location = exchange.headers.location;
     if (!REDIRECTS.has(status) || location === undefined) {
       break;
     }
-    res.resume();
+    discard(exchange.body);
     if (hop >= a.maxRedirects) {
       return {
         kind: 'redirect',
@@ -280,18 +306,18 @@ export async function fetchToPartial(a: FetchAttempt): Promise<FetchResult> {
       };
     }
   }
-  const { res, idle } = exchange;
-  const status = res.statusCode ?? 0;
+  const res = exchange;
+  const status = res.status;
 
   if (status === 416) {
-    res.resume();
+    discard(res.body);
     const m = /^bytes\s+\*\/(\d+)$/i.exec((res.headers['content-range'] ?? '').trim());
     return { kind: 'unsatisfiable', total: m?.[1] === undefined ? undefined : Number(m[1]) };
   }
   if (status !== 200 && status !== 206) {
     const body = status >= 400 ? await readSmallBody(res) : '';
     if (status < 400) {
-      res.resume();
+      discard(res.body);
     }
     const parsed = parseServerError(body);
     return {
@@ -310,7 +336,7 @@ export async function fetchToPartial(a: FetchAttempt): Promise<FetchResult> {
   if (status === 206) {
     const range = parseContentRange(res.headers['content-range']);
     if (range?.start !== a.offset) {
-      res.destroy();
+      drop(res.body);
       return {
         kind: 'range-mismatch',
         detail:
@@ -325,7 +351,7 @@ export async function fetchToPartial(a: FetchAttempt): Promise<FetchResult> {
     total = length;
   }
   if (total !== undefined && a.size !== undefined && total !== a.size) {
-    res.destroy();
+    drop(res.body);
     return {
       kind: 'size-mismatch',
       detail: `the server announces ${total} bytes, the job expects ${a.size}`,
@@ -342,7 +368,7 @@ export async function fetchToPartial(a: FetchAttempt): Promise<FetchResult> {
   try {
     fd = await openFd(a.partial, start > 0 ? APPEND_FLAGS : WRITE_FLAGS);
   } catch (err) {
-    res.destroy();
+    drop(res.body);
     const code = errnoOf(err) ?? 'io';
     return { kind: 'io', code, detail: `cannot write the partial file (${code})` };
   }
@@ -354,7 +380,7 @@ export async function fetchToPartial(a: FetchAttempt): Promise<FetchResult> {
   // with its buffer), so the next attempt continues from there.
   async function* body(): AsyncGenerator<Buffer> {
     try {
-      for await (const chunk of res) {
+      for await (const chunk of res.body) {
         const b = chunk as Buffer;
         hash?.update(b);
         received += b.length;
@@ -371,7 +397,7 @@ export async function fetchToPartial(a: FetchAttempt): Promise<FetchResult> {
     await pipeline(body, ws);
   } catch (err) {
     writeError = err;
-    res.destroy();
+    drop(res.body);
   }
   if (!ws.closed) {
     // Every write has landed before the next attempt looks at the file's size.
@@ -386,10 +412,9 @@ export async function fetchToPartial(a: FetchAttempt): Promise<FetchResult> {
     return { kind: 'io', code, detail: `cannot write the partial file (${code})` };
   }
   const failure = sourceError;
-  const cut =
-    failure !== undefined || !res.complete || (length !== undefined && received !== length);
+  const cut = failure !== undefined || (length !== undefined && received !== length);
   if (cut) {
-    const code = failure === undefined ? 'truncated' : transportCode(failure, idle(), a.signal);
+    const code = failure === undefined ? 'truncated' : transportCode(failure, a.signal);
     if (code === 'aborted') {
       return { kind: 'aborted' };
     }

@@ -1,6 +1,10 @@
-import http from 'node:http';
-import https from 'node:https';
-import { httpRequest, isRetryableTransport, TransportError } from '@synx/client';
+import {
+  createDispatcher,
+  httpRequest,
+  isRetryableTransport,
+  TransportError,
+  type Dispatcher,
+} from '@synx/http';
 import {
   abortError,
   delay,
@@ -14,11 +18,16 @@ import {
   type RetryPolicy,
 } from '@synx/model';
 
-/** Keep-alive agents per protocol, shared by every header read of the process. */
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 32 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 32 }),
-};
+let shared: Dispatcher | undefined;
+
+/**
+ * The pool header reads use unless given one: keep-alive, 64 connections per origin, the
+ * environment's proxy settings. Idle connections do not keep the process alive.
+ */
+function sharedDispatcher(): Dispatcher {
+  shared ??= createDispatcher({ connectionsPerOrigin: 64 });
+  return shared;
+}
 
 /** A media URL that is no longer valid (expired signature): the caller may refresh it. */
 export class ExpiredUrlError extends SynxError {
@@ -39,6 +48,8 @@ export interface FetchRangeOptions {
    * limiter of 16 requests at once: a read waiting for its retry holds no slot.
    */
   readonly limit?: (<T>(attempt: () => Promise<T>) => Promise<T>) | undefined;
+  /** The connection pool (default: one shared by the process's header reads). */
+  readonly dispatcher?: Dispatcher | undefined;
 }
 
 /**
@@ -80,9 +91,8 @@ export async function fetchRange(
             'accept-encoding': 'identity',
           },
           signal,
-          connectTimeoutMs: timeoutMs,
           readTimeoutMs: timeoutMs,
-          agent: target.protocol === 'https:' ? agents['https:'] : agents['http:'],
+          dispatcher: options.dispatcher ?? sharedDispatcher(),
           maxBodyBytes: offset + length,
         });
       const { status, headers, body } = await (options.limit?.(attempt) ?? attempt());

@@ -41,7 +41,6 @@ describe('httpRequest', () => {
       method: 'GET',
       url,
       headers: { range: 'bytes=0-99', 'accept-encoding': 'identity' },
-      connectTimeoutMs: 2000,
       readTimeoutMs: 2000,
       maxBodyBytes: 100,
     });
