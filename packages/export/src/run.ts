@@ -53,6 +53,7 @@ import {
 import { createLimiter, mapOrdered } from './concurrency.js';
 import { fitToImage } from './fit.js';
 import { resolveTreatments } from './treatments.js';
+import { SizeCache } from './size-cache.js';
 import { sizeImages } from './sources/media.js';
 import { SplitPlanner, type SplitRequest, type SplitSummary } from './splits.js';
 import { countImage, ExportStats, type ExportCounts, type OutcomeGroup } from './stats.js';
@@ -86,7 +87,7 @@ export interface ExportRequest {
   readonly signal?: AbortSignal | undefined;
   readonly logger?: Logger | undefined;
   readonly onProgress?: ((progress: ExportProgress) => void) | undefined;
-  /** Image headers read over HTTP at once (API sources). Default 16. */
+  /** Image headers read over HTTP at once (API sources). Default 64. */
   readonly concurrency?: number | undefined;
   /**
    * The retry policy of every request the export makes — list pages, single objects, image
@@ -571,18 +572,50 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
     }
   }
 
-  // `concurrency` header requests at once; far more items in the window, so that a read waiting
-  // for its retry (a 503, a Retry-After) does not hold up the items behind it.
-  const concurrency = Math.max(1, request.concurrency ?? 16);
+  // `concurrency` header requests at once (default 64); far more items in the window, so that a
+  // read waiting for its retry (a 503, a Retry-After) does not hold up the items behind it.
+  const remote = source.info.kind === 'synapse-api';
+  const concurrency = Math.max(1, request.concurrency ?? 64);
   const headerRequests = createLimiter(concurrency);
-  // Stage 2, for remote media: image sizes not known yet — from a
-  // complete copy already in the output folder (a rerun, --save-original-files), else the header.
+  // Sizes read over HTTP by an earlier run into this folder: a rerun asks for none of them again.
+  const sizeCache = remote ? await SizeCache.load(output) : undefined;
+  /** Images whose file stage 2 already saved (their size was read from the saved bytes). */
+  const savedEarly = new Set<Media>();
+  // Stage 2, for remote media: image sizes not known yet — from the size cache; with
+  // --save-original-files from the downloaded file (one request per image, not two); from a
+  // complete copy already in the output folder (a rerun); else from the header (a range read).
   const sizeOf = async (p: Prepared): Promise<Prepared> => {
     const item = p.item;
-    if (item === undefined || !p.images.some((i) => i.media.width === undefined)) {
+    if (item === undefined) {
+      return p;
+    }
+    for (const image of p.images) {
+      sizeCache?.apply(image.media);
+    }
+    if (!p.images.some((i) => i.media.width === undefined)) {
       return p;
     }
     const dir = mediaDir?.(p.split);
+    if (downloader !== undefined && dir !== undefined) {
+      for (const image of p.images) {
+        if (image.media.width !== undefined) {
+          continue;
+        }
+        const job = mediaJob(
+          source,
+          item,
+          image.media,
+          join(output, dir, image.fileName),
+          localMode,
+          signal,
+        );
+        if (!('missing' in job)) {
+          savedEarly.add(image.media);
+          // A failed download is reported with the media; the size then comes from the header.
+          await downloader.fetch(job);
+        }
+      }
+    }
     await sizeImages(item.media, item.id, p.issues, {
       signal,
       retry: policy,
@@ -604,10 +637,9 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
     });
     return p;
   };
-  const ready =
-    source.info.kind === 'synapse-api'
-      ? mapOrdered(prepared(), Math.max(256, concurrency * 16), sizeOf, signal)
-      : prepared();
+  const ready = remote
+    ? mapOrdered(prepared(), Math.max(256, concurrency * 4), sizeOf, signal)
+    : prepared();
 
   /** The item the writer is on: named in a plugin's failure. */
   let current: ExportItem | undefined;
@@ -659,10 +691,14 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
           }
         }
         countImage(stats.counts, m);
+        sizeCache?.record(m);
       }
       if (downloader !== undefined && mediaDir !== undefined) {
         const dir = mediaDir(p.split);
         for (const image of p.images) {
+          if (savedEarly.delete(image.media)) {
+            continue;
+          }
           const job = mediaJob(
             source,
             item,
@@ -871,6 +907,11 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       severity: 'warning',
       message: `split ${splitSummary.empty.join(', ')} received no item: a trainer fails on an empty split`,
     });
+  }
+  try {
+    await sizeCache?.close();
+  } catch {
+    // the cache only saves requests next time; a run does not fail for it
   }
   if (issuesFile !== undefined) {
     try {

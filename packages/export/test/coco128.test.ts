@@ -143,6 +143,10 @@ describe('COCO128 as a Synapse folder → synx export --format coco', () => {
     compareWithOriginal(load(fromApi));
     const a = tree(fromFolder);
     const b = tree(fromApi);
+    // The API run keeps the image sizes it read over HTTP for its next run: one per image.
+    const cache = b.get('synx-image-sizes.jsonl')?.toString('utf8').trim().split('\n') ?? [];
+    expect(cache).toHaveLength(12);
+    b.delete('synx-image-sizes.jsonl');
     expect([...b.keys()]).toEqual([...a.keys()]);
     for (const [path, bytes] of a) {
       if (path === 'synx-export.json') {

@@ -122,8 +122,9 @@ describe('image sizes from the API when URLs expire', () => {
 });
 
 describe('image sizes from copies already on disk', () => {
-  it('a rerun reads the sizes of saved media from disk: no header request, the same labels', async () => {
-    // `src` has no sizes in its data-unit meta: the first run reads every header over HTTP.
+  it('sizes come from the downloaded bytes (one request per image); a rerun reads them from disk: no request, the same labels', async () => {
+    // `src` has no sizes in its data-unit meta: the first run downloads each image once and
+    // reads its size from the saved file, with no separate header read.
     const fake = await startFakeSynapse({ from: src, token: TOKEN, seed: 4 });
     try {
       const out = join(root, 'sizes-on-disk');
@@ -141,9 +142,10 @@ describe('image sizes from copies already on disk', () => {
       };
       const first = await runExport(request);
       expect(first.counts.unsizedImages).toBe(0);
-      const headerReads = (): number =>
-        fake.log.filter((e) => e.route === 'media' && e.range === 'bytes=0-16383').length;
-      expect(headerReads()).toBe(60);
+      const mediaRequests = fake.log.filter((e) => e.route === 'media');
+      expect(mediaRequests.filter((e) => e.range === 'bytes=0-16383')).toEqual([]);
+      expect(mediaRequests).toHaveLength(60);
+      expect(new Set(mediaRequests.map((e) => e.path)).size).toBe(60);
       const labels = hashes(join(out, 'labels'));
       fake.log.length = 0;
       // Every media request now fails: a header read would leave the image unsized.
@@ -153,6 +155,86 @@ describe('image sizes from copies already on disk', () => {
       expect(second.counts.unsizedImages).toBe(0);
       expect(fake.log.filter((e) => e.route === 'media')).toEqual([]);
       expect(hashes(join(out, 'labels'))).toEqual(labels);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('the size cache in the output folder', () => {
+  it('a labels-only rerun asks for no header: sizes come from synx-image-sizes.jsonl', async () => {
+    const fake = await startFakeSynapse({ from: src, token: TOKEN, seed: 5 });
+    try {
+      const out = join(root, 'size-cache');
+      const request = {
+        source: {
+          kind: 'api' as const,
+          host: fake.url,
+          token: TOKEN,
+          target: 'assignment' as const,
+          project: fake.projectId,
+        },
+        format: yolo,
+        output: out,
+      };
+      const first = await runExport(request);
+      expect(first.counts.unsizedImages).toBe(0);
+      const reads = fake.log.filter((e) => e.route === 'media');
+      expect(reads).toHaveLength(60);
+      expect(reads.every((e) => e.range === 'bytes=0-16383')).toBe(true);
+      const cache = readFileSync(join(out, 'synx-image-sizes.jsonl'), 'utf8');
+      const lines = cache.trim().split('\n');
+      expect(lines).toHaveLength(60);
+      // Keyed by the URL without its signature, plus checksum and size.
+      for (const line of lines) {
+        const e = JSON.parse(line) as { k: string; w: number; h: number };
+        expect(e.k).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/media\/[^?|]+\|[0-9a-f]{40}\|\d+$/);
+        expect(e.w).toBeGreaterThan(0);
+        expect(e.h).toBeGreaterThan(0);
+      }
+      const labels = hashes(join(out, 'labels'));
+      fake.log.length = 0;
+      // Every media request now fails: a header read would leave the image unsized.
+      fake.setFaults({ routes: { media: { serverError: 1, burst: 100, maxConsecutive: 100 } } });
+      const second = await runExport({ ...request, retry: { retries: 0 } });
+      expect(second.status).toBe('complete');
+      expect(second.counts.unsizedImages).toBe(0);
+      expect(fake.log.filter((e) => e.route === 'media')).toEqual([]);
+      expect(hashes(join(out, 'labels'))).toEqual(labels);
+      // The same run writes the same cache.
+      expect(readFileSync(join(out, 'synx-image-sizes.jsonl'), 'utf8')).toBe(cache);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('a torn or foreign line is ignored: that size is read again', async () => {
+    const fake = await startFakeSynapse({ from: src, token: TOKEN, seed: 6 });
+    try {
+      const out = join(root, 'size-cache-torn');
+      const request = {
+        source: {
+          kind: 'api' as const,
+          host: fake.url,
+          token: TOKEN,
+          target: 'assignment' as const,
+          project: fake.projectId,
+        },
+        format: yolo,
+        output: out,
+      };
+      await runExport(request);
+      const path = join(out, 'synx-image-sizes.jsonl');
+      const lines = readFileSync(path, 'utf8').trim().split('\n');
+      // Drop two entries, tear one, and claim an absurd size for none of them.
+      writeFileSync(path, `${lines.slice(3).join('\n')}\n${lines[2]?.slice(0, 20) ?? ''}`);
+      const labels = hashes(join(out, 'labels'));
+      fake.log.length = 0;
+      const again = await runExport(request);
+      expect(again.status).toBe('complete');
+      expect(fake.log.filter((e) => e.route === 'media')).toHaveLength(3);
+      expect(hashes(join(out, 'labels'))).toEqual(labels);
+      expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(60);
     } finally {
       await fake.close();
     }

@@ -38,6 +38,7 @@ import type {
   MediaDownloaderOptions,
   MediaJob,
   VerifyExisting,
+  JobOutcome,
 } from './types.js';
 import { isWithin, normalizeChecksum, resolveInside } from './util.js';
 
@@ -156,6 +157,11 @@ export class MediaDownloader {
   readonly #hostActive = new Map<string, number>();
   readonly #inFlight = new Set<string>();
   #dispatcher: Dispatcher | undefined;
+  /** Callers of `fetch()` waiting for their job to settle. */
+  readonly #settleWaiters = new Map<
+    MediaJob,
+    { resolve: (outcome: JobOutcome) => void; reject: (err: unknown) => void }
+  >();
   readonly #dirs = new Set<string>();
   readonly #roomWaiters: Waiter[] = [];
   #waiting = 0;
@@ -251,6 +257,27 @@ export class MediaDownloader {
       this.#queue.push(task);
       this.#pump();
     }
+  }
+
+  /**
+   * Queues a job like {@link add} and resolves once it has settled: `done` (the file is in place,
+   * downloaded, copied or linked), `skipped` (a verified copy was already there) or `failed`
+   * (reported like any failure). For a caller that needs the bytes before it goes on, e.g. to read
+   * an image's size from the file it saved instead of asking the server a second time.
+   *
+   * @throws SynxError SYNX_ABORTED once the signal fired; SYNX_INTERNAL after `finish()`.
+   */
+  async fetch(job: MediaJob): Promise<JobOutcome> {
+    const settled = new Promise<JobOutcome>((resolve, reject) => {
+      this.#settleWaiters.set(job, { resolve, reject });
+    });
+    try {
+      await this.add(job);
+    } catch (err) {
+      this.#settleWaiters.delete(job);
+      throw err;
+    }
+    return settled;
   }
 
   /**
@@ -399,6 +426,10 @@ export class MediaDownloader {
     for (const w of this.#roomWaiters.splice(0)) {
       w.reject(err);
     }
+    for (const w of this.#settleWaiters.values()) {
+      w.reject(err);
+    }
+    this.#settleWaiters.clear();
     this.#pump();
   }
 
@@ -507,6 +538,7 @@ export class MediaDownloader {
         reason: redactText(reason, secrets),
         attempts: 0,
       });
+      this.#settle(job, 'failed');
     };
     const dest = rawDest === '' ? undefined : resolveInside(this.root, rawDest);
     if (dest === undefined) {
@@ -1051,6 +1083,7 @@ export class MediaDownloader {
       attempts: t.attempts,
       ...(note === undefined ? {} : { note }),
     });
+    this.#settle(t.job, 'done');
   }
 
   #skip(t: Task, bytes: number, verified: string): void {
@@ -1060,6 +1093,7 @@ export class MediaDownloader {
     this.#learnSize(t, bytes);
     this.#credit(t, bytes);
     this.#emit({ type: 'skip', id: t.id, dest: t.dest, bytes, verified });
+    this.#settle(t.job, 'skipped');
   }
 
   #fail(t: Task, code: string, reason: string): void {
@@ -1088,6 +1122,15 @@ export class MediaDownloader {
       ...(t.lastStatus === undefined ? {} : { status: t.lastStatus }),
     });
     this.#emit({ type: 'fail', id: t.id, dest: t.dest, code, reason: clean, attempts: t.attempts });
+    this.#settle(t.job, 'failed');
+  }
+
+  #settle(job: MediaJob, outcome: JobOutcome): void {
+    const w = this.#settleWaiters.get(job);
+    if (w !== undefined) {
+      this.#settleWaiters.delete(job);
+      w.resolve(outcome);
+    }
   }
 
   #emit(event: DownloadEvent): void {

@@ -10,6 +10,7 @@ export type {
   DownloadProgress,
   DownloadReport,
   FailedFile,
+  JobOutcome,
   LocalJob,
   LocalMode,
   MediaDownloaderOptions,

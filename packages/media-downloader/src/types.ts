@@ -44,6 +44,9 @@ export interface LocalJob {
 /** Either kind of job. */
 export type MediaJob = DownloadJob | LocalJob;
 
+/** How a job given to `MediaDownloader.fetch` settled. */
+export type JobOutcome = 'done' | 'skipped' | 'failed';
+
 /** How existing files at `dest` are verified before they are skipped. */
 export type VerifyExisting =
   /** Size (when known) and checksum (when the job gives one). Default. */

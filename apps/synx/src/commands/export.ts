@@ -197,9 +197,10 @@ ${exitCodesHelp()}`;
     }),
     concurrency: Flags.integer({
       min: 1,
-      max: 64,
-      default: 16,
-      description: 'Image headers read over HTTP at once.',
+      max: 256,
+      default: 64,
+      description:
+        'Image headers read over HTTP at once (API sources; sizes from data-unit meta, saved files or an earlier run need none).',
     }),
     retries: Flags.integer({
       min: 0,
@@ -501,7 +502,7 @@ async function exportRequest(
     strict: flags['strict'] === true,
     force: flags['force'] === true,
     logger: debugLogger('export'),
-    concurrency: num('concurrency') ?? 16,
+    concurrency: num('concurrency') ?? 64,
     ...(retries === undefined ? {} : { retry: { retries } }),
     synxVersion,
   };

@@ -21,11 +21,12 @@ import {
 let shared: Dispatcher | undefined;
 
 /**
- * The pool header reads use unless given one: keep-alive, 64 connections per origin, the
- * environment's proxy settings. Idle connections do not keep the process alive.
+ * The pool header reads use unless given one: keep-alive, up to 256 connections per origin (the
+ * caller's limiter sets how many are used), the environment's proxy settings. Idle connections
+ * do not keep the process alive.
  */
 function sharedDispatcher(): Dispatcher {
-  shared ??= createDispatcher({ connectionsPerOrigin: 64 });
+  shared ??= createDispatcher({ connectionsPerOrigin: 256 });
   return shared;
 }
 
