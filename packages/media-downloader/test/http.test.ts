@@ -473,3 +473,64 @@ describe('scheduling', () => {
     expect(maxInFlight).toBe(6);
   });
 });
+
+describe('fetch(): a job awaited until it settles', () => {
+  it('resolves done once the file is in place, skipped for a verified copy, failed for a 404', async () => {
+    const server = await tinyServer((req, res) => {
+      if (req.url === '/missing') {
+        res.writeHead(404).end();
+        return;
+      }
+      serveRange(req, res);
+    });
+    const root = tempDir('md-fetch');
+    try {
+      const dl = new MediaDownloader({ root, retry: { retries: 0 } });
+      const dest = join(root, 'a.bin');
+      expect(await dl.fetch({ id: 'a', url: `${server.url}/a`, dest, size: BODY.length })).toBe(
+        'done',
+      );
+      // The bytes are there when fetch() resolves, before finish().
+      expect(sha1(readFileSync(dest))).toBe(sha1(BODY));
+      expect(
+        await dl.fetch({
+          id: 'm',
+          url: `${server.url}/missing`,
+          dest: join(root, 'm.bin'),
+        }),
+      ).toBe('failed');
+      const report = await dl.finish();
+      expect(report.failed.map((f) => f.id)).toEqual(['m']);
+      const again = new MediaDownloader({ root });
+      expect(
+        await again.fetch({
+          id: 'a',
+          url: `${server.url}/a`,
+          dest,
+          size: BODY.length,
+          checksum: sha1(BODY),
+        }),
+      ).toBe('skipped');
+      await again.finish();
+      expect(server.requests.filter((r) => r.path === '/a')).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('rejects with SYNX_ABORTED when the run is cancelled while it waits', async () => {
+    const server = await tinyServer(() => {
+      // never answers
+    });
+    const root = tempDir('md-fetch-abort');
+    const ac = new AbortController();
+    const dl = new MediaDownloader({ root, signal: ac.signal });
+    const pending = dl.fetch({ id: 'x', url: `${server.url}/x`, dest: join(root, 'x.bin') });
+    setTimeout(() => {
+      ac.abort();
+    }, 50);
+    await expect(pending).rejects.toMatchObject({ code: 'SYNX_ABORTED' });
+    await dl.finish().catch(() => undefined);
+    await server.close();
+  });
+});
