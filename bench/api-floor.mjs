@@ -34,7 +34,8 @@ async function reader() {
     }
     const res = await request(url, { headers: { range: 'bytes=0-16383' }, dispatcher });
     await res.body.arrayBuffer();
-    if (res.statusCode !== 206 && res.statusCode !== 200) throw new Error(`media ${res.statusCode}`);
+    if (res.statusCode !== 206 && res.statusCode !== 200)
+      throw new Error(`media ${res.statusCode}`);
     reads++;
   }
 }

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   dmFieldOf,
@@ -53,6 +53,7 @@ import {
 import { createLimiter, mapOrdered } from './concurrency.js';
 import { fitToImage } from './fit.js';
 import { resolveTreatments } from './treatments.js';
+import { removeTree } from './remove-tree.js';
 import { SizeCache } from './size-cache.js';
 import { sizeImages } from './sources/media.js';
 import { SplitPlanner, type SplitRequest, type SplitSummary } from './splits.js';
@@ -240,7 +241,7 @@ async function prepareOutput(
         `the format claims "${owned}", which is outside the output folder`,
       );
     }
-    await rm(target, { recursive: true, force: true });
+    await removeTree(target);
   }
 }
 

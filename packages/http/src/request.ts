@@ -208,12 +208,19 @@ export async function httpRequest(options: HttpRequestOptions): Promise<HttpResp
   });
   const chunks: Buffer[] = [];
   let received = 0;
+  // A body that ends at the limit anyway is read to its end: its connection stays reusable.
+  const declared = Number(res.headers['content-length'] ?? NaN);
+  const cutAt =
+    options.maxBodyBytes !== undefined &&
+    !(Number.isFinite(declared) && declared <= options.maxBodyBytes)
+      ? options.maxBodyBytes
+      : undefined;
   try {
     for await (const chunk of res.body) {
       const b = chunk as Buffer;
       chunks.push(b);
       received += b.length;
-      if (options.maxBodyBytes !== undefined && received >= options.maxBodyBytes) {
+      if (cutAt !== undefined && received >= cutAt) {
         res.body.on('error', () => undefined);
         res.body.destroy();
         return { status: res.status, headers: res.headers, body: Buffer.concat(chunks) };

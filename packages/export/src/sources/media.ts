@@ -2,7 +2,9 @@ import { statSync } from 'node:fs';
 import { readImageHeader, readImageHeaderFromFileSync, type ImageHeader } from '@synx/image-header';
 import {
   DEFAULT_RETRY_POLICY,
+  delay,
   isSynxError,
+  retryDelay,
   MAX_IMAGE_SIDE,
   SynxError,
   type Issue,
@@ -45,8 +47,19 @@ async function headerOverHttp(
         throw err;
       }
       const fresh = await refresh(m);
-      if (fresh === undefined || fresh === url) {
+      if (fresh === undefined) {
         throw err;
+      }
+      if (fresh === url) {
+        // Signed again within the same instant, the URL is the one just refused: a refusal
+        // that passes (a storage's clock, a fault) — wait as a retry waits, then try it again.
+        await delay(
+          retryDelay(how.retry ?? DEFAULT_RETRY_POLICY, {
+            failures: refreshes + 1,
+            waitedMs: 0,
+          }) ?? 250,
+          signal,
+        );
       }
       file.url = fresh;
     }
