@@ -13,7 +13,7 @@ import {
 } from '@synx/model';
 import type { z } from 'zod';
 import { errorForStatus, errorForTransport, redact, SynapseApiError } from './errors.js';
-import { httpRequest, isRetryableTransport, TransportError, type HttpResponse } from './http.js';
+import { httpRequest, isRetryableTransport, TransportError, type HttpResponse } from '@synx/http';
 import { PagedList } from './paged-list.js';
 import {
   AgentSchema,

@@ -1,5 +1,5 @@
 import { redactText, SynxError, type SynxErrorCode } from '@synx/model';
-import type { TransportError } from './http.js';
+import type { TransportError } from '@synx/http';
 
 /** Details every Synapse API error carries (never a header, never the token). */
 export interface SynapseApiErrorDetails {

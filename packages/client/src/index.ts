@@ -37,7 +37,7 @@ export {
   type HttpRequestOptions,
   type HttpResponse,
   type TransportFailure,
-} from './http.js';
+} from '@synx/http';
 export {
   checkHost,
   DEFAULT_SYNAPSE_HOST,

@@ -580,6 +580,9 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
   const headerRequests = createLimiter(concurrency);
   // Sizes read over HTTP by an earlier run into this folder: a rerun asks for none of them again.
   const sizeCache = remote ? await SizeCache.load(output) : undefined;
+  /** The download (or copy) of one image of an item into its split's media folder. */
+  const jobOf = (item: Item, image: ExportImage, dir: string): ReturnType<typeof mediaJob> =>
+    mediaJob(source, item, image.media, join(output, dir, image.fileName), localMode, signal);
   /** Images whose file stage 2 already saved (their size was read from the saved bytes). */
   const savedEarly = new Set<Media>();
   // Stage 2, for remote media: image sizes not known yet — from the size cache; with
@@ -602,14 +605,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
         if (image.media.width !== undefined) {
           continue;
         }
-        const job = mediaJob(
-          source,
-          item,
-          image.media,
-          join(output, dir, image.fileName),
-          localMode,
-          signal,
-        );
+        const job = jobOf(item, image, dir);
         if (!('missing' in job)) {
           savedEarly.add(image.media);
           // A failed download is reported with the media; the size then comes from the header.
@@ -700,14 +696,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
           if (savedEarly.delete(image.media)) {
             continue;
           }
-          const job = mediaJob(
-            source,
-            item,
-            image.media,
-            join(output, dir, image.fileName),
-            localMode,
-            signal,
-          );
+          const job = jobOf(item, image, dir);
           if ('missing' in job) {
             missingMedia.push({
               itemId: item.id,

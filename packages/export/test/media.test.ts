@@ -121,6 +121,21 @@ describe('image sizes from the API when URLs expire', () => {
   });
 });
 
+/** A labels export request from the fake backend's project into `out` (YOLO). */
+function apiRequest(fake: FakeSynapse, out: string) {
+  return {
+    source: {
+      kind: 'api' as const,
+      host: fake.url,
+      token: TOKEN,
+      target: 'assignment' as const,
+      project: fake.projectId,
+    },
+    format: yolo,
+    output: out,
+  };
+}
+
 describe('image sizes from copies already on disk', () => {
   it('sizes come from the downloaded bytes (one request per image); a rerun reads them from disk: no request, the same labels', async () => {
     // `src` has no sizes in its data-unit meta: the first run downloads each image once and
@@ -128,18 +143,7 @@ describe('image sizes from copies already on disk', () => {
     const fake = await startFakeSynapse({ from: src, token: TOKEN, seed: 4 });
     try {
       const out = join(root, 'sizes-on-disk');
-      const request = {
-        source: {
-          kind: 'api' as const,
-          host: fake.url,
-          token: TOKEN,
-          target: 'assignment' as const,
-          project: fake.projectId,
-        },
-        format: yolo,
-        output: out,
-        media: {},
-      };
+      const request = { ...apiRequest(fake, out), media: {} };
       const first = await runExport(request);
       expect(first.counts.unsizedImages).toBe(0);
       const mediaRequests = fake.log.filter((e) => e.route === 'media');
@@ -166,17 +170,7 @@ describe('the size cache in the output folder', () => {
     const fake = await startFakeSynapse({ from: src, token: TOKEN, seed: 5 });
     try {
       const out = join(root, 'size-cache');
-      const request = {
-        source: {
-          kind: 'api' as const,
-          host: fake.url,
-          token: TOKEN,
-          target: 'assignment' as const,
-          project: fake.projectId,
-        },
-        format: yolo,
-        output: out,
-      };
+      const request = apiRequest(fake, out);
       const first = await runExport(request);
       expect(first.counts.unsizedImages).toBe(0);
       const reads = fake.log.filter((e) => e.route === 'media');
@@ -212,17 +206,7 @@ describe('the size cache in the output folder', () => {
     const fake = await startFakeSynapse({ from: src, token: TOKEN, seed: 6 });
     try {
       const out = join(root, 'size-cache-torn');
-      const request = {
-        source: {
-          kind: 'api' as const,
-          host: fake.url,
-          token: TOKEN,
-          target: 'assignment' as const,
-          project: fake.projectId,
-        },
-        format: yolo,
-        output: out,
-      };
+      const request = apiRequest(fake, out);
       await runExport(request);
       const path = join(out, 'synx-image-sizes.jsonl');
       const lines = readFileSync(path, 'utf8').trim().split('\n');

@@ -2,7 +2,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startForwardProxy, type ForwardProxy } from '@synx/fake-synapse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDispatcher, httpRequest, proxyFor, TransportError } from '../src/index.js';
+import {
+  createDispatcher,
+  httpRequest,
+  proxyFor,
+  TransportError,
+  type Dispatcher,
+} from '../src/index.js';
 
 // An origin whose name only the proxy resolves: reachable through it, not around it.
 let origin: http.Server;
@@ -30,19 +36,17 @@ afterAll(async () => {
   await new Promise((r) => origin.close(r));
 });
 
+/** A GET through `dispatcher`. */
+const get = (url: URL, dispatcher: Dispatcher) =>
+  httpRequest({ method: 'GET', url, headers: {}, readTimeoutMs: 5000, dispatcher });
+
 const target = (): URL => new URL(`http://synapse.internal:${String(port)}/v1/items/?page=2`);
 
 describe('proxy support', () => {
   it('reaches a host only the proxy can resolve, through HTTP_PROXY', async () => {
     const dispatcher = createDispatcher({ env: { HTTP_PROXY: proxy.url } });
     try {
-      const res = await httpRequest({
-        method: 'GET',
-        url: target(),
-        headers: {},
-        readTimeoutMs: 5000,
-        dispatcher,
-      });
+      const res = await get(target(), dispatcher);
       expect(res.status).toBe(200);
       expect(res.body.toString()).toBe('hello /v1/items/?page=2');
       expect(proxy.log.at(-1)?.target).toBe(`synapse.internal:${String(port)}`);
@@ -55,13 +59,7 @@ describe('proxy support', () => {
   it('cannot reach it without the proxy (the name does not resolve)', async () => {
     const dispatcher = createDispatcher({ env: {} });
     try {
-      const err = await httpRequest({
-        method: 'GET',
-        url: target(),
-        headers: {},
-        readTimeoutMs: 5000,
-        dispatcher,
-      }).catch((e: unknown) => e);
+      const err = await get(target(), dispatcher).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(TransportError);
       expect((err as TransportError).failure).toBe('dns');
     } finally {
@@ -75,13 +73,7 @@ describe('proxy support', () => {
       env: { http_proxy: proxy.url, no_proxy: 'localhost,127.0.0.1' },
     });
     try {
-      const res = await httpRequest({
-        method: 'GET',
-        url: new URL(`http://127.0.0.1:${String(port)}/direct`),
-        headers: {},
-        readTimeoutMs: 5000,
-        dispatcher,
-      });
+      const res = await get(new URL(`http://127.0.0.1:${String(port)}/direct`), dispatcher);
       expect(res.body.toString()).toBe('hello /direct');
       expect(proxy.log.length).toBe(before);
     } finally {
@@ -97,21 +89,9 @@ describe('proxy support', () => {
       env: { HTTP_PROXY: guarded.url.replace('http://', 'http://alice:wrong-pass@') },
     });
     try {
-      const res = await httpRequest({
-        method: 'GET',
-        url: target(),
-        headers: {},
-        readTimeoutMs: 5000,
-        dispatcher: ok,
-      });
+      const res = await get(target(), ok);
       expect(res.status).toBe(200);
-      const err = await httpRequest({
-        method: 'GET',
-        url: target(),
-        headers: {},
-        readTimeoutMs: 5000,
-        dispatcher: wrong,
-      }).catch((e: unknown) => e);
+      const err = await get(target(), wrong).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(TransportError);
       expect((err as TransportError).failure).toBe('proxy');
       expect((err as Error).message).not.toContain('wrong-pass');
