@@ -373,6 +373,10 @@ describe('the API path against the fake backend', () => {
     expect(r.code).toBe(0);
     const a = tree(apiOut);
     const b = tree(dirOut);
+    // The API run keeps the image sizes it read over HTTP for a rerun: one line per image.
+    const cache = a.get('synx-image-sizes.jsonl')?.toString('utf8').trim().split('\n') ?? [];
+    expect(cache).toHaveLength(12);
+    a.delete('synx-image-sizes.jsonl');
     expect([...b.keys()]).toEqual([...a.keys()]);
     for (const [path, bytes] of a) {
       if (path !== 'synx-export.json') {

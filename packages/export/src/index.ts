@@ -1,11 +1,13 @@
 // Public surface of @synx/export.
 export {
   defaultOutput,
+  openExportSession,
   openSource,
   resolveClasses,
   runExport,
   type ExportProgress,
   type ExportRequest,
+  type ExportSession,
   type ExportSummary,
   type SourceRequest,
 } from './run.js';

@@ -135,7 +135,8 @@ export async function planExport(
     // Every request in flight (items, header reads) listens to this one signal.
     setMaxListeners(1000, request.signal);
   }
-  const source = await openSource(request);
+  // A session's source stays open for the run that follows.
+  const source = request.session?.source ?? (await openSource(request));
   try {
     const { classes, isKnownClass } = resolveClasses(source, request.classMap);
     const classOrder = classes.entries.map((e) => e.code);
@@ -291,7 +292,9 @@ export async function planExport(
       notes,
     };
   } finally {
-    source.close();
+    if (request.session === undefined) {
+      source.close();
+    }
   }
 }
 

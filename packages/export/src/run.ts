@@ -97,6 +97,31 @@ export interface ExportRequest {
   readonly retry?: Partial<RetryPolicy> | undefined;
   /** synx's version, recorded in the manifest. */
   readonly synxVersion?: string | undefined;
+  /**
+   * The source already opened for a plan of the same request ({@link openExportSession}): the
+   * run reads from it instead of opening it again (no second project request, list page 1 or
+   * folder listing). The run consumes and closes it.
+   */
+  readonly session?: ExportSession | undefined;
+}
+
+/**
+ * A source opened once, for a `planExport` and the `runExport` that follows it (a flags run's
+ * pre-flight, then the run). The plan leaves it open; the run closes it; `close()` it when no run
+ * follows.
+ */
+export interface ExportSession {
+  /** The opened source (read by the plan and the run; not for other callers). */
+  readonly source: Source;
+  close(): void;
+}
+
+/** Opens the request's source for a plan and a run ({@link ExportSession}). */
+export async function openExportSession(
+  request: Pick<ExportRequest, 'source' | 'signal' | 'logger' | 'classMap' | 'retry'>,
+): Promise<ExportSession> {
+  const source = await openSource(request);
+  return { source, close: () => source.close() };
 }
 
 /** Progress events (the CLI renders them; libraries never print). */
@@ -294,7 +319,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
     );
   }
   let t = Date.now();
-  const source = await openSource(request);
+  const source = request.session?.source ?? (await openSource(request));
   timings['open'] = Date.now() - t;
   const output = resolve(request.output ?? defaultOutput(source.name));
   const { classes, isKnownClass } = resolveClasses(source, request.classMap);

@@ -2,10 +2,12 @@ import { relative } from 'node:path';
 import { Flags } from '@oclif/core';
 import type { QueryParams, SynapseClient } from '@synx/client';
 import {
+  openExportSession,
   planExport,
   runExport,
   type ExportPlan,
   type ExportRequest,
+  type ExportSession,
   type ExportSummary,
   type SourceRequest,
 } from '@synx/export';
@@ -286,14 +288,25 @@ ${exitCodesHelp()}`;
         }
         return plan;
       }
+      let session: ExportSession | undefined;
       if (!guided) {
         // Flags runs check the source first (a small sample, no image headers): nothing is
-        // written for a run that would export nothing.
-        await preflight(
-          await planExport(signalled, { sizes: false, sampleItems: PREFLIGHT_ITEMS }),
-          registry,
-          inputs,
-        );
+        // written for a run that would export nothing. The run reads from the same opened
+        // source (one project request, one listing of page 1 or of the folder).
+        session = await openExportSession(signalled);
+        try {
+          await preflight(
+            await planExport(
+              { ...signalled, session },
+              { sizes: false, sampleItems: PREFLIGHT_ITEMS },
+            ),
+            registry,
+            inputs,
+          );
+        } catch (err) {
+          session.close();
+          throw err;
+        }
       }
       const progress = createProgress({ stream: process.stderr, mode: progressMode() });
       const govern = memoryGovernor();
@@ -302,6 +315,7 @@ ${exitCodesHelp()}`;
         started = true;
         summary = await runExport({
           ...signalled,
+          ...(session === undefined ? {} : { session }),
           ...(signalled.media === undefined
             ? {}
             : {
