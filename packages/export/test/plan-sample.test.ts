@@ -6,8 +6,10 @@ import { parseSplitRatios } from '@synx/split';
 import { SynapseFolderWriter } from '@synx/synapse-folder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  openExportSession,
   openFolderSource,
   planExport,
+  runExport,
   type ExportRequest,
   type PlanProgress,
 } from '../src/index.js';
@@ -191,6 +193,34 @@ describe('planExport against the API: sampled by default, full on request', () =
     await expect(
       planExport(request({ split: { ratios, groupBy: 'video' } }), { full: true }),
     ).rejects.toThrow(/none of the 1000 items has "video"/);
+  });
+
+  it('a session opened once serves the plan and the run: the project and page 1 are read once', async () => {
+    fake.log.length = 0;
+    const out = join(root, 'session-out');
+    const session = await openExportSession(request());
+    const plan = await planExport({ ...request(), session });
+    expect(plan.items).toBe(N);
+    const summary = await runExport({ ...request(), session, output: out });
+    expect(summary.counts.items).toBe(N);
+    expect(fake.log.filter((e) => e.route === 'projects')).toHaveLength(1);
+    // page 1 once; the 4 other sampled pages again in the run
+    expect(pagesServed()).toEqual([
+      '1',
+      '2',
+      '3',
+      '3',
+      '4',
+      '5',
+      '5',
+      '6',
+      '7',
+      '7',
+      '8',
+      '9',
+      '10',
+      '10',
+    ]);
   });
 });
 
