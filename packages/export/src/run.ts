@@ -121,7 +121,12 @@ export async function openExportSession(
   request: Pick<ExportRequest, 'source' | 'signal' | 'logger' | 'classMap' | 'retry'>,
 ): Promise<ExportSession> {
   const source = await openSource(request);
-  return { source, close: () => source.close() };
+  return {
+    source,
+    close: () => {
+      source.close();
+    },
+  };
 }
 
 /** Progress events (the CLI renders them; libraries never print). */

@@ -126,6 +126,11 @@ export function toTransportError(err: unknown, inBody = false): TransportError {
   return new TransportError(failure, message, code);
 }
 
+/** True once `signal` has fired (a function, so that a check made earlier does not narrow it). */
+function cancelled(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
 /** The head of a response and its body as a stream. */
 export interface HttpStreamResponse {
   readonly status: number;
@@ -191,7 +196,10 @@ export async function httpOpen(options: HttpRequestOptions): Promise<HttpStreamR
       body: res.body,
     };
   } catch (err) {
-    throw toTransportError(err);
+    // undici rejects with the signal's reason, whatever it is: a cancellation is a cancellation.
+    throw cancelled(options.signal)
+      ? new TransportError('aborted', 'the request was cancelled')
+      : toTransportError(err);
   }
 }
 
@@ -227,6 +235,9 @@ export async function httpRequest(options: HttpRequestOptions): Promise<HttpResp
       }
     }
   } catch (err) {
+    if (cancelled(options.signal)) {
+      throw new TransportError('aborted', 'the request was cancelled');
+    }
     const e = toTransportError(err, true);
     if (e.failure === 'aborted' || e.failure === 'read-timeout') {
       throw e;

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRequest } from '../src/index.js';
+import { httpRequest, TransportError } from '../src/index.js';
 
 // A server that ignores Range and streams 4 MB slowly: a prefix read must not wait for it.
 let server: http.Server;
@@ -52,5 +52,24 @@ describe('httpRequest', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     await new Promise((r) => setTimeout(r, 100));
     expect(closedEarly).toBe(1);
+  });
+});
+
+describe('cancellation', () => {
+  it('a signal fired while the body streams is "aborted", whatever its reason', async () => {
+    const ac = new AbortController();
+    const pending = httpRequest({
+      method: 'GET',
+      url,
+      headers: { 'accept-encoding': 'identity' },
+      readTimeoutMs: 2000,
+      signal: ac.signal,
+    });
+    setTimeout(() => {
+      ac.abort(new Error('interrupted'));
+    }, 150);
+    const err = await pending.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransportError);
+    expect((err as TransportError).failure).toBe('aborted');
   });
 });
