@@ -174,16 +174,19 @@ describe('transient faults change nothing in the output', () => {
 
   for (const [name, faults] of Object.entries(MATRIX)) {
     it(`${name}: exit 0 and byte-identical, labels-only and with media, COCO and YOLO`, async () => {
-      const fake = await startFakeSynapse({ from: src, token: TOKEN, seed: 5, faults });
-      servers.push(fake);
       const runs = await pool(
         MODES.map((mode) => async () => {
+          // A backend per run: the fake bounds how often one request fails in a row
+          // (maxConsecutive), which two runs asking for the same file would share.
+          const fake = await startFakeSynapse({ from: src, token: TOKEN, seed: 5, faults });
+          servers.push(fake);
           const out = join(root, name.replace(/[^a-z0-9]+/gi, '-'), key(mode));
           const r = await exportFrom(fake, mode, out);
-          return { mode, out, r };
+          return { mode, out, r, fake };
         }),
         2,
       );
+      const log = runs.flatMap((run) => run.fake.log);
       for (const { mode, out, r } of runs) {
         const label = `${name} / ${key(mode)}`;
         expect(r.code, `${label}: ${r.stderr}${r.stdout.slice(-2000)}`).toBe(0);
@@ -198,7 +201,7 @@ describe('transient faults change nothing in the output', () => {
         expect(m.issues, label).toEqual(want?.manifest.issues);
       }
       // The faults really happened, on the routes they were meant for.
-      const faulted = fake.log.filter((e) => e.fault !== undefined);
+      const faulted = log.filter((e) => e.fault !== undefined);
       const slow = name === 'slow pages';
       if (!slow) {
         expect(faulted.length, name).toBeGreaterThan(20);
@@ -213,7 +216,7 @@ describe('transient faults change nothing in the output', () => {
           ).toBe(true);
         }
       } else {
-        expect(fake.log.filter((e) => e.route === 'assignments').length).toBeGreaterThan(10);
+        expect(log.filter((e) => e.route === 'assignments').length).toBeGreaterThan(10);
       }
     }, 600_000);
   }

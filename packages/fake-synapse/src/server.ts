@@ -779,7 +779,12 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
       const decision =
         route === 'unknown'
           ? ({ kind: 'none' } as const)
-          : faults.decide(effective, `${req.method ?? 'GET'} ${logPath}`);
+          : // One request is method, path and range: a header read and a download of the same
+            // file (two exports at once, or a run and its media) do not share a fault streak.
+            faults.decide(
+              effective,
+              `${req.method ?? 'GET'} ${logPath}${typeof req.headers.range === 'string' ? ` ${req.headers.range}` : ''}`,
+            );
       if (decision.kind === 'drop') {
         entry(0, 0, 'drop');
         req.socket.destroy();
