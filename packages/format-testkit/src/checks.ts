@@ -408,13 +408,7 @@ export function checkOutputHolds(
       imageOf.set(image.media, image);
     }
   }
-  const near = (g: Box | undefined, w: Box | undefined): boolean =>
-    g !== undefined &&
-    w !== undefined &&
-    Math.abs(g.x - w.x) <= tol &&
-    Math.abs(g.y - w.y) <= tol &&
-    Math.abs(g.width - w.width) <= tol &&
-    Math.abs(g.height - w.height) <= tol;
+  const near = (g: Box | undefined, w: Box | undefined): boolean => boxesNear(g, w, tol);
   const findings: string[] = [];
   for (const o of run.outcomes) {
     const m = o.media;
@@ -515,13 +509,7 @@ function checkObjectCounts(
   const byStem = new Map(back.map((it) => [stemOf(it.media[0]?.file?.name ?? it.stem), it]));
   const className = (code: string | null): string | null =>
     code === null || config.classBy !== 'name' ? code : (data.classes.get(code)?.name ?? code);
-  const near = (g: Box | undefined, w: Box | undefined): boolean =>
-    g !== undefined &&
-    w !== undefined &&
-    Math.abs(g.x - w.x) <= tol &&
-    Math.abs(g.y - w.y) <= tol &&
-    Math.abs(g.width - w.width) <= tol &&
-    Math.abs(g.height - w.height) <= tol;
+  const near = (g: Box | undefined, w: Box | undefined): boolean => boxesNear(g, w, tol);
   const findings: string[] = [];
   for (const e of run.exportItems) {
     for (const image of e.images) {
@@ -1377,4 +1365,16 @@ if (f.id !== ${JSON.stringify(format.id)}) throw new Error('export holds format 
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
+}
+
+/** True when both boxes exist and every side is within `tol` pixels. */
+function boxesNear(g: Box | undefined, w: Box | undefined, tol: number): boolean {
+  return (
+    g !== undefined &&
+    w !== undefined &&
+    Math.abs(g.x - w.x) <= tol &&
+    Math.abs(g.y - w.y) <= tol &&
+    Math.abs(g.width - w.width) <= tol &&
+    Math.abs(g.height - w.height) <= tol
+  );
 }
