@@ -6,20 +6,11 @@
 // contenders alternate and the ratio is taken between medians). Run after `npm run build`:
 //   node bench/export-coco.mjs [--sizes 5000,50000] [--runs 5]
 import { spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeSyntheticFolder } from '@synx/fake-synapse';
-import { median, warm } from './lib.mjs';
+import { benchFolder, median, shebangFlags, warm } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -30,13 +21,6 @@ const { values } = parseArgs({
 const here = import.meta.dirname;
 const bin = join(here, '..', 'apps', 'synx', 'bin', 'run.js');
 const runs = Number(values.runs);
-
-/** Node flags from an entry's `#!/usr/bin/env -S node …` line: the bin runs with them. */
-function shebangFlags(entry) {
-  const first = readFileSync(entry, 'utf8').split('\n', 1)[0];
-  const m = /^#!\/usr\/bin\/env -S node (.*)$/.exec(first);
-  return m === null ? [] : m[1].trim().split(/\s+/);
-}
 
 function run(args) {
   return new Promise((resolve, reject) => {
@@ -80,23 +64,7 @@ function bytesOf(dir) {
 
 const rows = [];
 for (const items of values.sizes.split(',').map(Number)) {
-  const src = join(tmpdir(), `synx-bench-folder-${items}-s7`);
-  if (!existsSync(join(src, 'project.json'))) {
-    process.stdout.write(`generating ${items} items… `);
-    const t0 = performance.now();
-    rmSync(src, { recursive: true, force: true });
-    const g = await writeSyntheticFolder({
-      outDir: src,
-      items,
-      objectsPerItem: 8,
-      polygonShare: 0.2,
-      seed: 7,
-    });
-    writeFileSync(join(src, 'generated.json'), JSON.stringify(g));
-    console.log(
-      `${g.objects} objects (${g.polygons} with polygons) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-    );
-  }
+  const { src } = await benchFolder(items);
   const work = mkdtempSync(join(tmpdir(), 'synx-bench-out-'));
   const synx = [];
   const floor = [];

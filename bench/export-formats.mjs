@@ -7,12 +7,11 @@
 // Run after `npm run build`:
 //   node bench/export-formats.mjs [--sizes 5000,50000] [--formats coco,yolo,voc,csv] [--runs 3]
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeSyntheticFolder } from '@synx/fake-synapse';
-import { median, warm } from './lib.mjs';
+import { benchFolder, median, shebangFlags, warm } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -24,13 +23,6 @@ const { values } = parseArgs({
 const here = import.meta.dirname;
 const bin = join(here, '..', 'apps', 'synx', 'bin', 'run.js');
 const runs = Number(values.runs);
-
-/** Node flags from an entry's `#!/usr/bin/env -S node …` line: the bin runs with them. */
-function shebangFlags(entry) {
-  const first = readFileSync(entry, 'utf8').split('\n', 1)[0];
-  const m = /^#!\/usr\/bin\/env -S node (.*)$/.exec(first);
-  return m === null ? [] : m[1].trim().split(/\s+/);
-}
 
 /** Runs an entry under measure.mjs; resolves with { wallMs, maxRssKb }. */
 function run(args, home) {
@@ -57,21 +49,7 @@ function run(args, home) {
 
 const rows = [];
 for (const items of values.sizes.split(',').map(Number)) {
-  const src = join(tmpdir(), `synx-bench-folder-${items}-s7`);
-  if (!existsSync(join(src, 'project.json'))) {
-    process.stdout.write(`generating ${items} items… `);
-    rmSync(src, { recursive: true, force: true });
-    const g = await writeSyntheticFolder({
-      outDir: src,
-      items,
-      objectsPerItem: 8,
-      polygonShare: 0.2,
-      seed: 7,
-    });
-    writeFileSync(join(src, 'generated.json'), JSON.stringify(g));
-    console.log(`${g.objects} objects`);
-  }
-  const objects = JSON.parse(readFileSync(join(src, 'generated.json'), 'utf8')).objects;
+  const { src, objects } = await benchFolder(items);
   for (const format of values.formats.split(',')) {
     const work = mkdtempSync(join(tmpdir(), 'synx-bench-fmt-'));
     const reference = join(work, 'reference');

@@ -14,8 +14,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeSyntheticFolder } from '@synx/fake-synapse';
-import { median, warm } from './lib.mjs';
+import { benchFolder, median, warm } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -62,19 +61,7 @@ function labelLines(dir) {
   return n;
 }
 
-const src = join(tmpdir(), `synx-bench-folder-${items}-s7`);
-if (!existsSync(join(src, 'project.json'))) {
-  process.stdout.write(`generating ${items} items… `);
-  const g = await writeSyntheticFolder({
-    outDir: src,
-    items,
-    objectsPerItem: 8,
-    polygonShare: 0.2,
-    seed: 7,
-  });
-  writeFileSync(join(src, 'generated.json'), JSON.stringify(g));
-  console.log(`${g.objects} objects`);
-}
+const { src } = await benchFolder(items);
 const work = mkdtempSync(join(tmpdir(), 'synx-bench-globox-'));
 try {
   const home = join(work, 'home');

@@ -1,7 +1,6 @@
 // Public surface of @synx/http: one HTTP layer for everything synx fetches.
 export {
   createDispatcher,
-  proxyFor,
   proxySettings,
   type DispatcherOptions,
   type ProxySettings,

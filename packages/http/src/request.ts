@@ -6,9 +6,12 @@ import { createDispatcher } from './dispatcher.js';
 
 let shared: Dispatcher | undefined;
 
-/** The process's default pool (created on first use; idle connections keep nothing alive). */
+/**
+ * The process's default pool (created on first use; idle connections keep nothing alive): up to
+ * 256 connections per origin, for callers that bound their requests themselves (header reads).
+ */
 export function sharedDispatcher(): Dispatcher {
-  shared ??= createDispatcher();
+  shared ??= createDispatcher({ connectionsPerOrigin: 256 });
   return shared;
 }
 

@@ -2,13 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startForwardProxy, type ForwardProxy } from '@synx/fake-synapse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createDispatcher,
-  httpRequest,
-  proxyFor,
-  TransportError,
-  type Dispatcher,
-} from '../src/index.js';
+import { createDispatcher, httpRequest, TransportError, type Dispatcher } from '../src/index.js';
 
 // An origin whose name only the proxy resolves: reachable through it, not around it.
 let origin: http.Server;
@@ -99,12 +93,5 @@ describe('proxy support', () => {
       await ok.close();
       await wrong.close();
     }
-  });
-
-  it('proxyFor names the proxy a URL takes, without credentials', () => {
-    const env = { HTTPS_PROXY: 'http://bob:pw@proxy.corp:3128', NO_PROXY: '.internal' };
-    expect(proxyFor(new URL('https://api.synapse.sh/'), env)).toBe('http://proxy.corp:3128');
-    expect(proxyFor(new URL('https://a.internal/'), env)).toBeUndefined();
-    expect(proxyFor(new URL('http://api.synapse.sh/'), env)).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream, open as openCb } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { httpOpen, TransportError, type Dispatcher, type HttpStreamResponse } from '@synx/http';
+import { httpOpen, toTransportError, type Dispatcher, type HttpStreamResponse } from '@synx/http';
 import { APPEND_FLAGS, errnoOf, hashInto, WRITE_FLAGS } from './files.js';
 import type { ChecksumAlgorithm } from './types.js';
 import { parseRetryAfter, redactUrl } from '@synx/model';
@@ -102,52 +102,31 @@ function discard(body: Readable): void {
 }
 
 /** The downloader's code for a transport failure (`timeout`, `truncated`, `ECONNRESET`, …). */
-function transportCode(err: unknown, signal: AbortSignal): string {
+function transportCode(err: unknown, signal: AbortSignal, inBody = false): string {
   if (signal.aborted) {
     return 'aborted';
   }
-  if (err instanceof TransportError) {
-    switch (err.failure) {
-      case 'aborted':
-        return 'aborted';
-      case 'connect-timeout':
-      case 'read-timeout':
-        return 'timeout';
-      case 'connection-refused':
-        return 'ECONNREFUSED';
-      case 'connection-reset':
-        return 'ECONNRESET';
-      case 'truncated':
-        return 'truncated';
-      case 'proxy':
-        return 'proxy';
-      case 'dns':
-        return err.errno ?? 'ENOTFOUND';
-      default:
-        return err.errno ?? 'network';
-    }
+  // One classification for every stack (@synx/http); the downloader's codes name it.
+  const e = toTransportError(err, inBody);
+  switch (e.failure) {
+    case 'aborted':
+      return 'aborted';
+    case 'connect-timeout':
+    case 'read-timeout':
+      return 'timeout';
+    case 'connection-refused':
+      return 'ECONNREFUSED';
+    case 'connection-reset':
+      return 'ECONNRESET';
+    case 'truncated':
+      return 'truncated';
+    case 'proxy':
+      return 'proxy';
+    case 'dns':
+      return e.errno ?? 'ENOTFOUND';
+    default:
+      return e.errno ?? 'network';
   }
-  const code = errnoOf(err);
-  if (code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') {
-    return 'timeout';
-  }
-  if (
-    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
-    code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' ||
-    code === 'UND_ERR_SOCKET'
-  ) {
-    return 'truncated';
-  }
-  if (code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR') {
-    return 'aborted';
-  }
-  if (code !== undefined) {
-    return code;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return /socket hang up|aborted|other side closed|terminated/i.test(message)
-    ? 'ECONNRESET'
-    : 'network';
 }
 
 function messageOf(err: unknown): string {
@@ -414,7 +393,7 @@ export async function fetchToPartial(a: FetchAttempt): Promise<FetchResult> {
   const failure = sourceError;
   const cut = failure !== undefined || (length !== undefined && received !== length);
   if (cut) {
-    const code = failure === undefined ? 'truncated' : transportCode(failure, a.signal);
+    const code = failure === undefined ? 'truncated' : transportCode(failure, a.signal, true);
     if (code === 'aborted') {
       return { kind: 'aborted' };
     }

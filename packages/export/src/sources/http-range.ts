@@ -1,10 +1,4 @@
-import {
-  createDispatcher,
-  httpRequest,
-  isRetryableTransport,
-  TransportError,
-  type Dispatcher,
-} from '@synx/http';
+import { httpRequest, isRetryableTransport, TransportError, type Dispatcher } from '@synx/http';
 import {
   abortError,
   delay,
@@ -17,18 +11,6 @@ import {
   throwIfAborted,
   type RetryPolicy,
 } from '@synx/model';
-
-let shared: Dispatcher | undefined;
-
-/**
- * The pool header reads use unless given one: keep-alive, up to 256 connections per origin (the
- * caller's limiter sets how many are used), the environment's proxy settings. Idle connections
- * do not keep the process alive.
- */
-function sharedDispatcher(): Dispatcher {
-  shared ??= createDispatcher({ connectionsPerOrigin: 256 });
-  return shared;
-}
 
 /** A media URL that is no longer valid (expired signature): the caller may refresh it. */
 export class ExpiredUrlError extends SynxError {
@@ -49,7 +31,7 @@ export interface FetchRangeOptions {
    * limiter of 16 requests at once: a read waiting for its retry holds no slot.
    */
   readonly limit?: (<T>(attempt: () => Promise<T>) => Promise<T>) | undefined;
-  /** The connection pool (default: one shared by the process's header reads). */
+  /** The connection pool (default: `@synx/http`'s shared pool). */
   readonly dispatcher?: Dispatcher | undefined;
 }
 
@@ -93,7 +75,7 @@ export async function fetchRange(
           },
           signal,
           readTimeoutMs: timeoutMs,
-          dispatcher: options.dispatcher ?? sharedDispatcher(),
+          dispatcher: options.dispatcher,
           maxBodyBytes: offset + length,
         });
       const { status, headers, body } = await (options.limit?.(attempt) ?? attempt());
