@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeSyntheticFolder } from '@synx/fake-synapse';
-import { median } from './lib.mjs';
+import { median, shebangFlags } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +32,11 @@ const latencyMs = Number(values.latency);
 const rounds = Number(values.rounds);
 const BIN = join(import.meta.dirname, '..', 'apps', 'synx', 'bin', 'run.js');
 const FLOOR = join(import.meta.dirname, 'api-floor.mjs');
+const MEASURE = join(import.meta.dirname, 'measure.mjs');
+/** synx as its bin runs it (the shebang's flags), under measure.mjs for its peak RSS. */
+const synxArgs = (bin, args) => [...shebangFlags(BIN), MEASURE, bin, ...args];
+/** The peak RSS measure.mjs reported (the last line of the output), in MB. */
+const rssOf = (out) => JSON.parse(out.trim().split('\n').pop()).maxRssKb / 1024;
 const dir = mkdtempSync(join(tmpdir(), 'synx-bench-api-'));
 
 /** Runs a command to its end; resolves with its wall time, or rejects with its output. */
@@ -104,7 +109,7 @@ try {
       'synx',
       () => {
         const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
-        return timed(process.execPath, [BIN, ...exportArgs(out)]);
+        return timed(process.execPath, synxArgs(BIN, exportArgs(out)));
       },
     ],
   ];
@@ -113,17 +118,19 @@ try {
       'before',
       () => {
         const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
-        return timed(process.execPath, [values.before, ...exportArgs(out)]);
+        return timed(process.execPath, synxArgs(values.before, exportArgs(out)));
       },
     ]);
   }
   // Warm-up: the backend reads every file once.
   await contenders[0][1]();
   const times = new Map(contenders.map(([n]) => [n, []]));
+  const rss = new Map(contenders.map(([n]) => [n, []]));
   for (let r = 0; r < rounds; r++) {
     for (const [name, run] of contenders) {
-      const { ms } = await run();
+      const { ms, out } = await run();
       times.get(name).push(ms);
+      if (name !== 'floor') rss.get(name).push(rssOf(out));
       process.stdout.write(`  round ${r + 1} ${name.padEnd(6)} ${(ms / 1000).toFixed(2)} s\n`);
     }
   }
@@ -136,7 +143,10 @@ try {
   await timed(process.execPath, [BIN, ...exportArgs(labels)]);
   const labelsRerun = await requests();
   const withMedia = join(dir, 'count-media');
-  await timed(process.execPath, [BIN, ...exportArgs(withMedia, ['--save-original-files'])]);
+  const mediaRun = await timed(
+    process.execPath,
+    synxArgs(BIN, exportArgs(withMedia, ['--save-original-files'])),
+  );
   const mediaFirst = await requests();
   await timed(process.execPath, [BIN, ...exportArgs(withMedia, ['--save-original-files'])]);
   const mediaRerun = await requests();
@@ -152,7 +162,7 @@ try {
   );
   console.log(`floor                 ${med('floor').toFixed(2)} s`);
   console.log(
-    `synx                  ${med('synx').toFixed(2)} s (${(items / med('synx')).toFixed(0)} items/s) — ${(med('synx') / med('floor')).toFixed(2)}x the floor (target: at most 1.2x)`,
+    `synx                  ${med('synx').toFixed(2)} s (${(items / med('synx')).toFixed(0)} items/s) — ${(med('synx') / med('floor')).toFixed(2)}x the floor (target: at most 1.2x); peak RSS ${median(rss.get('synx')).toFixed(0)} MB`,
   );
   if (values.before !== undefined) {
     console.log(
@@ -166,9 +176,10 @@ try {
   line('labels', labelsFirst);
   line('labels, rerun', labelsRerun);
   line('with media', mediaFirst);
+  console.log(`(with media: peak RSS ${rssOf(mediaRun.out).toFixed(0)} MB)`);
   line('with media, rerun', mediaRerun);
   console.log(
-    `(targets: with media, requests = pages + files (${pages} + ${items}, plus the project and the plan's sample); a rerun: pages only)`,
+    `(targets: with media, requests = pages + files (${pages} + ${items}, plus the project); a rerun: pages only)`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,8 @@
 // every item JSON and every image header prefix, writes the same files with the same sizes),
 // side by side in one run, alternating, median of --runs, page cache warmed before each run.
 // Also the peak RSS of a re-export into the folder of an earlier export (synx removes what the
-// format owns, then writes again). Sizes: 5,000 items / ~40,000 objects and 50,000 / ~400,000.
+// format owns, then writes again). Sizes: 5,000 items / ~40,000 objects, 50,000 / ~400,000 and
+// 125,000 / ~1,000,000 (--sizes 125000).
 // Run after `npm run build`:
 //   node bench/export-formats.mjs [--sizes 5000,50000] [--formats coco,yolo,voc,csv] [--runs 3]
 import { spawn } from 'node:child_process';

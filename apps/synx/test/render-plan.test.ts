@@ -60,6 +60,7 @@ describe('renderPlan', () => {
       tags: [{ value: 'night', count: 50 }],
       treatments: [],
       losses: [],
+      withheld: [],
       layout: ['annotations/instances_default.json'],
       split: undefined,
       issues: { errors: 0, warnings: 0, byCode: [] } as unknown as ExportPlan['issues'],
@@ -86,5 +87,17 @@ describe('renderPlan', () => {
     });
     expect(exact).toContain('  statuses     completed 400 · rejected 100\n');
     expect(exact).not.toContain('sampled');
+  });
+
+  it('lists the annotations on media the format does not hold among the losses', async () => {
+    const base = await planExport(request);
+    const text = renderPlan({
+      ...base,
+      withheld: [{ kind: 'video', count: 2, reason: 'COCO holds image media only, not video' }],
+    });
+    expect(text).toContain(
+      '    - 2 annotations on video media: dropped — COCO holds image media only, not video',
+    );
+    expect(text).not.toContain('holds everything the source has');
   });
 });

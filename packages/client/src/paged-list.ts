@@ -103,6 +103,8 @@ export class PagedList<T> implements AsyncIterable<T> {
   readonly #first: URL;
   readonly #options: PagedListOptions;
   #firstPage: Promise<Page<T>> | undefined;
+  /** Pages a {@link sample} read, by page number: the next listing takes them, once. */
+  #sampled = new Map<number, Page<T>>();
 
   constructor(client: SynapseClient, first: URL, options: PagedListOptions) {
     this.#client = client;
@@ -213,6 +215,7 @@ export class PagedList<T> implements AsyncIterable<T> {
           if (page !== undefined) {
             entries.push(...page.entries);
             pagesRead.push(n);
+            this.#sampled.set(n, page);
           }
         });
         complete = pagesRead.length === totalPages;
@@ -222,6 +225,7 @@ export class PagedList<T> implements AsyncIterable<T> {
           const page = await this.#fetch(this.#client.url(nextUrl), ac.signal);
           entries.push(...page.entries);
           pagesRead.push(n);
+          this.#sampled.set(n, page);
           nextUrl = page.next;
         }
         complete = nextUrl === undefined;
@@ -232,12 +236,17 @@ export class PagedList<T> implements AsyncIterable<T> {
     return { count: page1.count, pageSize, totalPages, entries, pagesRead, complete };
   }
 
-  /** Items with their raw JSON text, in server order. */
+  /**
+   * Items with their raw JSON text, in server order. The first listing takes page 1 from
+   * `count()` and the pages a `sample()` read (a plan before the export asks for no page twice);
+   * a later listing fetches every page again.
+   */
   async *entries(): AsyncGenerator<PageEntry<T>> {
     const ac = linkedSignal(this.#options.signal);
     const page1Promise = this.#page1();
-    // A second iteration fetches page 1 again; the first reuses the page `count()` fetched.
     this.#firstPage = undefined;
+    const sampled = this.#sampled;
+    this.#sampled = new Map();
     try {
       const page1 = await page1Promise;
       yield* page1.entries;
@@ -265,7 +274,12 @@ export class PagedList<T> implements AsyncIterable<T> {
         const fill = (upTo: number): void => {
           while (scheduled < Math.min(upTo, lastPage)) {
             scheduled++;
-            const p = this.#fetch(urlFor(scheduled), ac.signal);
+            const kept = sampled.get(scheduled);
+            sampled.delete(scheduled);
+            const p =
+              kept === undefined
+                ? this.#fetch(urlFor(scheduled), ac.signal)
+                : Promise.resolve(kept);
             p.catch(() => undefined);
             inflight.set(scheduled, p);
           }
@@ -289,10 +303,18 @@ export class PagedList<T> implements AsyncIterable<T> {
           }
         }
       }
+      // Following `next` links, pages are numbered by their place from page 1 (as a sample
+      // that followed them numbered them) — unless the page-numbered listing above ran.
+      let n = nextUrl === page1.next ? 2 : undefined;
       while (nextUrl !== undefined) {
-        const page = await this.#fetch(this.#client.url(nextUrl), ac.signal);
+        const kept = n === undefined ? undefined : sampled.get(n);
+        if (n !== undefined) {
+          sampled.delete(n);
+        }
+        const page = kept ?? (await this.#fetch(this.#client.url(nextUrl), ac.signal));
         yield* page.entries;
         nextUrl = page.next;
+        n = n === undefined ? undefined : n + 1;
       }
     } finally {
       ac.abort();

@@ -75,6 +75,34 @@ describe('PagedList.sample against the fake backend (2,450 items, 25 pages)', ()
     expect(s.entries.map((e) => e.value.id)).toEqual(expected);
   });
 
+  it('a listing after the sample asks for no page twice, in server order; the next lists again', async () => {
+    fake.setFaults({});
+    fake.log.length = 0;
+    const c = client();
+    const list = c.listAssignments({ project: 1 });
+    await list.sample(5);
+    const first: string[] = [];
+    for await (const e of list.entries()) {
+      first.push(e.value.id as unknown as string);
+    }
+    const ids = fake.dataset.units.map((u) => u.assignmentIds[0]);
+    expect(first).toEqual(ids);
+    const served = pagesServed();
+    expect(served).toHaveLength(25);
+    expect(new Set(served).size).toBe(25);
+    // the sample's pages are taken once: a second listing fetches all 25 again
+    fake.log.length = 0;
+    let again = 0;
+    for await (const _ of list.entries()) {
+      again++;
+    }
+    c.close();
+    expect(again).toBe(2450);
+    expect(pagesServed().sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 25 }, (_, i) => i + 1),
+    );
+  });
+
   it('is deterministic: the same pages every time', async () => {
     const c = client();
     const a = await c.listAssignments({ project: 1 }).sample(4);
@@ -206,6 +234,22 @@ describe('PagedList.sample fallbacks', () => {
     expect(got.pagesRead).toEqual([1, 2]);
     expect(got.entries.map((e) => e.value.id)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(s.seen.map((q) => new URLSearchParams(q).get('cursor'))).toEqual([null, '10']);
+  });
+
+  it('with links that are not page-numbered, a listing after the sample takes the pages it followed', async () => {
+    const s = await server(100, 'cursor');
+    const c = client(8, s.url);
+    const list = c.listAssignments({ project: 1 });
+    await list.sample(3);
+    const ids: unknown[] = [];
+    for await (const e of list.entries()) {
+      ids.push(e.value.id);
+    }
+    c.close();
+    await s.close();
+    expect(ids).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    const cursors = s.seen.map((q) => new URLSearchParams(q).get('cursor'));
+    expect(cursors).toEqual([null, '10', '20', '30', '40', '50', '60', '70', '80', '90']);
   });
 
   it('skips a spread page that is gone (404: the list shrank)', async () => {

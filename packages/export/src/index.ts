@@ -1,16 +1,17 @@
 // Public surface of @synx/export.
+export { runExport } from './run.js';
 export {
   defaultOutput,
   openExportSession,
   openSource,
   resolveClasses,
-  runExport,
-  type ExportProgress,
-  type ExportRequest,
   type ExportSession,
-  type ExportSummary,
-  type SourceRequest,
-} from './run.js';
+} from './session.js';
+export type { ExportProgress, ExportRequest, ExportSummary, SourceRequest } from './request.js';
+export { ExportRecorder, type ManifestParts, type Outcome } from './recorder.js';
+export { MediaSaver } from './media-saver.js';
+export { HandOver, checkedOutputs, type Written } from './hand-over.js';
+export { exportItems, observeAll, type PipelineContext } from './pipeline.js';
 export {
   allMissing,
   mediaJob,
@@ -19,7 +20,16 @@ export {
   type MediaSummary,
   type MissingMedia,
 } from './media.js';
-export { itemLabels, SplitPlanner, type SplitRequest, type SplitSummary } from './splits.js';
+export {
+  GroundTruthSplit,
+  HashSplit,
+  itemLabels,
+  splitStrategy,
+  StratifiedSplit,
+  type SplitRequest,
+  type SplitStrategy,
+  type SplitSummary,
+} from './splits.js';
 export {
   DEFAULT_SAMPLE_PAGES,
   planExport,
@@ -29,10 +39,10 @@ export {
   type PlanProgress,
   type PlanTreatment,
   type PlanValueCount,
+  type PlanWithheld,
 } from './plan.js';
 export { ISSUES_FILE, MANIFEST_FILE, writeManifest, type ExportManifest } from './manifest.js';
 export { ExportStats, type ExportCounts, type KindCounts, type OutcomeGroup } from './stats.js';
-export { NameAllocator } from './names.js';
 export { createLimiter, mapOrdered, type Limiter } from './concurrency.js';
 export { fitToImage, type Unfit } from './fit.js';
 export { featureOf, groupedIds } from './features.js';

@@ -8,14 +8,13 @@ import {
   type MediaKind,
 } from '@synx/model';
 import type { AnnotationFeature } from '@synx/plugin-api';
-import { parseFormatOptions } from '@synx/plugin-host';
 import { resolveTreatment, type ResolvedTreatment } from './treatments.js';
 import { featureOf, groupedIds } from './features.js';
-import { defaultOutput, openSource, resolveClasses, type ExportRequest } from './run.js';
+import type { ExportRequest } from './request.js';
+import { openExportSession, type ExportSession } from './session.js';
 import type { Source, SourcedItem, SourceSample } from './sources/source.js';
-import { SplitPlanner, type SplitRequest, type SplitSummary } from './splits.js';
+import { splitStrategy, type SplitRequest, type SplitSummary } from './splits.js';
 import { countImage, type ImageCounts } from './stats.js';
-import { resolve } from 'node:path';
 
 /** Pages an API sample reads by default: page 1 plus 4 evenly spread ones. */
 export const DEFAULT_SAMPLE_PAGES = 5;
@@ -61,6 +60,14 @@ export interface PlanTreatment {
   readonly treatment: ResolvedTreatment;
 }
 
+/** Annotations on a media kind the format does not hold. */
+export interface PlanWithheld {
+  readonly kind: MediaKind;
+  readonly count: number;
+  /** `COCO holds image media only, not video`. */
+  readonly reason: string;
+}
+
 /** A class with how often it occurs. */
 export interface PlanClass {
   readonly index: number;
@@ -72,8 +79,8 @@ export interface PlanClass {
 
 /** The plan `--dry-run` prints: what would be exported and what would happen to it. Nothing is written. */
 export interface ExportPlan {
-  readonly source: Awaited<ReturnType<typeof openSource>>['info'];
-  readonly project: Awaited<ReturnType<typeof openSource>>['project'];
+  readonly source: Source['info'];
+  readonly project: Source['project'];
   readonly format: { readonly id: string; readonly title: string; readonly options: unknown };
   readonly output: string;
   /**
@@ -109,6 +116,11 @@ export interface ExportPlan {
   readonly treatments: PlanTreatment[];
   /** Features the format converts lossily or drops (a subset of `treatments`). */
   readonly losses: PlanTreatment[];
+  /**
+   * Annotations on media the format does not hold (a video's in COCO), per media kind: dropped
+   * whatever their feature, and not in `treatments`.
+   */
+  readonly withheld: PlanWithheld[];
   readonly layout: string[];
   /** How items would be split (per-split items and classes, empty splits); undefined if not split. */
   readonly split: SplitSummary | undefined;
@@ -128,19 +140,20 @@ export async function planExport(
   request: ExportRequest,
   options: PlanOptions = {},
 ): Promise<ExportPlan> {
-  const format = request.format;
-  const formatOptions: unknown = await parseFormatOptions(format, request.formatOptions ?? {});
-  const description = format.describe(formatOptions);
   if (request.signal !== undefined) {
     // Every request in flight (items, header reads) listens to this one signal.
     setMaxListeners(1000, request.signal);
   }
-  // A session's source stays open for the run that follows.
-  const source = request.session?.source ?? (await openSource(request));
+  // A session stays open for the run that follows.
+  const session: ExportSession = request.session ?? (await openExportSession(request));
+  const { source, format, description, classes, isKnownClass } = session;
   try {
-    const { classes, isKnownClass } = resolveClasses(source, request.classMap);
     const classOrder = classes.entries.map((e) => e.code);
-    const splits = new SplitPlanner(request.split, source, classOrder);
+    const splits = session.splits();
+    const namer = session.namer();
+    const withheld = new Map<MediaKind, PlanWithheld>();
+    /** Features of the annotations the format is given (those on media it holds). */
+    const given: Partial<Record<AnnotationFeature, number>> = {};
     const issues = new IssueCollector({ keep: 50 });
     for (const note of source.notes) {
       issues.report(note);
@@ -193,7 +206,7 @@ export async function planExport(
       }
       items++;
       if (exact) {
-        splits.observe(item);
+        splits?.observe(item);
       } else {
         sampledItems.push(item);
       }
@@ -203,15 +216,28 @@ export async function planExport(
       for (const tag of new Set((item.tags ?? []).map(tagLabel))) {
         tags.set(tag, (tags.get(tag) ?? 0) + 1);
       }
+      const out = namer.name(item).withheld;
       for (const media of item.media) {
         mediaKinds[media.kind] = (mediaKinds[media.kind] ?? 0) + 1;
         if (media.kind === 'image') {
           countImage(imageCounts, media);
         }
+        const w = out.find((x) => x.media === media);
+        if (w !== undefined && media.annotations.length > 0) {
+          const seen = withheld.get(media.kind);
+          withheld.set(media.kind, {
+            kind: media.kind,
+            count: (seen?.count ?? 0) + media.annotations.length,
+            reason: w.reason,
+          });
+        }
         const grouped = groupedIds(media);
         for (const a of media.annotations) {
           const feature = featureOf(a, grouped);
           annotations[feature] = (annotations[feature] ?? 0) + 1;
+          if (w === undefined) {
+            given[feature] = (given[feature] ?? 0) + 1;
+          }
           // Classes count objects: a group counts once, its members not again.
           if (
             a.classCode !== null &&
@@ -237,9 +263,7 @@ export async function planExport(
     if (read % 100 !== 0 || read === 0) {
       progress();
     }
-    const treatments: PlanTreatment[] = (
-      Object.entries(annotations) as [AnnotationFeature, number][]
-    )
+    const treatments: PlanTreatment[] = (Object.entries(given) as [AnnotationFeature, number][])
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([feature, count]) => ({
         feature,
@@ -248,8 +272,8 @@ export async function planExport(
       }));
     let split: SplitSummary | undefined;
     if (exact) {
-      splits.seal();
-      split = splits.summary();
+      splits?.seal();
+      split = splits?.summary();
     } else {
       split = estimatedSplit(request.split, source, classOrder, sampledItems, total, read);
     }
@@ -268,8 +292,8 @@ export async function planExport(
     return {
       source: source.info,
       project: source.project,
-      format: { id: format.id, title: format.title, options: formatOptions },
-      output: resolve(request.output ?? defaultOutput(source.name)),
+      format: { id: format.id, title: format.title, options: session.options },
+      output: session.output,
       items: exact ? items : (total ?? items),
       sampled: { items: read, of: exact ? read : total, exact },
       images,
@@ -286,14 +310,15 @@ export async function planExport(
       tags: valueCounts(tags),
       treatments,
       losses: treatments.filter((t) => t.treatment.action !== 'keep'),
-      layout: description.layout(exact ? splits.names() : split?.names.slice()),
+      withheld: [...withheld.values()].sort((a, b) => (a.kind < b.kind ? -1 : 1)),
+      layout: description.layout(exact ? splits?.names() : split?.names.slice()),
       split,
       issues: issues.summary(),
       notes,
     };
   } finally {
     if (request.session === undefined) {
-      source.close();
+      session.close();
     }
   }
 }
@@ -339,8 +364,8 @@ function estimatedSplit(
   total: number | undefined,
   read: number,
 ): SplitSummary | undefined {
-  const planner = new SplitPlanner(request, source, classOrder);
-  if (planner.mode === 'none') {
+  const planner = splitStrategy(request, source, classOrder);
+  if (planner === undefined) {
     return undefined;
   }
   const byShares = planner.mode === 'stratified' || request?.groupBy !== undefined;

@@ -95,77 +95,93 @@ function metaValue(
 }
 
 /**
- * Decides the split of every item. Modes:
- * - `hash` (`--split`): a pure function of (seed, unit key, ratios), so items never move when the
- *   project grows; the unit key is the data unit (two assignments of one data unit stay
- *   together) or, with `groupBy`, the group value.
- * - `stratified` (`--split --stratify`): iterative stratification over every unit, read in a
- *   first pass; deterministic for a seed, but adding data may move items (the plan says so).
- * - `ground-truth`: a GT version's train/validation/test categories, when no `--split` is given.
+ * How the items are split, chosen once per export ({@link splitStrategy}):
+ * - {@link HashSplit} (`--split`): a pure function of (seed, unit key, ratios), so items never
+ *   move when the project grows; the unit key is the data unit (two assignments of one data unit
+ *   stay together) or, with `groupBy`, the group value.
+ * - {@link StratifiedSplit} (`--split --stratify`): iterative stratification over every unit,
+ *   read in a first pass; deterministic for a seed, but adding data may move items (the plan
+ *   says so).
+ * - {@link GroundTruthSplit}: a GT version's train/validation/test categories, when no `--split`
+ *   is given.
  *
  * A first pass over the source (`observe` every item, then `seal`) is made when the splits
- * cannot be known otherwise: stratification, groups, GT categories, and small datasets (where a
- * split could come out empty, which must be known before anything is written).
+ * cannot be known otherwise (`needsPass`): stratification, groups, GT categories, and small
+ * datasets (where a split could come out empty, which must be known before anything is written).
  */
-export class SplitPlanner {
-  readonly mode: 'none' | SplitSummary['mode'];
-  readonly #request: SplitRequest | undefined;
-  readonly #seed: number;
-  readonly #classOrder: readonly string[];
-  readonly #source: Source;
-  readonly #notes: string[] = [];
-  #stats: SplitStatsCollector | undefined;
-  #stratifier: StratifiedSplitter | undefined;
-  #assignment: StratifiedAssignment | undefined;
-  #gtSeen = new Set<SplitName>();
-  #groups = new Set<string>();
-  #ungrouped = 0;
-  #sealed = false;
-  #observed = false;
-
-  constructor(request: SplitRequest | undefined, source: Source, classOrder: readonly string[]) {
-    this.#request = request;
-    this.#source = source;
-    this.#seed = request?.seed ?? 0;
-    this.#classOrder = classOrder;
-    const gt = source.info.target === 'ground_truth';
-    if (request === undefined) {
-      this.mode = gt ? 'ground-truth' : 'none';
-    } else {
-      this.mode = request.stratify === true ? 'stratified' : 'hash';
-      if (gt) {
-        this.#notes.push(
-          "the ground-truth version's train/validation/test categories are not used: --split decides",
-        );
-      }
-      if (request.stratify === true) {
-        this.#notes.push(
-          'stratified splits balance classes over the whole dataset: exporting again after the data grew may move items (plain --split never does)',
-        );
-        this.#stratifier = new StratifiedSplitter(request.ratios, this.#seed);
-      } else {
-        this.#stats = new SplitStatsCollector(request.ratios);
-      }
-    }
-  }
-
+export interface SplitStrategy {
+  readonly mode: SplitSummary['mode'];
   /** True when items must be read once before writing. */
-  needsPass(): boolean {
-    if (this.mode === 'none') {
-      return false;
-    }
-    if (this.mode !== 'hash' || this.#request?.groupBy !== undefined) {
-      return true;
-    }
-    const n = this.#source.itemCount;
-    const smallest = Math.min(...(this.#request?.ratios.ratios ?? [1]));
-    // Below ~30 expected items in the smallest split an empty split is possible: count first.
-    return n === undefined || n * smallest < 30;
+  needsPass(): boolean;
+  /** First pass (or the plan's pass): one call per item, in source order. */
+  observe(item: Item): void;
+  /** Ends the first pass: solves the stratification, fixes the GT split names. */
+  seal(): void;
+  /** The splits the format is told to write (undefined: none). */
+  names(): SplitName[] | undefined;
+  /** The split of an item during the write pass. */
+  splitOf(item: Item): SplitName | undefined;
+  /** Write pass: counts the item when no first pass counted it. */
+  record(item: Item, split: SplitName | undefined): void;
+  /** Throws before anything is written when a split would be empty. */
+  assertNoEmptySplit(itemCount: number): void;
+  /** The split facts so far (complete after the write pass, or after `seal` with a first pass). */
+  summary(): SplitSummary | undefined;
+}
+
+/** The split strategy of a request (undefined: the export is not split). */
+export function splitStrategy(
+  request: SplitRequest | undefined,
+  source: Pick<Source, 'info' | 'itemCount'>,
+  classOrder: readonly string[],
+): SplitStrategy | undefined {
+  const gt = source.info.target === 'ground_truth';
+  if (request === undefined) {
+    return gt ? new GroundTruthSplit(classOrder) : undefined;
+  }
+  const notes = gt
+    ? ["the ground-truth version's train/validation/test categories are not used: --split decides"]
+    : [];
+  return request.stratify === true
+    ? new StratifiedSplit(request, source, classOrder, notes)
+    : new HashSplit(request, source, classOrder, notes);
+}
+
+/** What the ratio strategies share: the request, groups (`groupBy`), notes and the summary. */
+abstract class RatioSplit implements SplitStrategy {
+  abstract readonly mode: 'hash' | 'stratified';
+  protected readonly request: SplitRequest;
+  protected readonly seed: number;
+  protected readonly classOrder: readonly string[];
+  protected readonly source: Pick<Source, 'info' | 'itemCount'>;
+  protected readonly notes: string[];
+  protected observed = false;
+  #sealed = false;
+  readonly #groups = new Set<string>();
+  #ungrouped = 0;
+
+  constructor(
+    request: SplitRequest,
+    source: Pick<Source, 'info' | 'itemCount'>,
+    classOrder: readonly string[],
+    notes: string[],
+  ) {
+    this.request = request;
+    this.seed = request.seed ?? 0;
+    this.source = source;
+    this.classOrder = classOrder;
+    this.notes = notes;
   }
 
-  /** The unit an item belongs to for splitting. */
-  unitKey(item: Item): string {
-    const groupBy = this.#request?.groupBy;
+  abstract needsPass(): boolean;
+  abstract observe(item: Item): void;
+  abstract splitOf(item: Item): SplitName | undefined;
+  abstract record(item: Item, split: SplitName | undefined): void;
+  protected abstract stats(): SplitStats | undefined;
+
+  /** The unit an item belongs to for splitting: its data unit, or its `groupBy` value. */
+  protected unitKey(item: Item): string {
+    const groupBy = this.request.groupBy;
     if (groupBy !== undefined) {
       const v = metaValue(item.dataUnit?.meta, groupBy);
       if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
@@ -175,9 +191,12 @@ export class SplitPlanner {
     return item.key;
   }
 
-  #noteGroup(item: Item): void {
-    const groupBy = this.#request?.groupBy;
-    if (groupBy === undefined) {
+  protected hashOf(item: Item): SplitName {
+    return hashSplit(this.seed, this.unitKey(item), this.request.ratios);
+  }
+
+  protected noteGroup(item: Item): void {
+    if (this.request.groupBy === undefined) {
       return;
     }
     const key = this.unitKey(item);
@@ -188,119 +207,36 @@ export class SplitPlanner {
     }
   }
 
-  /** First pass (or the plan's pass): one call per item, in source order. */
-  observe(item: Item): void {
-    this.#observed = true;
-    if (this.mode === 'ground-truth') {
-      const split = item.gtCategory === undefined ? undefined : GT_SPLIT[item.gtCategory];
-      if (split !== undefined) {
-        this.#gtSeen.add(split);
-      }
-      return;
-    }
-    if (this.mode === 'none') {
-      return;
-    }
-    this.#noteGroup(item);
-    if (this.#stratifier !== undefined) {
-      this.#stratifier.add(this.unitKey(item), itemLabels(item));
-      return;
-    }
-    const request = this.#request;
-    if (request !== undefined) {
-      this.#stats?.add(hashSplit(this.#seed, this.unitKey(item), request.ratios), itemLabels(item));
-    }
-  }
-
-  /** Ends the first pass: solves the stratification and fixes the GT split names. */
   seal(): void {
     this.#sealed = true;
-    const groupBy = this.#request?.groupBy;
+    const groupBy = this.request.groupBy;
     if (groupBy !== undefined && this.#groups.size === 0 && this.#ungrouped > 0) {
       throw new SynxError(
         'SYNX_INVALID_INPUT',
         `--group-by ${groupBy}: none of the ${String(this.#ungrouped)} items has "${groupBy}" in its data-unit meta`,
         {
           hint:
-            this.#source.info.kind === 'synapse-folder'
+            this.source.info.kind === 'synapse-folder'
               ? 'a Synapse export folder holds no data-unit meta: export from the API (--project) to group'
               : 'check the meta key (dotted paths such as source.video work) with one data unit',
         },
       );
     }
-    if (this.mode === 'ground-truth') {
-      this.#stats = new SplitStatsCollector({
-        names: this.names() ?? [],
-        ratios: (this.names() ?? []).map(() => 0),
-      });
-      return;
-    }
-    if (this.#stratifier !== undefined) {
-      this.#assignment = this.#stratifier.solve(this.#classOrder);
-    }
   }
 
-  /** The splits the format is told to write (undefined: not split). */
-  names(): SplitName[] | undefined {
-    if (this.mode === 'none') {
-      return undefined;
-    }
-    if (this.mode === 'ground-truth') {
-      const names = (['train', 'val', 'test'] as const).filter((n) => this.#gtSeen.has(n));
-      return names.length === 0 ? undefined : names;
-    }
-    return [...(this.#request?.ratios.names ?? [])];
+  names(): SplitName[] {
+    return [...this.request.ratios.names];
   }
 
-  /** The split of an item during the write pass. */
-  splitOf(item: Item): SplitName | undefined {
-    switch (this.mode) {
-      case 'none':
-        return undefined;
-      case 'ground-truth':
-        return item.gtCategory === undefined ? undefined : GT_SPLIT[item.gtCategory];
-      case 'stratified': {
-        const s = this.#assignment?.splitOf(this.unitKey(item));
-        if (s === undefined) {
-          // An item the first pass did not see (the source changed in between): hash it.
-          return this.#request === undefined
-            ? undefined
-            : hashSplit(this.#seed, this.unitKey(item), this.#request.ratios);
-        }
-        return s;
-      }
-      case 'hash':
-        return this.#request === undefined
-          ? undefined
-          : hashSplit(this.#seed, this.unitKey(item), this.#request.ratios);
-    }
-  }
-
-  /** Write pass: counts the item when no first pass counted it. */
-  record(item: Item, split: SplitName | undefined): void {
-    if (split === undefined) {
-      return;
-    }
-    if (this.mode === 'ground-truth') {
-      this.#stats?.add(split, itemLabels(item));
-      return;
-    }
-    if (!this.#observed && this.mode === 'hash') {
-      this.#noteGroup(item);
-      this.#stats?.add(split, itemLabels(item));
-    }
-  }
-
-  /** Throws before anything is written when a split would be empty. */
   assertNoEmptySplit(itemCount: number): void {
     const summary = this.summary();
-    if (summary === undefined || summary.mode === 'ground-truth' || summary.empty.length === 0) {
+    if (summary.empty.length === 0) {
       return;
     }
-    const ratios = this.#request?.ratios;
+    const { ratios, groupBy } = this.request;
     throw new SynxError(
       'SYNX_INVALID_INPUT',
-      `split ${summary.empty.map((s) => `"${s}"`).join(' and ')} would get no item (${String(itemCount)} items${this.#request?.groupBy === undefined ? '' : ` in ${String(summary.groups ?? 0)} groups`}; ${ratios === undefined ? '' : describeRatios(ratios)}): a trainer fails on an empty split`,
+      `split ${summary.empty.map((s) => `"${s}"`).join(' and ')} would get no item (${String(itemCount)} items${groupBy === undefined ? '' : ` in ${String(summary.groups ?? 0)} groups`}; ${describeRatios(ratios)}): a trainer fails on an empty split`,
       {
         hint: 'give fewer or larger shares (e.g. --split 0.8/0.2), another --seed, or export more items',
         details: { split: summary },
@@ -308,35 +244,190 @@ export class SplitPlanner {
     );
   }
 
-  /** The split facts so far (complete after the write pass, or after `seal` with a first pass). */
-  summary(): SplitSummary | undefined {
+  summary(): SplitSummary {
     const names = this.names();
-    if (this.mode === 'none' || names === undefined) {
-      return undefined;
-    }
-    const stats: SplitStats | undefined =
-      this.#assignment?.stats ?? this.#stats?.result(this.#classOrder);
-    const request = this.#request;
-    const zero = names.map(() => 0);
+    const stats = this.stats();
+    const { groupBy } = this.request;
     return {
       mode: this.mode,
       names,
-      ...(request === undefined ? {} : { ratios: request.ratios.ratios, seed: this.#seed }),
-      ...(request?.groupBy === undefined
+      ratios: this.request.ratios.ratios,
+      seed: this.seed,
+      ...(groupBy === undefined
         ? {}
-        : { groupBy: request.groupBy, groups: this.#groups.size, ungrouped: this.#ungrouped }),
-      items: stats?.items ?? zero,
+        : { groupBy, groups: this.#groups.size, ungrouped: this.#ungrouped }),
+      items: stats?.items ?? names.map(() => 0),
       classes: stats?.classes ?? [],
-      maxDeviation: this.mode === 'ground-truth' ? undefined : stats?.maxDeviation,
+      maxDeviation: stats?.maxDeviation,
       empty: stats?.empty ?? (this.#sealed ? names : []),
       notes: [
-        ...this.#notes,
+        ...this.notes,
         ...(this.#ungrouped > 0
           ? [
-              `${String(this.#ungrouped)} item(s) have no "${request?.groupBy ?? ''}" in their data-unit meta: each is its own group`,
+              `${String(this.#ungrouped)} item(s) have no "${groupBy ?? ''}" in their data-unit meta: each is its own group`,
             ]
           : []),
       ],
+    };
+  }
+}
+
+/** `--split`: each unit's split is a hash of (seed, unit key, ratios). */
+export class HashSplit extends RatioSplit {
+  readonly mode = 'hash';
+  readonly #stats: SplitStatsCollector;
+
+  constructor(
+    request: SplitRequest,
+    source: Pick<Source, 'info' | 'itemCount'>,
+    classOrder: readonly string[],
+    notes: string[] = [],
+  ) {
+    super(request, source, classOrder, notes);
+    this.#stats = new SplitStatsCollector(request.ratios);
+  }
+
+  needsPass(): boolean {
+    if (this.request.groupBy !== undefined) {
+      return true;
+    }
+    const n = this.source.itemCount;
+    // Below ~30 expected items in the smallest split an empty split is possible: count first.
+    return n === undefined || n * Math.min(...this.request.ratios.ratios) < 30;
+  }
+
+  observe(item: Item): void {
+    this.observed = true;
+    this.noteGroup(item);
+    this.#stats.add(this.hashOf(item), itemLabels(item));
+  }
+
+  splitOf(item: Item): SplitName {
+    return this.hashOf(item);
+  }
+
+  record(item: Item, split: SplitName | undefined): void {
+    if (split !== undefined && !this.observed) {
+      this.noteGroup(item);
+      this.#stats.add(split, itemLabels(item));
+    }
+  }
+
+  protected stats(): SplitStats {
+    return this.#stats.result(this.classOrder);
+  }
+}
+
+/** `--split --stratify`: iterative stratification over every unit, solved after a first pass. */
+export class StratifiedSplit extends RatioSplit {
+  readonly mode = 'stratified';
+  readonly #stratifier: StratifiedSplitter;
+  #assignment: StratifiedAssignment | undefined;
+
+  constructor(
+    request: SplitRequest,
+    source: Pick<Source, 'info' | 'itemCount'>,
+    classOrder: readonly string[],
+    notes: string[] = [],
+  ) {
+    super(request, source, classOrder, [
+      ...notes,
+      'stratified splits balance classes over the whole dataset: exporting again after the data grew may move items (plain --split never does)',
+    ]);
+    this.#stratifier = new StratifiedSplitter(request.ratios, this.seed);
+  }
+
+  needsPass(): boolean {
+    return true;
+  }
+
+  observe(item: Item): void {
+    this.observed = true;
+    this.noteGroup(item);
+    this.#stratifier.add(this.unitKey(item), itemLabels(item));
+  }
+
+  override seal(): void {
+    super.seal();
+    this.#assignment = this.#stratifier.solve(this.classOrder);
+  }
+
+  splitOf(item: Item): SplitName {
+    // An item the first pass did not see (the source changed in between): hashed.
+    return this.#assignment?.splitOf(this.unitKey(item)) ?? this.hashOf(item);
+  }
+
+  record(): void {
+    // counted by the first pass
+  }
+
+  protected stats(): SplitStats | undefined {
+    return this.#assignment?.stats;
+  }
+}
+
+/** A ground-truth version's own train/validation/test categories (no `--split`). */
+export class GroundTruthSplit implements SplitStrategy {
+  readonly mode = 'ground-truth';
+  readonly #classOrder: readonly string[];
+  readonly #seen = new Set<SplitName>();
+  #stats: SplitStatsCollector | undefined;
+  #sealed = false;
+
+  constructor(classOrder: readonly string[]) {
+    this.#classOrder = classOrder;
+  }
+
+  needsPass(): boolean {
+    return true;
+  }
+
+  observe(item: Item): void {
+    const split = this.splitOf(item);
+    if (split !== undefined) {
+      this.#seen.add(split);
+    }
+  }
+
+  seal(): void {
+    this.#sealed = true;
+    const names = this.names() ?? [];
+    this.#stats = new SplitStatsCollector({ names, ratios: names.map(() => 0) });
+  }
+
+  names(): SplitName[] | undefined {
+    const names = (['train', 'val', 'test'] as const).filter((n) => this.#seen.has(n));
+    return names.length === 0 ? undefined : names;
+  }
+
+  splitOf(item: Item): SplitName | undefined {
+    return item.gtCategory === undefined ? undefined : GT_SPLIT[item.gtCategory];
+  }
+
+  record(item: Item, split: SplitName | undefined): void {
+    if (split !== undefined) {
+      this.#stats?.add(split, itemLabels(item));
+    }
+  }
+
+  assertNoEmptySplit(): void {
+    // a category no item has is not a split
+  }
+
+  summary(): SplitSummary | undefined {
+    const names = this.names();
+    if (names === undefined) {
+      return undefined;
+    }
+    const stats = this.#stats?.result(this.#classOrder);
+    return {
+      mode: this.mode,
+      names,
+      items: stats?.items ?? names.map(() => 0),
+      classes: stats?.classes ?? [],
+      maxDeviation: undefined,
+      empty: stats?.empty ?? (this.#sealed ? names : []),
+      notes: [],
     };
   }
 }

@@ -171,6 +171,44 @@ describe('dry run and output folder', () => {
     expect(plan.layout).toContain('annotations/instances_default.json');
   });
 
+  it('the plan and the run agree on media the format does not hold (a video in COCO)', async () => {
+    const dir = await folder('video', [
+      { stem: 'img', anns: [box('B000000001', 'car')] },
+      {
+        stem: 'clip',
+        anns: [],
+        raw: JSON.stringify({
+          annotations: {
+            video_1: [
+              { id: 'V000000001', tool: 'bounding_box', classification: { class: 'car' } },
+              { id: 'V000000002', tool: 'bounding_box', classification: { class: 'person' } },
+            ],
+          },
+          annotationsData: {
+            video_1: [
+              { id: 'V000000001', coordinate: { x: 1, y: 1, width: 2, height: 2 } },
+              { id: 'V000000002', coordinate: { x: 3, y: 3, width: 2, height: 2 } },
+            ],
+          },
+        }),
+        media: { name: 'clip.mp4', bytes: Buffer.from('not really a video') },
+      },
+    ]);
+    const request = { source: { kind: 'folder' as const, dir }, format: coco };
+    const plan = await planExport({ ...request, output: join(root, 'video-plan') });
+    expect(plan.withheld).toEqual([
+      { kind: 'video', count: 2, reason: 'COCO holds image media only, not video' },
+    ]);
+    // the source holds 3 boxes; the format is given the image's one
+    expect(plan.annotations).toEqual({ bbox: 3 });
+    expect(plan.treatments.map((t) => [t.feature, t.count])).toEqual([['bbox', 1]]);
+    const summary = await runExport({ ...request, output: join(root, 'video-out') });
+    expect(summary.dropped.map((g) => [g.kind, g.count, g.reason])).toEqual([
+      ['bbox', 2, 'COCO holds image media only, not video'],
+    ]);
+    expect(cocoOf(summary.output).annotations).toHaveLength(1);
+  });
+
   it('refuses a non-empty folder that is not a synx export, and re-exports into its own', async () => {
     const dir = join(root, 'plan');
     const busy = join(root, 'busy');

@@ -31,6 +31,7 @@ import {
   type FormatManifestEntry,
 } from './host.js';
 import {
+  exportItemsOf,
   filesUnder,
   placeMedia,
   readBack,
@@ -981,18 +982,7 @@ function runChild(
       rawOptions: raw,
       classes: data.classes.objectClasses().toJSON(),
       keypointNames: data.keypointNames,
-      exportItems: data.items.map((item) => ({
-        item,
-        split: undefined,
-        images: item.media
-          .filter((m) => m.kind === 'image')
-          .map((m) => ({
-            media: m,
-            fileName: m.file?.name ?? `${item.stem}.jpg`,
-            stem: stemOf(m.file?.name ?? `${item.stem}.jpg`),
-          })),
-        stem: item.stem,
-      })),
+      exportItems: exportItemsOf(data),
       outDir: out,
       resultPath,
     }),

@@ -30,7 +30,7 @@ import {
   type FormatContext,
   type WriteInput,
 } from '@synx/plugin-api';
-import { parseFormatOptions } from './host.js';
+import { ExportItemNamer, parseFormatOptions } from './host.js';
 import { mediaSpecForFile, openSynapseFolder } from '@synx/synapse-folder';
 import { readImageHeaderFromFileSync } from '@synx/image-header';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -379,20 +379,18 @@ export async function runWriter(
   return { dir, outcomes, issues, exportItems };
 }
 
-/** The items as a writer receives them (names = media file names, splits round-robin when asked). */
+/**
+ * The items as a writer receives them, named by synx's own {@link ExportItemNamer} (the one the
+ * export uses: original file names, made safe and unique), splits round-robin when asked.
+ */
 export function exportItemsOf(data: FixtureData, splits?: readonly string[]): ExportItem[] {
-  return data.items.map((item, i) => ({
-    item,
-    split: splits === undefined ? undefined : splits[i % splits.length],
-    images: item.media
-      .filter((m) => m.kind === 'image')
-      .map((m) => ({
-        media: m,
-        fileName: m.file?.name ?? `${item.stem}.jpg`,
-        stem: (m.file?.name ?? `${item.stem}.jpg`).replace(/\.[^.]*$/, ''),
-      })),
-    stem: item.stem,
-  }));
+  let i = 0;
+  const namer = new ExportItemNamer({
+    description: { mediaKinds: ['*'] },
+    formatTitle: 'fixture',
+    splitOf: () => (splits === undefined ? undefined : splits[i++ % splits.length]),
+  });
+  return data.items.map((item) => namer.name(item).exportItem);
 }
 
 /** Puts a placeholder image of the right size where the format expects each image (what `--save-original-files` would do). */

@@ -30,3 +30,11 @@ export {
   translateFormatFlags,
   type FormatFlag,
 } from './aliases.js';
+export {
+  ExportItemNamer,
+  toExportItems,
+  type ItemNamingOptions,
+  type NamedItem,
+  type WithheldMedia,
+} from './items.js';
+export { NameAllocator } from './names.js';

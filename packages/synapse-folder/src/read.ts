@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, constants, fstatSync, openSync, readSync, type Dirent } from 'node:fs';
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { lstat, opendir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { SynxError, type Issue } from '@synx/model';
 import { splitStem } from './names.js';
@@ -190,9 +190,17 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
         },
       );
     }
-    const listed = await listFiles(jsonDir, realRoot, (n) => n.toLowerCase().endsWith('.json'));
-    jsonNames = listed.names;
-    for (const r of listed.refused) {
+    const names: string[] = [];
+    const refused = await listFiles(
+      jsonDir,
+      realRoot,
+      (n) => n.toLowerCase().endsWith('.json'),
+      (n) => {
+        names.push(n);
+      },
+    );
+    jsonNames = names;
+    for (const r of refused) {
       problems.push({
         code: 'SYNX_FILE_REFUSED',
         severity: 'error',
@@ -219,7 +227,24 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
   jsonNames.sort(byCodeUnit);
 
   let mediaDir: string | undefined;
-  let mediaNames: string[] = [];
+  /**
+   * Media file by stem, built while listing (no second list of every name): of two files with
+   * one stem the first in code-unit order is used; the others are warned about below.
+   */
+  const mediaByStem = new Map<string, string>();
+  const ambiguous: { stem: string; name: string }[] = [];
+  const addMedia = (name: string): void => {
+    const { stem } = splitStem(name);
+    const existing = mediaByStem.get(stem);
+    if (existing === undefined) {
+      mediaByStem.set(stem, name);
+    } else if (byCodeUnit(name, existing) < 0) {
+      mediaByStem.set(stem, name);
+      ambiguous.push({ stem, name: existing });
+    } else {
+      ambiguous.push({ stem, name });
+    }
+  };
   for (const candidate of ['origin_files', 'original_files']) {
     const dir = join(root, candidate);
     try {
@@ -241,10 +266,9 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
       break;
     }
     try {
-      const listed = await listFiles(dir, realRoot, () => true);
+      const refused = await listFiles(dir, realRoot, () => true, addMedia);
       mediaDir = dir;
-      mediaNames = listed.names.sort(byCodeUnit);
-      for (const r of listed.refused) {
+      for (const r of refused) {
         problems.push({
           code: 'SYNX_FILE_REFUSED',
           severity: 'error',
@@ -265,31 +289,25 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
     break;
   }
 
-  const mediaByStem = new Map<string, string>();
-  for (const name of mediaNames) {
-    const { stem } = splitStem(name);
-    const existing = mediaByStem.get(stem);
-    if (existing === undefined) {
-      mediaByStem.set(stem, name);
-    } else {
-      problems.push({
-        code: 'SYNX_FOLDER_AMBIGUOUS_MEDIA',
-        severity: 'warning',
-        stem,
-        field: `origin_files/${name}`,
-        message: `two media files share the stem "${stem}" (${existing}, ${name}); ${existing} is used`,
-      });
-    }
+  for (const { stem, name } of ambiguous.sort((a, b) => byCodeUnit(a.name, b.name))) {
+    const used = mediaByStem.get(stem) ?? '';
+    problems.push({
+      code: 'SYNX_FOLDER_AMBIGUOUS_MEDIA',
+      severity: 'warning',
+      stem,
+      field: `origin_files/${name}`,
+      message: `two media files share the stem "${stem}" (${used}, ${name}); ${used} is used`,
+    });
   }
 
   const entries: FolderEntry[] = [];
-  const paired = new Set<string>();
   const dirs: Dirs = { json: jsonDir, media: mediaDir };
   for (const name of jsonNames) {
     const stem = name.slice(0, -'.json'.length);
     const mediaName = mediaByStem.get(stem);
     if (mediaName !== undefined && mediaDir !== undefined) {
-      paired.add(stem);
+      // Paired: what stays in the map at the end are the media without a JSON file.
+      mediaByStem.delete(stem);
       entries.push(new Entry(dirs, stem, mediaName));
     } else {
       entries.push(new Entry(dirs, stem, undefined));
@@ -302,16 +320,15 @@ export async function openSynapseFolder(root: string): Promise<SynapseFolder> {
       });
     }
   }
-  for (const [stem, name] of mediaByStem) {
-    if (!paired.has(stem)) {
-      problems.push({
-        code: 'SYNX_FOLDER_ORPHAN_MEDIA',
-        severity: 'warning',
-        stem,
-        field: `origin_files/${name}`,
-        message: `origin_files/${name} has no json/${stem}.json`,
-      });
-    }
+  const orphans = mediaDir === undefined ? [] : [...mediaByStem];
+  for (const [stem, name] of orphans.sort(([, a], [, b]) => byCodeUnit(a, b))) {
+    problems.push({
+      code: 'SYNX_FOLDER_ORPHAN_MEDIA',
+      severity: 'warning',
+      stem,
+      field: `origin_files/${name}`,
+      message: `origin_files/${name} has no json/${stem}.json`,
+    });
   }
 
   let project: Record<string, unknown> | undefined;
@@ -421,23 +438,26 @@ async function listFiles(
   dir: string,
   realRoot: string,
   want: (name: string) => boolean,
-): Promise<{ names: string[]; refused: { name: string; why: string }[] }> {
-  const names: string[] = [];
+  take: (name: string) => void,
+): Promise<{ name: string; why: string }[]> {
   const refused: { name: string; why: string }[] = [];
-  const entries: Dirent[] = await readdir(dir, { withFileTypes: true });
-  for (const d of entries) {
+  const links: string[] = [];
+  // Streamed, a batch of entries at a time: a folder of 100,000s of files is never held as one
+  // array of directory entries.
+  for await (const d of await opendir(dir, { bufferSize: 512 })) {
     const name = d.name;
     if (!want(name)) {
       continue;
     }
     if (d.isFile()) {
-      names.push(name);
-      continue;
-    }
-    if (!d.isSymbolicLink()) {
+      take(name);
+    } else if (d.isSymbolicLink()) {
+      links.push(name);
+    } else {
       refused.push({ name, why: kindOf(d) });
-      continue;
     }
+  }
+  for (const name of links) {
     let target: string;
     try {
       target = await realpath(join(dir, name));
@@ -451,12 +471,12 @@ async function listFiles(
     }
     const st = await stat(target);
     if (st.isFile()) {
-      names.push(name);
+      take(name);
     } else {
       refused.push({ name, why: `a link to ${kindOf(st)}` });
     }
   }
-  return { names, refused };
+  return refused.sort((a, b) => byCodeUnit(a.name, b.name));
 }
 
 /**

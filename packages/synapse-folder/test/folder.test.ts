@@ -18,6 +18,33 @@ afterAll(() => {
 });
 
 describe('openSynapseFolder', () => {
+  it('of several media with one stem uses the first in code-unit order; warnings, orphans and refusals come sorted', async () => {
+    const dir = join(root, 'many');
+    const w = new SynapseFolderWriter(dir);
+    await w.write({ stem: 'a', data: {}, media: { name: 'a.png', bytes: Buffer.from('p') } });
+    for (const name of ['a.jpg', 'a.bmp', 'z.jpg', 'm.jpg']) {
+      writeFileSync(join(dir, 'origin_files', name), name);
+    }
+    mkdirSync(join(dir, 'origin_files', 'sub-b'));
+    mkdirSync(join(dir, 'origin_files', 'sub-a'));
+    mkdirSync(join(dir, 'json', 'folder.json'));
+    mkdirSync(join(dir, 'json', 'not-json'));
+    const folder = await openSynapseFolder(dir);
+    expect(folder.entries.map((e) => [e.stem, e.mediaName])).toEqual([['a', 'a.bmp']]);
+    expect(folder.problems.map((p) => [p.code, p.field])).toEqual([
+      ['SYNX_FILE_REFUSED', 'json/folder.json'],
+      ['SYNX_FILE_REFUSED', 'origin_files/sub-a'],
+      ['SYNX_FILE_REFUSED', 'origin_files/sub-b'],
+      ['SYNX_FOLDER_AMBIGUOUS_MEDIA', 'origin_files/a.jpg'],
+      ['SYNX_FOLDER_AMBIGUOUS_MEDIA', 'origin_files/a.png'],
+      ['SYNX_FOLDER_ORPHAN_MEDIA', 'origin_files/m.jpg'],
+      ['SYNX_FOLDER_ORPHAN_MEDIA', 'origin_files/z.jpg'],
+    ]);
+    expect(folder.problems[3]?.message).toBe(
+      'two media files share the stem "a" (a.bmp, a.jpg); a.bmp is used',
+    );
+  });
+
   it('pairs json/<stem>.json with origin_files/<stem>.<ext>, sorted, and reports what does not pair', async () => {
     const dir = join(root, 'a');
     const w = new SynapseFolderWriter(dir);

@@ -180,12 +180,17 @@ export function renderPlan(plan: ExportPlan, options: { heading?: string } = {})
       `  not in the class map (no id; dropped from formats that need one): ${plan.unknownClasses.map((u) => `${u.code} ${n(u.count)}`).join(' · ')}${inSample}`,
     );
   }
-  if (plan.losses.length === 0) {
+  if (plan.losses.length === 0 && plan.withheld.length === 0) {
     lines.push(
       `  ${plan.format.title} holds everything the source has${exact ? '' : ' (as far as the sample shows)'}.`,
     );
   } else {
     lines.push(`  what ${plan.format.title} cannot hold as is${inSample}:`);
+    for (const w of plan.withheld) {
+      lines.push(
+        `    - ${plural(w.count, 'annotation')} on ${w.kind} media: dropped — ${w.reason}`,
+      );
+    }
     for (const l of plan.losses) {
       const t = l.treatment;
       lines.push(
