@@ -56,3 +56,17 @@ export function synx(
     );
   });
 }
+
+/** `synx export` arguments for a project of a (fake) backend, plus `extra`. */
+export function apiExportArgs(
+  backend: { readonly url: string; readonly projectId: number | string },
+  token: string,
+  format: string,
+  out: string,
+  extra: readonly string[] = [],
+): string[] {
+  const project = String(backend.projectId);
+  return ['export', '--host', backend.url, '--token', token, '--project', project]
+    .concat(['--format', format, '--output', out])
+    .concat(extra);
+}

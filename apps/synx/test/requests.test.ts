@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeSynapse, writeSyntheticFolder, type FakeSynapse } from '@synx/fake-synapse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synx, tempDir } from './helpers.js';
+import { apiExportArgs, synx, tempDir } from './helpers.js';
 
 const root = tempDir('cli-requests');
 const TOKEN = 'cli-requests-token-3f8b';
@@ -25,21 +25,7 @@ afterAll(async () => {
 });
 
 const run = (out: string, extra: string[] = []) =>
-  synx([
-    'export',
-    '--host',
-    fake.url,
-    '--token',
-    TOKEN,
-    '--project',
-    String(fake.projectId),
-    '--format',
-    'coco',
-    '--output',
-    out,
-    '--quiet',
-    ...extra,
-  ]);
+  synx(apiExportArgs(fake, TOKEN, 'coco', out, ['--quiet', ...extra]));
 
 /** The requests since the last call, by kind; the log is emptied. */
 function served(): {

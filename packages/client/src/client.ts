@@ -104,6 +104,16 @@ export interface CallOptions {
   readonly readTimeoutMs?: number;
 }
 
+/** Options of a list: a call's, and whether each row keeps its raw JSON text. */
+export interface ListOptions extends CallOptions {
+  /**
+   * Keep each row's JSON text exactly as received (`PageEntry.raw`; default true). A row's text
+   * is a slice of its page's: while any row of a page is alive, the whole page text is. Pass
+   * false when the text is not used, and each page's text is freed once its rows are parsed.
+   */
+  readonly raw?: boolean | undefined;
+}
+
 /** A parsed JSON response with its raw text. */
 export interface JsonResponse<T> {
   readonly value: T;
@@ -457,7 +467,7 @@ export class SynapseClient {
     path: string,
     schema: S,
     params: QueryParams = {},
-    options: CallOptions = {},
+    options: ListOptions = {},
   ): PagedList<z.infer<S>> {
     const first = this.url(path, { ...params, page_size: params['page_size'] ?? this.pageSize });
     return new PagedList<z.infer<S>>(this, first, {
@@ -465,6 +475,7 @@ export class SynapseClient {
       prefetch: this.prefetch,
       what: options.what ?? path,
       signal: options.signal,
+      raw: options.raw !== false,
       ...(options.readTimeoutMs === undefined ? {} : { readTimeoutMs: options.readTimeoutMs }),
     });
   }
@@ -670,7 +681,7 @@ export class SynapseClient {
       expand?: readonly string[];
       [key: string]: QueryParams[string];
     },
-    options: CallOptions = {},
+    options: ListOptions = {},
   ): PagedList<Assignment> {
     return this.list(
       'sdk/assignments/',
@@ -690,7 +701,7 @@ export class SynapseClient {
       expand?: readonly string[];
       [key: string]: QueryParams[string];
     },
-    options: CallOptions = {},
+    options: ListOptions = {},
   ): PagedList<Task> {
     return this.list(
       'sdk/tasks/',
@@ -706,7 +717,7 @@ export class SynapseClient {
   /** `GET sdk/ground_truth_events/?ground_truth_dataset_versions=<id>` (read timeout 60 s). */
   listGroundTruthEvents(
     params: { version: number | string; category?: string; [key: string]: QueryParams[string] },
-    options: CallOptions = {},
+    options: ListOptions = {},
   ): PagedList<GroundTruthEvent> {
     const { version, ...rest } = params;
     return this.list(

@@ -5,6 +5,7 @@ export {
   withParams,
   type AuthScheme,
   type CallOptions,
+  type ListOptions,
   type ClientLogger,
   type CursorPage,
   type JsonResponse,

@@ -7,7 +7,10 @@ import { PageEnvelopeSchema } from './schemas.js';
 /** One list item with the exact JSON text the server sent for it. */
 export interface PageEntry<T> {
   readonly value: T;
-  /** The item's JSON text as received (use `rawMember(raw, 'data')` for its DM v1 data). */
+  /**
+   * The item's JSON text as received (use `rawMember(raw, 'data')` for its DM v1 data); empty
+   * when the list was asked not to keep it (`ListOptions.raw: false`).
+   */
   readonly raw: string;
 }
 
@@ -61,6 +64,8 @@ interface PagedListOptions {
   readonly what: string;
   readonly signal?: AbortSignal | undefined;
   readonly readTimeoutMs?: number;
+  /** Keep each row's JSON text (`PageEntry.raw`); false: `raw` is empty. */
+  readonly raw: boolean;
 }
 
 function linkedSignal(outer: AbortSignal | undefined): AbortController {
@@ -122,7 +127,9 @@ export class PagedList<T> implements AsyncIterable<T> {
     };
     const res: JsonResponse<unknown> = await this.#client.requestJson('GET', url, call);
     const envelope = this.#client.parse(PageEnvelopeSchema, res.value, this.#options.what, url);
-    const raws = rawArrayMember(res.text, 'results') ?? [];
+    const raws = this.#options.raw
+      ? (rawArrayMember(res.text, 'results') ?? [])
+      : envelope.results.map(() => '');
     if (raws.length !== envelope.results.length) {
       throw new SynxError('SYNX_INTERNAL', 'could not locate every result in the page text');
     }

@@ -51,7 +51,9 @@ export async function openExportSession(request: ExportRequest): Promise<ExportS
       `format ${format.id} has no folder for media: --save-original-files cannot be used with it`,
     );
   }
-  const source = await openSource(request);
+  // Only a format that writes the source data as received needs each item's raw text; the API
+  // source keeps it only then (a kept text keeps its whole page of text alive).
+  const source = await openSource(request, { raw: description.verbatim === true });
   let resolved: ReturnType<typeof resolveClasses>;
   try {
     resolved = resolveClasses(source, request.classMap);
@@ -90,6 +92,7 @@ export function defaultOutput(name: string): string {
 /** Opens the requested source. */
 export async function openSource(
   request: Pick<ExportRequest, 'source' | 'signal' | 'logger' | 'classMap' | 'retry'>,
+  options: { readonly raw?: boolean | undefined } = {},
 ): Promise<Source> {
   const { source } = request;
   if (source.kind === 'folder') {
@@ -104,6 +107,7 @@ export async function openSource(
   const { openApiSource } = await import('./sources/api.js');
   return openApiSource({
     ...api,
+    ...(options.raw === undefined ? {} : { raw: options.raw }),
     signal: request.signal,
     logger: request.logger,
     retry: retryPolicy(request.retry),

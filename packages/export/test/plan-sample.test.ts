@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cocoFormat } from '@synx/format-coco';
+import { jsonFormat } from '@synx/format-json';
 import { startFakeSynapse, writeSyntheticFolder, type FakeSynapse } from '@synx/fake-synapse';
 import { parseSplitRatios } from '@synx/split';
 import { SynapseFolderWriter } from '@synx/synapse-folder';
@@ -193,6 +194,36 @@ describe('planExport against the API: sampled by default, full on request', () =
     await expect(
       planExport(request({ split: { ratios, groupBy: 'video' } }), { full: true }),
     ).rejects.toThrow(/none of the 1000 items has "video"/);
+  });
+
+  it("keeps each item's raw DM text only for a format that writes it verbatim", async () => {
+    const first = async (format: ExportRequest['format']) => {
+      const session = await openExportSession(request({ format }));
+      try {
+        for await (const s of session.source.items({
+          signal: undefined,
+          isKnownClass: undefined,
+        })) {
+          return s.item;
+        }
+        return undefined;
+      } finally {
+        session.close();
+      }
+    };
+    const forCoco = await first(coco);
+    const forJson = await first(jsonFormat);
+    expect(forCoco?.raw).toBeUndefined();
+    expect(forCoco?.media[0]?.annotations).toHaveLength(1);
+    // the raw text is the item's data exactly as the backend sent it
+    expect(JSON.parse(forJson?.raw ?? 'null')).toEqual({
+      annotations: {
+        image_1: [{ id: 'A000000000', tool: 'bounding_box', classification: { class: 'car' } }],
+      },
+      annotationsData: {
+        image_1: [{ id: 'A000000000', coordinate: { x: 1, y: 2, width: 3, height: 4 } }],
+      },
+    });
   });
 
   it('a session opened once serves the plan and the run: the project and every page are read once', async () => {

@@ -349,7 +349,8 @@ export const ItemSchema = z
     dmKeys: z.array(z.string()).optional(),
     /**
      * The DM v1 `data` exactly as received (file bytes or the response's text span), so the raw
-     * JSON format can write it back byte-for-byte.
+     * JSON format can write it back byte-for-byte. An export from the API keeps it only for a
+     * format that declares `verbatim` (a kept span holds its whole page of text in memory).
      */
     raw: z.string().optional(),
   })

@@ -182,8 +182,8 @@ export interface FormatDescription<MessageId extends string = string> {
   /** Media kinds whose annotations the writer receives (default: images only; `*` = all). */
   readonly mediaKinds?: readonly (MediaKind | '*')[];
   /**
-   * True when the writer writes each item's source data as received (raw DM v1 JSON) and
-   * re-encodes no geometry. Otherwise synx fits geometry to its image before the writer sees
+   * True when the writer writes each item's source data as received (raw DM v1 JSON, `Item.raw`
+   * — which an API export keeps only for such a format) and re-encodes no geometry. Otherwise synx fits geometry to its image before the writer sees
    * it — degenerate shapes left out, shapes outside the image left out or clipped (ADR 0017) —
    * so every format treats the same annotation the same way.
    */

@@ -47,6 +47,11 @@ export interface ApiSourceOptions {
   readonly retry?: RetryPolicy | undefined;
   /** A client to use instead of building one (tests, custom transports). */
   readonly client?: SynapseClient | undefined;
+  /**
+   * Keep each item's DM v1 text exactly as received (`Item.raw`, for a format that writes it
+   * verbatim). Default true. Without it no page's text outlives the parsing of its rows.
+   */
+  readonly raw?: boolean | undefined;
 }
 
 type Row = Record<string, unknown>;
@@ -157,7 +162,8 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       ...(options.retry === undefined ? {} : { retry: options.retry }),
     });
-  const call = { signal: options.signal };
+  const keepRaw = options.raw !== false;
+  const call = { signal: options.signal, raw: keepRaw };
   let projectId = options.project;
   let list: PagedList<Row>;
   const notes: Issue[] = [];
@@ -243,9 +249,9 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
     const row = entry.value;
     const id = String(idOf(row) ?? '');
     const issues: Issue[] = [];
-    const raw = rawMember(entry.raw, 'data');
+    const raw = keepRaw ? rawMember(entry.raw, 'data') : undefined;
     const data = row['data'];
-    if (raw === undefined || data === undefined || data === null) {
+    if ((keepRaw && raw === undefined) || data === undefined || data === null) {
       return {
         item: undefined,
         issues: [
@@ -296,7 +302,7 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
       stem,
       media: converted.media,
       dmKeys: converted.dmKeys,
-      raw,
+      ...(raw === undefined ? {} : { raw }),
       ...(duId === undefined && meta === undefined
         ? {}
         : { dataUnit: { ...(duId === undefined ? {} : { id: duId }), meta: meta ?? {} } }),
@@ -315,10 +321,16 @@ export async function openApiSource(options: ApiSourceOptions): Promise<Source> 
 
   const listAgain = (signal: AbortSignal | undefined): PagedList<Row> =>
     target === 'ground_truth'
-      ? client.listGroundTruthEvents({ version: options.gtVersion ?? '', ...filter }, { signal })
+      ? client.listGroundTruthEvents(
+          { version: options.gtVersion ?? '', ...filter },
+          { signal, raw: keepRaw },
+        )
       : target === 'assignment'
-        ? client.listAssignments({ project: options.project ?? '', ...filter }, { signal })
-        : client.listTasks({ project: options.project ?? '', ...filter }, { signal });
+        ? client.listAssignments(
+            { project: options.project ?? '', ...filter },
+            { signal, raw: keepRaw },
+          )
+        : client.listTasks({ project: options.project ?? '', ...filter }, { signal, raw: keepRaw });
 
   let first = true;
   return {
