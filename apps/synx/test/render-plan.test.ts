@@ -50,6 +50,7 @@ describe('renderPlan', () => {
       orientedImages: 0,
       mediaKinds: { image: 500 },
       annotations: { bbox: 1200 },
+      annotationsByMedia: { image: { bbox: 1200 } },
       classOrigin: 'project',
       classes: [{ index: 0, id: 1, code: 'car', name: 'car', count: 1200 }],
       unknownClasses: [],

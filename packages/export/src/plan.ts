@@ -104,6 +104,10 @@ export interface ExportPlan {
   readonly mediaKinds: Partial<Record<MediaKind, number>>;
   /** Annotations per feature (kinds, rotated boxes, keypoints outside instances). */
   readonly annotations: Partial<Record<AnnotationFeature, number>>;
+  /** The same per media kind: what a format that holds only some kinds is given. */
+  readonly annotationsByMedia: Partial<
+    Record<MediaKind, Partial<Record<AnnotationFeature, number>>>
+  >;
   readonly classOrigin: string;
   readonly classes: PlanClass[];
   /** Class codes found in the data that the class map does not hold, with counts. */
@@ -159,6 +163,7 @@ export async function planExport(
       issues.report(note);
     }
     const annotations: Partial<Record<AnnotationFeature, number>> = {};
+    const annotationsByMedia: ExportPlan['annotationsByMedia'] = {};
     const mediaKinds: Partial<Record<MediaKind, number>> = {};
     const classCounts = new Map<string, number>();
     const unknown = new Map<string, number>();
@@ -232,9 +237,11 @@ export async function planExport(
           });
         }
         const grouped = groupedIds(media);
+        const onKind = (annotationsByMedia[media.kind] ??= {});
         for (const a of media.annotations) {
           const feature = featureOf(a, grouped);
           annotations[feature] = (annotations[feature] ?? 0) + 1;
+          onKind[feature] = (onKind[feature] ?? 0) + 1;
           if (w === undefined) {
             given[feature] = (given[feature] ?? 0) + 1;
           }
@@ -301,6 +308,7 @@ export async function planExport(
       orientedImages,
       mediaKinds,
       annotations,
+      annotationsByMedia,
       classOrigin: classes.origin,
       classes: planClasses(classes, classCounts),
       unknownClasses: [...unknown]

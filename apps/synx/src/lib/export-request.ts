@@ -210,7 +210,7 @@ export async function preflight(
   }
   const has = Object.values(plan.annotations).reduce((a, b) => a + b, 0);
   if (has > 0 && plan.treatments.every((t) => t.treatment.action === 'drop')) {
-    const ranked = await rankFormats(registry, plan.annotations);
+    const ranked = await rankFormats(registry, plan.annotations, plan.annotationsByMedia);
     const holders = ranked
       .filter((f) => !f.verbatim && f.keep + f.convert > 0)
       .map((f) => `--format ${f.id} (${f.note})`);

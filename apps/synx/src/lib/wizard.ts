@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExportPlan } from '@synx/export';
-import { isSynxError, SynxError } from '@synx/model';
+import { isSynxError, SynxError, type MediaKind } from '@synx/model';
 import type { AnnotationFeature, Format } from '@synx/plugin-api';
 import {
   flagOptions,
@@ -142,14 +142,39 @@ function fit(
   format: Format<unknown>,
   options: unknown,
   annotations: ExportPlan['annotations'],
+  byMedia: ExportPlan['annotationsByMedia'] | undefined,
 ): { keep: number; convert: number; drop: number; note: string } {
-  const kinds = format.describe(options).kinds;
+  const description = format.describe(options);
+  const kinds = description.kinds;
+  const held = description.mediaKinds ?? ['image'];
   let keep = 0;
   let convert = 0;
   let drop = 0;
   const converted: string[] = [];
   const dropped: string[] = [];
-  for (const [feature, count] of Object.entries(annotations) as [AnnotationFeature, number][]) {
+  // Annotations on media the format does not hold are dropped whatever their feature.
+  let given: Partial<Record<AnnotationFeature, number>> = annotations;
+  if (byMedia !== undefined && !held.includes('*')) {
+    given = {};
+    for (const [kind, features] of Object.entries(byMedia) as [
+      MediaKind,
+      Partial<Record<AnnotationFeature, number>>,
+    ][]) {
+      const entries = Object.entries(features) as [AnnotationFeature, number][];
+      if (held.includes(kind)) {
+        for (const [feature, count] of entries) {
+          given[feature] = (given[feature] ?? 0) + count;
+        }
+      } else {
+        const count = entries.reduce((a, [, c]) => a + c, 0);
+        if (count > 0) {
+          drop += count;
+          dropped.push(`${n(count)} on ${kind} media`);
+        }
+      }
+    }
+  }
+  for (const [feature, count] of Object.entries(given) as [AnnotationFeature, number][]) {
     const t = kinds[feature];
     if (t?.action === 'keep') {
       keep += count;
@@ -187,6 +212,7 @@ export interface FormatFit {
 export async function rankFormats(
   registry: FormatRegistry,
   annotations: ExportPlan['annotations'],
+  byMedia?: ExportPlan['annotationsByMedia'],
 ): Promise<FormatFit[]> {
   const fits: FormatFit[] = [];
   for (const entry of registry.list()) {
@@ -195,7 +221,7 @@ export async function rankFormats(
     }
     const format = await registry.get(entry.id);
     const options = await parseFormatOptions(format, {});
-    const f = fit(format, options, annotations);
+    const f = fit(format, options, annotations, byMedia);
     fits.push({
       id: entry.id,
       title: format.title,
@@ -332,7 +358,7 @@ export async function runWizard(
       asked.filter = true;
       continue;
     }
-    const ranked = await rankFormats(deps.registry, plan.annotations);
+    const ranked = await rankFormats(deps.registry, plan.annotations, plan.annotationsByMedia);
     const chosen = ranked.find((f) => f.id === inputs.format);
     const has = total(plan.annotations);
     if (chosen !== undefined && has > 0 && chosen.keep + chosen.convert === 0) {
@@ -547,7 +573,7 @@ async function askId(
 }
 
 async function askFormat(deps: WizardDeps, plan: ExportPlan): Promise<string> {
-  const ranked = await rankFormats(deps.registry, plan.annotations);
+  const ranked = await rankFormats(deps.registry, plan.annotations, plan.annotationsByMedia);
   for (;;) {
     const picked = await deps.prompts.select<string>({
       message: 'Format:',
@@ -632,7 +658,7 @@ async function askFormatFlags(
     const choices = [];
     for (const value of values) {
       const options = await parseFormatOptions(format, { ...rest, [flag.option]: value });
-      const f = fit(format, options, plan.annotations);
+      const f = fit(format, options, plan.annotations, plan.annotationsByMedia);
       choices.push({ value, name: value, description: f.note, score: f.keep + f.convert / 2 });
     }
     const best = [...choices].sort((a, b) => b.score - a.score)[0]?.value;
