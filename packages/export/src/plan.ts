@@ -221,7 +221,8 @@ export async function planExport(
       for (const tag of new Set((item.tags ?? []).map(tagLabel))) {
         tags.set(tag, (tags.get(tag) ?? 0) + 1);
       }
-      const out = namer.name(item).withheld;
+      // The media filter only: a plan hands out no names (their sets would grow with a --full pass).
+      const out = namer.withheld(item);
       for (const media of item.media) {
         mediaKinds[media.kind] = (mediaKinds[media.kind] ?? 0) + 1;
         if (media.kind === 'image') {

@@ -75,6 +75,14 @@ export class ExportItemNamer {
       images.push({ media: m, fileName, stem: splitStem(fileName).stem });
     }
     const stem = this.#stems.allocate(item.stem, item.id);
+    return {
+      exportItem: { item, split: this.#splitOf?.(item), images, stem },
+      withheld: this.withheld(item),
+    };
+  }
+
+  /** The media filter alone (no name is handed out): the item's media the format does not hold. */
+  withheld(item: Item): WithheldMedia[] {
     const withheld: WithheldMedia[] = [];
     for (const media of item.media) {
       if (!this.holds(media.kind)) {
@@ -82,7 +90,7 @@ export class ExportItemNamer {
         withheld.push({ media, reason });
       }
     }
-    return { exportItem: { item, split: this.#splitOf?.(item), images, stem }, withheld };
+    return withheld;
   }
 }
 

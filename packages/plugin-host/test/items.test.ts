@@ -86,6 +86,8 @@ describe('ExportItemNamer', () => {
     const raw = new ExportItemNamer({ description: { mediaKinds: ['*'] }, formatTitle: 'Raw' });
     expect(raw.name(item('1', 'v', [video(3)])).withheld).toEqual([]);
     expect(raw.holds('pcd')).toBe(true);
+    // the media filter alone, without naming the item
+    expect(coco.withheld(item('9', 'w', [video(1)])).map((w) => w.media.id)).toEqual(['video_1']);
     expect(coco.holds('video')).toBe(false);
   });
 });
