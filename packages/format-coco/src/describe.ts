@@ -8,7 +8,12 @@ export function describeCoco(options: CocoOptions): FormatDescription<CocoMessag
     (splits ?? [options.setName]).map((s) => `annotations/instances_${s}.json`);
   return {
     kinds: {
-      bbox: { action: 'keep' },
+      bbox: {
+        action: 'keep',
+        ...(options.boxSegmentation === 'polygon'
+          ? { note: 'an object with only a box also gets the box as its segmentation polygon' }
+          : {}),
+      },
       'rotated-bbox': { action: 'convert', to: 'axis-aligned bbox', messageId: 'rotatedHull' },
       polygon: {
         action: 'keep',

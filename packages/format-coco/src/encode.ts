@@ -4,6 +4,7 @@ import {
   polygonArea,
   rleArea,
   rleBbox,
+  rotatedBoxCorners,
   rotatedBoxHull,
   type Box,
 } from '@synx/geometry';
@@ -28,6 +29,21 @@ function flat(points: readonly { x: number; y: number }[]): number[] {
   return out;
 }
 
+/**
+ * The segmentation polygon COCO gets for an object that has only a box (`boxSegmentation:
+ * polygon`): the box's corners clockwise from the top-left (a rotated box's own corners), as
+ * pycocotools' `loadRes` makes them for box results. Derived values, so rounded to 1e-6.
+ */
+export function boxPolygon(box: Box & { readonly rotation?: number | undefined }): number[] {
+  if ((box.rotation ?? 0) !== 0) {
+    return flat(rotatedBoxCorners(box)).map(round);
+  }
+  const { x, y, width, height } = box;
+  const right = round(x + width);
+  const bottom = round(y + height);
+  return [x, y, right, y, right, bottom, x, bottom];
+}
+
 function crowdOf(value: JsonValue | undefined): number | undefined {
   if (value === true || value === 1 || value === '1' || value === 'true') {
     return 1;
@@ -50,7 +66,18 @@ export class CocoObjectEncoder {
   /** Class indices that got keypoints (their categories list the keypoint names). */
   readonly withKeypoints = new Set<number>();
 
-  constructor(categoryId: (e: ClassEntry) => number, keypointNames: readonly string[]) {
+  readonly #boxPolygon: boolean;
+
+  /**
+   * @param boxPolygon true: an object without polygon or mask gets its box as its segmentation
+   *   (4 points; a rotated box its corners), so every annotation rasterises in pycocotools.
+   */
+  constructor(
+    categoryId: (e: ClassEntry) => number,
+    keypointNames: readonly string[],
+    boxPolygon = true,
+  ) {
+    this.#boxPolygon = boxPolygon;
     this.#categoryId = categoryId;
     this.#keypointNames = keypointNames;
     this.#keypointIndex = new Map(keypointNames.map((n, i) => [n, i]));
@@ -67,8 +94,9 @@ export class CocoObjectEncoder {
       break;
     }
     o.keep(box);
+    const seg = this.#boxPolygon ? `[[${boxPolygon(box).join(',')}]]` : '[]';
     // Template numbers print exactly as JSON.stringify prints them.
-    return `"category_id":${this.#categoryId(o.cls)},"segmentation":[],"area":${round(box.width * box.height)},"bbox":[${box.x},${box.y},${box.width},${box.height}],"iscrowd":0${attrs}}`;
+    return `"category_id":${this.#categoryId(o.cls)},"segmentation":${seg},"area":${round(box.width * box.height)},"bbox":[${box.x},${box.y},${box.width},${box.height}],"iscrowd":0${attrs}}`;
   }
 
   /**
@@ -207,6 +235,10 @@ export class CocoObjectEncoder {
     }
     if (area === 0) {
       area = bbox.width * bbox.height;
+    }
+    if (this.#boxPolygon && Array.isArray(segmentation) && segmentation.length === 0) {
+      // No polygon, no mask: the box (a rotated one by its corners) is the segmentation.
+      segmentation = [boxPolygon(box !== undefined && rotated ? box : bbox)];
     }
     const attributes: Record<string, JsonValue> = { ...inst.attributes };
     delete attributes['iscrowd'];

@@ -23,5 +23,18 @@ export const CocoOptionsSchema = z.object({
     .regex(/^[\w.-]+$/, 'letters, digits, _, . and - only')
     .default('default')
     .describe('File name part when not split: annotations/instances_<setName>.json.'),
+  /**
+   * `polygon` (default): an object with no polygon and no mask (a plain box, a rotated box, a
+   * keypoint instance) gets its box as a 4-point polygon segmentation (a rotated box its exact
+   * corners), as pycocotools' own `loadRes` does for box results, so `annToMask` and segm
+   * evaluation work on every annotation. `empty`: `"segmentation": []` for such objects.
+   * `bbox` and `area` are the same either way (ADR 0025).
+   */
+  boxSegmentation: z
+    .enum(['polygon', 'empty'])
+    .default('polygon')
+    .describe(
+      'Segmentation of objects with only a box: polygon (the box as 4 points; pycocotools annToMask works) or empty ([]).',
+    ),
 });
 export type CocoOptions = z.infer<typeof CocoOptionsSchema>;

@@ -11,6 +11,7 @@ import {
   type JsonValue,
 } from '@synx/model';
 import { readFileHead, type DatasetLocation, type FormatContext } from '@synx/plugin-api';
+import { boxPolygon } from './encode.js';
 
 interface CocoFile {
   images?: {
@@ -149,7 +150,15 @@ export async function readCoco(at: DatasetLocation, ctx: FormatContext): Promise
             });
           }
           const seg = a.segmentation;
-          if (Array.isArray(seg)) {
+          const boxPart = parts[0];
+          if (
+            Array.isArray(seg) &&
+            seg.length === 1 &&
+            boxPart?.kind === 'bbox' &&
+            sameNumbers(seg[0] ?? [], boxPolygon(boxPart))
+          ) {
+            // the box written as its own polygon (boxSegmentation: polygon): the box alone
+          } else if (Array.isArray(seg)) {
             seg.forEach((flat, k) => {
               const points = [];
               for (let i = 0; i + 1 < flat.length; i += 2) {
@@ -246,4 +255,9 @@ export async function detectCoco(at: DatasetLocation): Promise<number> {
     }
   }
   return 0;
+}
+
+/** Equal within the 1e-6 rounding of derived values. */
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => Math.abs(v - (b[i] ?? NaN)) <= 2e-6);
 }

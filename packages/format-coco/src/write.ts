@@ -114,7 +114,11 @@ export async function writeCoco(
   const categoryId = (e: ClassEntry): number =>
     options.categoryIds === 'map' ? (e.id ?? e.index + 1) : e.index + 1;
   const keypointNames = input.keypointNames;
-  const encoder = new CocoObjectEncoder(categoryId, keypointNames);
+  const encoder = new CocoObjectEncoder(
+    categoryId,
+    keypointNames,
+    options.boxSegmentation === 'polygon',
+  );
   const label = (e: ClassEntry): string => (options.names === 'name' ? e.name : e.code);
   const info = JSON.stringify({
     description: `${input.title ?? 'Synapse export'} (exported by synx)`,

@@ -93,7 +93,7 @@ describe('COCO writer', () => {
         id: 1,
         image_id: 1,
         category_id: 2,
-        segmentation: [],
+        segmentation: [[1.25, 2.5, 11.375, 2.5, 11.375, 22.5, 1.25, 22.5]],
         area: 202.5,
         bbox: [1.25, 2.5, 10.125, 20],
         iscrowd: 0,
@@ -115,6 +115,10 @@ describe('COCO writer', () => {
     )[0]!;
     expect(ann.bbox).toEqual([1, -1, 2, 4]);
     expect(ann.attributes.rotation).toBeCloseTo(Math.PI / 2);
+    // the segmentation is the rotated box itself (its corners), not the hull
+    expect((ann as unknown as { segmentation: number[][] }).segmentation).toEqual([
+      [3, -1, 3, 3, 1, 3, 1, -1],
+    ]);
     expect(outcomes.map((o) => [o.outcome, o.reason])).toEqual([
       [
         'converted',
@@ -350,5 +354,58 @@ describe('COCO reader', () => {
     });
     expect(a.find((x) => x.kind === 'group')).toBeDefined();
     expect(ds.header.classes.entries.map((e) => e.code)).toEqual(['car', 'person']);
+  });
+
+  it('every object rasterises: box-only objects carry their box as a polygon unless boxSegmentation=empty', async () => {
+    const anns = [
+      { id: 'b', tool: 'bounding_box', classification: { class: 'car' } },
+      { id: 'k1', tool: 'keypoint', classification: { class: 'nose' } },
+      { id: 'k2', tool: 'keypoint', classification: { class: 'left_eye' } },
+      { id: 'g', tool: 'annotationGroup', classification: { class: 'person' } },
+    ];
+    const datas = [
+      { id: 'b', coordinate: { x: 0.1, y: 0.2, width: 10.2, height: 5 } },
+      { id: 'k1', coordinate: { x: 20, y: 30 } },
+      { id: 'k2', coordinate: { x: 24, y: 36 } },
+      {
+        id: 'g',
+        annotationList: ['k1', 'k2'].map((annotationId) => ({ annotationId, children: [] })),
+      },
+    ];
+    const kp = ['nose', 'left_eye'];
+    interface Ann {
+      segmentation: number[][];
+      bbox: number[];
+      area: number;
+    }
+    const withPolygon = (await write([item('a', anns, datas)], {}, undefined, kp)).load()[
+      'annotations'
+    ] as Ann[];
+    const empty = (
+      await write([item('a', anns, datas)], { boxSegmentation: 'empty' }, undefined, kp)
+    ).load()['annotations'] as Ann[];
+    expect(withPolygon.map((a) => a.segmentation)).toEqual([
+      [[0.1, 0.2, 10.3, 0.2, 10.3, 5.2, 0.1, 5.2]],
+      [[20, 30, 24, 30, 24, 36, 20, 36]],
+    ]);
+    for (const a of withPolygon) {
+      expect(a.segmentation.length).toBeGreaterThan(0);
+      expect(a.segmentation[0]!.length).toBeGreaterThanOrEqual(6);
+    }
+    // detection consumers see the same boxes and areas either way
+    expect(empty.map((a) => a.segmentation)).toEqual([[], []]);
+    expect(empty.map((a) => [a.bbox, a.area])).toEqual(withPolygon.map((a) => [a.bbox, a.area]));
+  });
+
+  it('reads a box written with its own polygon back as the box alone', async () => {
+    const [a, d] = box('b1', 'car', { x: 1.5, y: 2, width: 3.25, height: 4 });
+    const { dir } = await write([item('x', [a], [d])]);
+    const { ctx } = recordingContext();
+    const ds = await cocoFormat.read!({ dir }, CocoOptionsSchema.parse({}), ctx);
+    const kinds: string[] = [];
+    for await (const it of ds.items()) {
+      kinds.push(...it.media[0]!.annotations.map((x) => x.kind));
+    }
+    expect(kinds).toEqual(['bbox']);
   });
 });
