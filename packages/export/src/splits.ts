@@ -1,7 +1,11 @@
-import { instancesOf, SynxError, type Item, type JsonValue } from '@synx/model';
+import { instancesOf, SynxError, type Item, type JsonValue, type Media } from '@synx/model';
 import {
+  balancedHashSplit,
   describeRatios,
   hashSplit,
+  SMALL_SPLIT_ITEMS,
+  splitQuotas,
+  unitHash,
   SplitStatsCollector,
   StratifiedSplitter,
   type SplitName,
@@ -51,26 +55,35 @@ const GT_SPLIT: Record<string, SplitName> = { train: 'train', validation: 'val',
  */
 export function itemLabels(item: Item): [string, number][] {
   const counts = new Map<string, number>();
+  for (const media of item.media) {
+    if (media.annotations.length > 0) {
+      addLabels(counts, media);
+    }
+  }
+  return [...counts];
+}
+
+/** The label counts of one media (as {@link itemLabels}). */
+export function mediaLabels(media: Media): Map<string, number> {
+  return addLabels(new Map(), media);
+}
+
+function addLabels(counts: Map<string, number>, media: Media): Map<string, number> {
   const bump = (code: string | null): void => {
     if (code !== null) {
       counts.set(code, (counts.get(code) ?? 0) + 1);
     }
   };
-  for (const media of item.media) {
-    if (media.annotations.length === 0) {
-      continue;
-    }
-    const { instances, rest } = instancesOf(media);
-    for (const inst of instances) {
-      bump(inst.classCode);
-    }
-    for (const a of rest) {
-      if (a.kind === 'classification') {
-        bump(a.classCode);
-      }
+  const { instances, rest } = instancesOf(media);
+  for (const inst of instances) {
+    bump(inst.classCode);
+  }
+  for (const a of rest) {
+    if (a.kind === 'classification') {
+      bump(a.classCode);
     }
   }
-  return [...counts];
+  return counts;
 }
 
 /** A meta value by key, or by dotted path when the key itself is absent. */
@@ -145,6 +158,27 @@ export function splitStrategy(
   return request.stratify === true
     ? new StratifiedSplit(request, source, classOrder, notes)
     : new HashSplit(request, source, classOrder, notes);
+}
+
+/** A hint for an empty split that never repeats the ratios given. */
+export function emptySplitHint(
+  units: number,
+  what: 'item' | 'group',
+  ratios: readonly number[],
+  groupBy: string | undefined,
+): string {
+  const k = ratios.length;
+  if (units <= 1) {
+    return `one ${what} cannot fill ${String(k)} splits: export without --split, or export more items`;
+  }
+  if (units < k) {
+    return `${String(units)} ${what}s can fill at most ${String(units)} splits: give 2 shares (e.g. --split 0.5/0.5), or export more items`;
+  }
+  // Enough units: only uneven groups (or a source that changed) leave a split empty.
+  const two = k === 3 ? ', or two splits (e.g. --split 0.8/0.2)' : '';
+  return groupBy === undefined
+    ? `export again (the source changed while it was read)${two}`
+    : `the ${String(units)} groups are too uneven for these shares: use a finer --group-by key, or no --group-by${two}`;
 }
 
 /** What the ratio strategies share: the request, groups (`groupBy`), notes and the summary. */
@@ -234,11 +268,14 @@ abstract class RatioSplit implements SplitStrategy {
       return;
     }
     const { ratios, groupBy } = this.request;
+    const units =
+      groupBy === undefined ? itemCount : (summary.groups ?? 0) + (summary.ungrouped ?? 0);
+    const what = groupBy === undefined ? 'item' : 'group';
     throw new SynxError(
       'SYNX_INVALID_INPUT',
       `split ${summary.empty.map((s) => `"${s}"`).join(' and ')} would get no item (${String(itemCount)} items${groupBy === undefined ? '' : ` in ${String(summary.groups ?? 0)} groups`}; ${describeRatios(ratios)}): a trainer fails on an empty split`,
       {
-        hint: 'give fewer or larger shares (e.g. --split 0.8/0.2), another --seed, or export more items',
+        hint: emptySplitHint(units, what, ratios.ratios, groupBy),
         details: { split: summary },
       },
     );
@@ -272,10 +309,27 @@ abstract class RatioSplit implements SplitStrategy {
   }
 }
 
-/** `--split`: each unit's split is a hash of (seed, unit key, ratios). */
+/** A unit seen by the first pass of a small hash split. */
+interface SmallUnit {
+  readonly u: number;
+  weight: number;
+  readonly labels: Map<string, number>;
+}
+
+/**
+ * `--split`: each unit's split is a hash of (seed, unit key, ratios). On small data (a first
+ * pass finds fewer than {@link SMALL_SPLIT_ITEMS} expected items in the smallest split) the
+ * hash order gets a bounded correction (`balancedHashSplit`, ADR 0014): no split left empty
+ * where the units can fill it, each within one item of its share.
+ */
 export class HashSplit extends RatioSplit {
   readonly mode = 'hash';
-  readonly #stats: SplitStatsCollector;
+  #stats: SplitStatsCollector;
+  /** Units of the first pass while the data is small (dropped once it is not). */
+  #units: Map<string, SmallUnit> | undefined = new Map();
+  #items = 0;
+  /** The corrected split of every unit, when the hash split was off. */
+  #balanced: Map<string, SplitName> | undefined;
 
   constructor(
     request: SplitRequest,
@@ -287,23 +341,76 @@ export class HashSplit extends RatioSplit {
     this.#stats = new SplitStatsCollector(request.ratios);
   }
 
+  #small(items: number): boolean {
+    return items * Math.min(...this.request.ratios.ratios) < SMALL_SPLIT_ITEMS;
+  }
+
   needsPass(): boolean {
     if (this.request.groupBy !== undefined) {
       return true;
     }
     const n = this.source.itemCount;
-    // Below ~30 expected items in the smallest split an empty split is possible: count first.
-    return n === undefined || n * Math.min(...this.request.ratios.ratios) < 30;
+    // Small data: the split is balanced after a count, and an empty one stops before writing.
+    return n === undefined || this.#small(n);
   }
 
   observe(item: Item): void {
     this.observed = true;
     this.noteGroup(item);
-    this.#stats.add(this.hashOf(item), itemLabels(item));
+    const labels = itemLabels(item);
+    this.#stats.add(this.hashOf(item), labels);
+    this.#items++;
+    const units = this.#units;
+    if (units === undefined) {
+      return;
+    }
+    if (!this.#small(this.#items)) {
+      this.#units = undefined; // not small: the plain hash split stands
+      return;
+    }
+    const key = this.unitKey(item);
+    let unit = units.get(key);
+    if (unit === undefined) {
+      unit = { u: unitHash(this.seed, key), weight: 0, labels: new Map() };
+      units.set(key, unit);
+    }
+    unit.weight++;
+    for (const [label, n] of labels) {
+      unit.labels.set(label, (unit.labels.get(label) ?? 0) + n);
+    }
+  }
+
+  override seal(): void {
+    super.seal();
+    const units = this.#units;
+    if (units === undefined || units.size === 0) {
+      return;
+    }
+    const { ratios } = this.request;
+    this.#balanced = balancedHashSplit(
+      [...units].map(([key, unit]) => ({ key, u: unit.u, weight: unit.weight })),
+      ratios,
+    );
+    if (this.#balanced === undefined) {
+      return;
+    }
+    const stats = new SplitStatsCollector(ratios);
+    let moved = 0;
+    for (const [key, unit] of units) {
+      const split = this.#balanced.get(key) ?? hashSplit(this.seed, key, ratios);
+      if (split !== hashSplit(this.seed, key, ratios)) {
+        moved += unit.weight;
+      }
+      stats.add(split, unit.labels, unit.weight);
+    }
+    this.#stats = stats;
+    this.notes.push(
+      `small dataset: ${String(moved)} of ${String(this.#items)} item(s) placed off their hash split so each split is within one item of its share (${splitQuotas(this.#items, ratios.ratios).join('/')}); as the data grows past ${String(SMALL_SPLIT_ITEMS)} expected items in the smallest split they return to it (ADR 0014)`,
+    );
   }
 
   splitOf(item: Item): SplitName {
-    return this.hashOf(item);
+    return this.#balanced?.get(this.unitKey(item)) ?? this.hashOf(item);
   }
 
   record(item: Item, split: SplitName | undefined): void {

@@ -9,6 +9,7 @@ import { yoloFormat } from '@synx/format-yolo';
 import { hashSplit, parseSplitRatios, type SplitName } from '@synx/split';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import type { SynxError } from '@synx/model';
 import { planExport, runExport, type ExportManifest } from '../src/index.js';
 import { tempDir, tree } from './helpers.js';
 
@@ -200,26 +201,57 @@ describe('--split on a folder', () => {
     }
   });
 
-  it('stops before writing anything when a split would be empty', async () => {
-    const tiny = join(root, 'tiny');
-    await writeSyntheticFolder({ outDir: tiny, items: 6, objectsPerItem: 1, seed: 4 });
-    const stems = readdirSync(join(tiny, 'json')).map((f) => f.replace(/\.json$/, ''));
-    // a seed for which no item lands in test
-    let seed = 0;
-    while (stems.some((s) => hashSplit(seed, s, THREE) === 'test')) {
-      seed++;
+  it('small data: non-empty splits within one item of the shares, by default (12 and 35 items)', async () => {
+    const two = parseSplitRatios('0.8/0.2');
+    for (const n of [12, 35, 6, 3]) {
+      const dir = join(root, `small-${n}`);
+      await writeSyntheticFolder({ outDir: dir, items: n, objectsPerItem: 1, seed: 4 });
+      const request = {
+        source: { kind: 'folder' as const, dir },
+        format: yolo,
+        output: join(root, `small-${n}-out`),
+        split: { ratios: two },
+      };
+      const plan = await planExport(request);
+      const expected = plan.split?.items ?? [];
+      expect(expected.reduce((a, b) => a + b, 0)).toBe(n);
+      expected.forEach((c, i) => {
+        expect(c, `${n}: ${String(expected)}`).toBeGreaterThan(0);
+        expect(
+          Math.abs(c - n * (two.ratios[i] ?? 0)),
+          `${n}: ${String(expected)}`,
+        ).toBeLessThanOrEqual(1);
+      });
+      const { manifestPath } = await runExport(request);
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as ExportManifest;
+      expect(manifest.split?.items, `${n} manifest`).toEqual(expected);
+      // what the files say, not only the counts
+      const listed = ['train', 'val'].map(
+        (s) => readdirSync(join(request.output, 'labels', s)).length,
+      );
+      expect(listed, `${n} files`).toEqual(expected);
     }
+  });
+
+  it('stops before writing anything when the items cannot fill every split, with a hint that differs from the ratios', async () => {
+    const tiny = join(root, 'tiny');
+    await writeSyntheticFolder({ outDir: tiny, items: 2, objectsPerItem: 1, seed: 4 });
     const out = join(root, 'tiny-out');
     const request = {
       source: { kind: 'folder' as const, dir: tiny },
       format: yolo,
       output: out,
-      split: { ratios: THREE, seed },
+      split: { ratios: THREE },
     };
     const plan = await planExport(request);
-    expect(plan.split?.empty).toContain('test');
-    await expect(runExport(request)).rejects.toThrow(
-      /split (.* and )?"test" would get no item \(6 items/,
+    expect(plan.split?.empty.length).toBe(1);
+    const err = await runExport(request).then(
+      () => undefined,
+      (e: unknown) => e as SynxError,
+    );
+    expect(err?.message).toMatch(/split "(val|test)" would get no item \(2 items/);
+    expect(err?.hint).toBe(
+      '2 items can fill at most 2 splits: give 2 shares (e.g. --split 0.5/0.5), or export more items',
     );
     expect(existsSync(out)).toBe(false);
   });

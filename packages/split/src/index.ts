@@ -7,6 +7,7 @@ export {
   type SplitRatios,
 } from './spec.js';
 export { hashSplit, pickByRatios, unitHash } from './hash.js';
+export { balancedHashSplit, SMALL_SPLIT_ITEMS, splitQuotas, type HashedUnit } from './balance.js';
 export {
   deviationFloor,
   SplitStatsCollector,
