@@ -69,13 +69,13 @@ function snapshot(dir: string): Map<string, string> {
     if (rel === 'synx-export.json') {
       continue;
     }
-    // data.yaml names the output folder; the size cache keys files by URL, and each run's
-    // backend listens on its own port.
+    // data.yaml names the output folder; the size cache keys files by URL and the report names
+    // the source host, and each run's backend listens on its own port.
     const text =
       rel === 'data.yaml'
         ? Buffer.from(bytes.toString('utf8').replace(/^path: .*$/m, 'path: <output>'))
-        : rel === 'synx-image-sizes.jsonl'
-          ? Buffer.from(bytes.toString('utf8').replace(/http:\/\/127\.0\.0\.1:\d+\//g, '<origin>/'))
+        : rel === 'synx-image-sizes.jsonl' || rel === 'report.html'
+          ? Buffer.from(bytes.toString('utf8').replace(/http:\/\/127\.0\.0\.1:\d+/g, '<origin>'))
           : bytes;
     out.set(rel, createHash('sha1').update(text).digest('hex'));
   }

@@ -88,7 +88,7 @@ describe('npm pack of every workspace package', () => {
     expect(dtsModules(text)).toEqual(['x', 'z/deep', 'side', '@types/node']);
   });
 
-  it('packs all 19 publishable packages, plugin-api at 1.0.0', () => {
+  it('packs all 21 publishable packages, plugin-api at 1.0.0', () => {
     expect(packed.map((p) => p.name).sort()).toEqual([
       '@synx/client',
       '@synx/export',
@@ -103,9 +103,11 @@ describe('npm pack of every workspace package', () => {
       '@synx/http',
       '@synx/image-header',
       '@synx/media-downloader',
+      '@synx/media-transform',
       '@synx/model',
       '@synx/plugin-api',
       '@synx/plugin-host',
+      '@synx/report',
       '@synx/split',
       '@synx/synapse-folder',
       'synx',

@@ -14,9 +14,16 @@ function summary(over: Partial<ExportSummary> = {}): ExportSummary {
     classes: {
       origin: 'project',
       entries: [
-        { index: 0, code: 'car', name: 'car', annotations: 12 },
-        { index: 1, code: 'person', name: 'Person', annotations: 3_400 },
-        { index: 2, code: 'bike', name: 'bike', annotations: 0 },
+        { index: 0, code: 'car', name: 'car', annotations: 12, images: 9, objects: 12 },
+        {
+          index: 1,
+          code: 'person',
+          name: 'Person',
+          annotations: 3_400,
+          images: 850,
+          objects: 1_700,
+        },
+        { index: 2, code: 'bike', name: 'bike', annotations: 0, images: 0, objects: 0 },
       ],
     },
     counts: {
@@ -90,9 +97,9 @@ describe('the final report', () => {
     const lines = renderSummary(summary(), './out').split('\n');
     const at = lines.findIndex((l) => l.startsWith('  classes      3 from the project'));
     expect(lines.slice(at + 1, at + 4)).toEqual([
-      '       1  person      3,400  (Person)',
-      '       0  car            12',
-      '       2  bike            0',
+      '       1  person      3,400 annotations · 1,700 objects on 850 images  (Person)',
+      '       0  car            12 annotations · 12 objects on 9 images',
+      '       2  bike            0 annotations · 0 objects on 0 images',
     ]);
   });
 
@@ -102,9 +109,11 @@ describe('the final report', () => {
       code: `c${String(i).padStart(2, '0')}`,
       name: `c${String(i).padStart(2, '0')}`,
       annotations: 100 - i,
+      images: 1,
+      objects: 1,
     }));
     const text = renderSummary(summary({ classes: { origin: 'project', entries } }), './out');
-    expect(text).toContain('      19  c19         81\n');
+    expect(text).toContain('      19  c19         81 annotations · 1 object on 1 image\n');
     expect(text).not.toContain('c20');
     // 80 + 79 + 78 + 77 + 76
     expect(text).toContain('    … 5 more (390 annotations)');
@@ -136,9 +145,19 @@ describe('the final report', () => {
             },
           ],
           failedCount: 1,
+          transformed: {
+            orientation: 'apply',
+            oriented: 2,
+            transcoded: { png: 3 },
+            earlier: 1,
+            examples: ['images/a.jpg'],
+          },
         },
       }),
       './out',
+    );
+    expect(text).toContain(
+      '    rewritten  2 turned upright (EXIF orientation applied), 3 PNG transcoded to JPEG, 1 rewritten by an earlier run',
     );
     expect(text).toContain(
       '  media        10 files: 7 downloaded (1 resumed), 2 already there, 1 missing · 18.2 MB in 3.0 s',

@@ -50,11 +50,18 @@ export interface ExportManifest {
   };
   /**
    * The class map; each class with `annotations`: the source annotations of that class that
-   * reached the output (written or converted; groups not counted).
+   * reached the output (written or converted; groups not counted); `objects`: its objects as
+   * handed to the format (a group of box, polygon and keypoints is one object; an image-level
+   * label is one); `images`: the images with at least one of them. With or without a split
+   * (per split: `split.classes`).
    */
   classes: {
     origin: string;
-    entries: (Pick<ClassEntry, 'index' | 'id' | 'code' | 'name'> & { annotations: number })[];
+    entries: (Pick<ClassEntry, 'index' | 'id' | 'code' | 'name'> & {
+      annotations: number;
+      images: number;
+      objects: number;
+    })[];
   };
   keypointNames: string[];
   /** How items were split (mode, seed, ratios, items and classes per split); null when not split. */
@@ -71,6 +78,12 @@ export interface ExportManifest {
    * to the output folder); empty when the format does not say.
    */
   outputs: OutputFile[];
+  /**
+   * The visual report of the export (`report.html`, relative to the output folder): counts per
+   * split and class, box statistics, drops with reasons, a gallery; absent when not written
+   * (a failed run). `synx report <folder>` regenerates it.
+   */
+  report?: string;
   /** Timings and dates. Differs between runs. */
   run: {
     startedAt: string;

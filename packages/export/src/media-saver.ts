@@ -3,11 +3,17 @@ import type { Issue, Item, Media, RetryPolicy } from '@synx/model';
 import type { LocalMode, MediaDownloader } from '@synx/media-downloader';
 import type { ExportImage, FormatDescription, SplitName } from '@synx/plugin-api';
 import {
+  isTransformed,
+  transformMediaFile,
+  type MediaTransformOptions,
+} from '@synx/media-transform';
+import {
   allMissing,
   mediaJob,
   mediaSummary,
   type MediaRequest,
   type MediaSummary,
+  type MediaTransformSummary,
   type MissingMedia,
 } from './media.js';
 import type { Source } from './sources/source.js';
@@ -30,6 +36,13 @@ export class MediaSaver {
   readonly #missing: MissingMedia[] = [];
   /** Images {@link saveFirst} saved already. */
   readonly #savedFirst = new Set<Media>();
+  readonly #transform: MediaTransformOptions;
+  readonly #transformed = {
+    oriented: 0,
+    transcoded: {} as Record<string, number>,
+    earlier: 0,
+    examples: [] as string[],
+  };
 
   private constructor(
     downloader: MediaDownloader,
@@ -38,7 +51,9 @@ export class MediaSaver {
     mediaDir: (split: SplitName | undefined) => string,
     mode: LocalMode,
     signal: AbortSignal,
+    transform: MediaTransformOptions,
   ) {
+    this.#transform = transform;
     this.#downloader = downloader;
     this.#source = source;
     this.#output = output;
@@ -77,11 +92,51 @@ export class MediaSaver {
       mediaDir,
       media.mode ?? 'copy',
       options.signal,
+      {
+        orientation: media.orientation ?? 'apply',
+        encoding: options.description.imageEncoding,
+      },
     );
   }
 
+  /**
+   * The downloader's `finish` step: the saved image rewritten when the orientation or the
+   * format's encoding asks for it (counted for the manifest); `finished`: a file an earlier run
+   * rewrote is not fetched again.
+   */
+  readonly #finish = async (dest: string): Promise<void> => {
+    const r = await transformMediaFile(dest, this.#transform);
+    if (!r.changed) {
+      return;
+    }
+    const t = this.#transformed;
+    if (r.oriented !== undefined) {
+      t.oriented++;
+    }
+    if (r.transcoded) {
+      t.transcoded[r.format] = (t.transcoded[r.format] ?? 0) + 1;
+    }
+    // the first five by name, whatever order the downloads finish in
+    t.examples.push(relative(this.#output, dest));
+    t.examples.sort();
+    t.examples.length = Math.min(t.examples.length, 5);
+  };
+
+  readonly #finished = async (dest: string): Promise<boolean> => {
+    const done = await isTransformed(dest);
+    if (done) {
+      this.#transformed.earlier++;
+    }
+    return done;
+  };
+
+  /** True when saved images may need rewriting (an orientation to apply, an encoding to meet). */
+  get #transforms(): boolean {
+    return this.#transform.orientation === 'apply' || this.#transform.encoding !== undefined;
+  }
+
   #jobOf(item: Item, image: ExportImage, dir: string): ReturnType<typeof mediaJob> {
-    return mediaJob(
+    const job = mediaJob(
       this.#source,
       item,
       image.media,
@@ -89,6 +144,9 @@ export class MediaSaver {
       this.#mode,
       this.#signal,
     );
+    return 'missing' in job || !this.#transforms
+      ? job
+      : { ...job, finish: this.#finish, finished: this.#finished };
   }
 
   /**
@@ -158,6 +216,15 @@ export class MediaSaver {
         field: f.file,
       });
     }
-    return mediaSummary(folderSource ? this.#mode : 'download', done, all);
+    const t = this.#transformed;
+    const transformed: MediaTransformSummary = {
+      orientation: this.#transform.orientation,
+      ...(this.#transform.encoding === undefined ? {} : { encoding: this.#transform.encoding }),
+      oriented: t.oriented,
+      transcoded: Object.fromEntries(Object.entries(t.transcoded).sort()),
+      earlier: t.earlier,
+      examples: t.examples,
+    };
+    return mediaSummary(folderSource ? this.#mode : 'download', done, all, transformed);
   }
 }

@@ -13,6 +13,13 @@ export interface MediaRequest {
   /** Folder sources: copy (default), hard-link or symlink the original files. */
   readonly mode?: LocalMode | undefined;
   /**
+   * `apply` (default): an image with an EXIF orientation other than 1 is saved turned to its
+   * displayed orientation, tag removed (re-encoded), so loaders that ignore EXIF (PIL,
+   * torchvision) see the pixels the annotations were drawn on. `keep`: saved byte for byte
+   * (ADR 0008).
+   */
+  readonly orientation?: 'apply' | 'keep' | undefined;
+  /**
    * Downloader settings (concurrency 16, per-host limit, timeouts); `root`, `signal`, `onEvent`
    * and `retry` (the export's one retry policy) are set by the export.
    */
@@ -49,6 +56,23 @@ export interface MediaSummary {
   /** Files still missing (first 1,000 here; every one in synx-issues.jsonl). */
   readonly failed: readonly MissingMedia[];
   readonly failedCount: number;
+  /** Images rewritten as saved (orientation applied, transcoded to the format's encoding). */
+  readonly transformed: MediaTransformSummary;
+}
+
+/** What was rewritten of the saved images. */
+export interface MediaTransformSummary {
+  readonly orientation: 'apply' | 'keep';
+  /** The encoding the format asks for (`jpeg` for VOC), when it asks for one. */
+  readonly encoding?: 'jpeg';
+  /** Images whose EXIF orientation was applied to the pixels in this run. */
+  readonly oriented: number;
+  /** Images transcoded to `encoding` in this run, by their stored encoding. */
+  readonly transcoded: Readonly<Record<string, number>>;
+  /** Images found already rewritten by an earlier run (not fetched again). */
+  readonly earlier: number;
+  /** Up to 5 rewritten files (relative paths), for finding examples. */
+  readonly examples: readonly string[];
 }
 
 /** The job that puts one media file at `dest`, or why there is none. */
@@ -114,6 +138,7 @@ export function mediaSummary(
   mode: MediaSummary['mode'],
   report: DownloadReport,
   missing: readonly MissingMedia[],
+  transformed: MediaTransformSummary,
 ): MediaSummary {
   return {
     mode,
@@ -129,6 +154,7 @@ export function mediaSummary(
     durationMs: report.durationMs,
     failed: missing.slice(0, 1000),
     failedCount: missing.length,
+    transformed,
   };
 }
 

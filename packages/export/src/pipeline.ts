@@ -1,7 +1,8 @@
-import { join } from 'node:path';
+import { join, posix, relative, sep } from 'node:path';
 import type { Issue, Item, Media, RetryPolicy } from '@synx/model';
 import type { ExportItem } from '@synx/plugin-api';
 import type { NamedItem } from '@synx/plugin-host';
+import type { ReportCollector, ReportMediaRef } from '@synx/report';
 import { createLimiter, mapOrdered } from './concurrency.js';
 import { fitToImage } from './fit.js';
 import type { MediaSaver } from './media-saver.js';
@@ -26,6 +27,8 @@ export interface PipelineContext {
   /** Image headers read over HTTP at once. */
   readonly concurrency: number;
   readonly progress: ((progress: ExportProgress) => void) | undefined;
+  /** Counts and samples for `report.html`, fed every item handed to the writer. */
+  readonly report?: ReportCollector | undefined;
 }
 
 /** An item read, named and split, with the issues met so far, waiting for its image sizes. */
@@ -185,6 +188,8 @@ async function* handed(
       countImage(stats.counts, m);
       p.sizeCache?.record(m);
     }
+    recorder.countClasses(item, withheld);
+    p.report?.add(item, e.split, reportMedia(p, e));
     await p.saver?.queue(item, e.images, e.split);
     const now = Date.now();
     // Every 100 ms, and every 100 items (a log line "at least every 500 items" stays true).
@@ -199,4 +204,23 @@ async function* handed(
     }
     yield e;
   }
+}
+
+/**
+ * The images of an item for the report's gallery: the saved original (with
+ * `--save-original-files`), else a folder source's own file, by a path relative to the output
+ * folder; nothing for API images that were not saved.
+ */
+function reportMedia(p: PipelineContext, e: ExportItem): ReportMediaRef[] {
+  const { description, output } = p.session;
+  const dir = p.saver === undefined ? undefined : description.mediaDir?.(e.split);
+  return e.images.map((image) => {
+    let file: string | undefined;
+    if (dir !== undefined) {
+      file = posix.join(dir.split(sep).join('/'), image.fileName);
+    } else if (image.media.file?.path !== undefined) {
+      file = relative(output, image.media.file.path).split(sep).join('/');
+    }
+    return { media: image.media, file };
+  });
 }

@@ -25,7 +25,7 @@ import {
 import { ISSUES_FILE, type ExportManifest } from './manifest.js';
 import type { MediaSummary } from './media.js';
 import type { ExportSession } from './session.js';
-import type { SplitSummary } from './splits.js';
+import { mediaLabels, type SplitSummary } from './splits.js';
 import { ExportStats } from './stats.js';
 import { resolveTreatments } from './treatments.js';
 
@@ -67,6 +67,8 @@ export class ExportRecorder {
   /** Source annotations handed to the writer so far, for progress. */
   annotationsIn = 0;
   readonly #perClass = new Map<string, number>();
+  /** Per class: images with an object (or image label) of it, and its objects. */
+  readonly #classImages = new Map<string, { images: number; objects: number }>();
   readonly #strict: boolean;
   #file: TextFileWriter | undefined;
   #fileFailure: unknown;
@@ -98,6 +100,28 @@ export class ExportRecorder {
         `--strict: ${issue.message}${issue.itemId === undefined ? '' : ` (item ${issue.itemId})`}`,
         { details: { issue } },
       );
+    }
+  }
+
+  /**
+   * Counts an item's objects per class (a group is one object; image-level labels count) and
+   * the images they are on, as handed to the writer: `images` and `objects` of the manifest's
+   * class entries, with or without a split.
+   */
+  countClasses(item: Item, withheld: readonly { readonly media: Media }[]): void {
+    for (const media of item.media) {
+      if (media.annotations.length === 0 || withheld.some((w) => w.media === media)) {
+        continue;
+      }
+      for (const [code, n] of mediaLabels(media)) {
+        let c = this.#classImages.get(code);
+        if (c === undefined) {
+          c = { images: 0, objects: 0 };
+          this.#classImages.set(code, c);
+        }
+        c.images++;
+        c.objects += n;
+      }
     }
   }
 
@@ -217,6 +241,8 @@ export class ExportRecorder {
           code: e.code,
           name: e.name,
           annotations: this.#perClass.get(e.code) ?? 0,
+          images: this.#classImages.get(e.code)?.images ?? 0,
+          objects: this.#classImages.get(e.code)?.objects ?? 0,
         })),
       },
       keypointNames: [...source.keypointNames],

@@ -67,6 +67,8 @@ export interface ExportProgress {
 /** What `runExport` returns. */
 export interface ExportSummary {
   readonly output: string;
+  /** Path of `report.html`, when it was written. */
+  readonly report?: string | undefined;
   readonly manifestPath: string;
   readonly format: string;
   /**

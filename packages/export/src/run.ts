@@ -9,6 +9,7 @@ import {
   type Issue,
 } from '@synx/model';
 import type { FormatDescription, Logger } from '@synx/plugin-api';
+import { REPORT_FILE, ReportCollector, writeReport } from '@synx/report';
 import { HandOver, type Written } from './hand-over.js';
 import { ISSUES_FILE, MANIFEST_FILE, writeManifest, type ExportManifest } from './manifest.js';
 import { MediaSaver } from './media-saver.js';
@@ -100,6 +101,23 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
     throw err;
   }
   t = Date.now();
+  const splitRequest = request.split;
+  const reportCollector = new ReportCollector({
+    classes: session.classes.entries.map((e) => ({ index: e.index, code: e.code, name: e.name })),
+    keypointNames: source.keypointNames,
+    splits: splits?.names(),
+    ...(splitRequest === undefined ? {} : { ratios: splitRequest.ratios.ratios }),
+    seed: splitRequest?.seed ?? 0,
+  });
+  const mediaDir = session.description.mediaDir?.(splits?.names()?.[0]);
+  if (mediaDir !== undefined && saver === undefined) {
+    report({
+      code: 'SYNX_MEDIA_NOT_SAVED',
+      severity: 'warning',
+      message: `labels only: no image was saved, so ${mediaDir}/ ${splits === undefined ? 'is' : '(and the other splits’ image folders) are'} empty; put the images there, or export again with --save-original-files`,
+      field: mediaDir,
+    });
+  }
   try {
     const items = exportItems({
       session,
@@ -111,6 +129,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       retry: policy,
       concurrency: Math.max(1, request.concurrency ?? 64),
       progress,
+      report: reportCollector,
     });
     written = await handOver.write(
       items,
@@ -119,6 +138,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
         classes: session.classes,
         keypointNames: source.keypointNames,
         splits: splits?.names(),
+        ...(session.description.mediaDir === undefined ? {} : { mediaSaved: saver !== undefined }),
       },
       session.options,
       recorder.context(format, signal, request.logger ?? noopLogger, () => handOver.current),
@@ -167,9 +187,21 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       total: source.itemCount,
       annotations: recorder.annotationsIn,
     });
-    const status: ExportManifest['status'] =
+    const statusOf = (): ExportManifest['status'] =>
       failure !== undefined ? 'failed' : recorder.issues.errors > 0 ? 'incomplete' : 'complete';
-    const manifest = manifestOf(status, failure);
+    let manifest = manifestOf(statusOf(), failure);
+    if (failure === undefined) {
+      const tr = Date.now();
+      try {
+        await writeReport(output, reportCollector.data(), manifest);
+        manifest = { ...manifestOf(statusOf(), failure), report: REPORT_FILE };
+      } catch (err) {
+        failure = err;
+        manifest = manifestOf(statusOf(), failure);
+      }
+      timings['report'] = Date.now() - tr;
+    }
+    const status = manifest.status;
     let manifestPath: string;
     try {
       manifestPath = await writeManifest(output, manifest);
@@ -206,6 +238,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       loadHint: description.loadHint?.(output, splits?.names()),
       split: splitSummary,
       media,
+      ...(manifest.report === undefined ? {} : { report: join(output, manifest.report) }),
       durationMs: manifest.run.durationMs,
     };
   }
@@ -236,7 +269,7 @@ async function prepareOutput(
     });
   }
   await mkdir(dir, { recursive: true });
-  for (const owned of [...description.owns, ISSUES_FILE]) {
+  for (const owned of [...description.owns, ISSUES_FILE, REPORT_FILE]) {
     const target = resolve(dir, owned);
     const rel = relative(dir, target);
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {

@@ -62,6 +62,8 @@ export function describeVoc(options: VocOptions): FormatDescription<VocMessageId
     splits: true,
     // VOC keeps every image in one folder; the image sets say which split an image is in.
     mediaDir: () => at('JPEGImages'),
+    // torchvision's VOCDetection and the devkit open JPEGImages/<id>.jpg: every image a JPEG.
+    imageEncoding: 'jpeg',
     layout: (splits: readonly SplitName[] | undefined) => [
       `${at('Annotations')}/<stem>.xml (one per image, also for images without objects)`,
       ...imageSetNames(splits).map(

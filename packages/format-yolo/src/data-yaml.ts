@@ -34,6 +34,7 @@ export function dataYaml(
   splits: readonly string[] | undefined,
   classes: ClassMap,
   keypointNames: readonly string[],
+  mediaSaved?: boolean,
 ): string {
   const absolute = options.yamlPath === 'absolute';
   const body: string[] = [...(absolute ? [`path: ${yamlQuoted(dir)}`] : []), ...splitLines(splits)];
@@ -55,6 +56,11 @@ export function dataYaml(
     ...(absolute
       ? [
           '# path is absolute so ultralytics finds the dataset from any working directory; update it if you move the folder.',
+        ]
+      : []),
+    ...(mediaSaved === false
+      ? [
+          `# labels only: this export saved no images, so ${splits === undefined ? 'images/ is' : 'the images/<split>/ folders are'} empty. Put each image there under the stem of its label file, or export again with --save-original-files.`,
         ]
       : []),
     '',

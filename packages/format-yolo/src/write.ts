@@ -185,7 +185,7 @@ export async function writeYolo(
   const outputs = labels.outputs();
   await writeFileAtomic(
     join(dir, 'data.yaml'),
-    dataYaml(dir, options, input.splits, input.classes, keypointNames),
+    dataYaml(dir, options, input.splits, input.classes, keypointNames, input.mediaSaved),
   );
   outputs.push({ path: 'data.yaml' });
   return { files: labels.files + 1, outputs };

@@ -630,6 +630,11 @@ export class MediaDownloader {
       this.#fail(t, 'outside-root', `the folder of ${t.dest} resolves outside ${this.root}`);
       return END;
     }
+    if (!t.checkedPresent && t.job.finished !== undefined && (await t.job.finished(t.dest))) {
+      // rewritten by `finish` in an earlier run: nothing to fetch or to verify against the source
+      this.#skip(t, (await statOrUndefined(t.dest))?.size ?? 0, 'finished');
+      return END;
+    }
     switch (t.kind) {
       case 'local':
         return this.#stepLocal(t, t.job as LocalJob);
@@ -658,7 +663,9 @@ export class MediaDownloader {
       },
     });
     if (out.kind === 'skip') {
-      this.#skip(t, out.bytes, out.verified);
+      if (await this.#finish(t)) {
+        this.#skip(t, out.bytes, out.verified);
+      }
     } else if (out.kind === 'fail') {
       this.#fail(t, out.code, out.reason);
     } else {
@@ -668,7 +675,9 @@ export class MediaDownloader {
       if (out.fallback) {
         this.#linkFallbacks++;
       }
-      this.#complete(t, out.how, out.bytes, out.note);
+      if (await this.#finish(t)) {
+        this.#complete(t, out.how, out.bytes, out.note);
+      }
     }
     return END;
   }
@@ -705,7 +714,9 @@ export class MediaDownloader {
     if (st?.isFile() === true && st.size === bytes.length) {
       const present = await readFile(t.dest);
       if (present.equals(bytes)) {
-        this.#skip(t, bytes.length, 'content');
+        if (await this.#finish(t)) {
+          this.#skip(t, bytes.length, 'content');
+        }
         return END;
       }
     }
@@ -719,7 +730,9 @@ export class MediaDownloader {
     await writeFile(t.partial, bytes, { flag: WRITE_FLAGS });
     await rename(t.partial, t.dest);
     this.#moved += bytes.length;
-    this.#complete(t, 'decoded', bytes.length, undefined);
+    if (await this.#finish(t)) {
+      this.#complete(t, 'decoded', bytes.length, undefined);
+    }
     return END;
   }
 
@@ -757,7 +770,9 @@ export class MediaDownloader {
       t.checkedPresent = true;
       const present = await this.#presentVerified(t);
       if (present !== undefined) {
-        this.#skip(t, present.bytes, present.verified);
+        if (await this.#finish(t)) {
+          this.#skip(t, present.bytes, present.verified);
+        }
         return END;
       }
     }
@@ -949,8 +964,29 @@ export class MediaDownloader {
     if (t.appended) {
       this.#resumed++;
     }
-    this.#complete(t, t.appended ? 'resumed' : 'downloaded', size, undefined);
+    if (await this.#finish(t)) {
+      this.#complete(t, t.appended ? 'resumed' : 'downloaded', size, undefined);
+    }
     return END;
+  }
+
+  /**
+   * The job's `finish` step on the placed file; false (the job failed, `finish-failed`) when it
+   * throws. The file it could not finish is removed, so a rerun places it again.
+   */
+  async #finish(t: Task): Promise<boolean> {
+    const finish = t.job.finish;
+    if (finish === undefined) {
+      return true;
+    }
+    try {
+      await finish(t.dest);
+      return true;
+    } catch (err) {
+      await removeFile(t.dest);
+      this.#fail(t, 'finish-failed', err instanceof Error ? err.message : String(err));
+      return false;
+    }
   }
 
   async #restart(t: Task, code: string, reason: string): Promise<void> {

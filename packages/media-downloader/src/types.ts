@@ -24,6 +24,18 @@ export interface DownloadJob {
    * when there is none. Called at most `maxRefreshes` times per job.
    */
   readonly refresh?: (() => Promise<string | undefined>) | undefined;
+  /**
+   * Runs once the file is at `dest` (placed now, or found there and verified), before the job
+   * counts as done; it may rewrite `dest` (atomically, e.g. re-encode it). When it throws, the
+   * file is removed and the job fails with code `finish-failed` and the error's message.
+   */
+  readonly finish?: ((dest: string) => Promise<void>) | undefined;
+  /**
+   * True when the file at `dest` is already finished (rewritten by `finish` in an earlier run,
+   * so it no longer matches the source's size or checksum): the job is skipped (`verified:
+   * 'finished'`) without fetching.
+   */
+  readonly finished?: ((dest: string) => Promise<boolean>) | undefined;
 }
 
 /** How a local file is placed at `dest`. */
@@ -39,6 +51,18 @@ export interface LocalJob {
   readonly size?: number | undefined;
   readonly checksum?: string | undefined;
   readonly checksumAlgorithm?: ChecksumAlgorithm | undefined;
+  /**
+   * Runs once the file is at `dest` (placed now, or found there and verified), before the job
+   * counts as done; it may rewrite `dest` (atomically, e.g. re-encode it). When it throws, the
+   * file is removed and the job fails with code `finish-failed` and the error's message.
+   */
+  readonly finish?: ((dest: string) => Promise<void>) | undefined;
+  /**
+   * True when the file at `dest` is already finished (rewritten by `finish` in an earlier run,
+   * so it no longer matches the source's size or checksum): the job is skipped (`verified:
+   * 'finished'`) without fetching.
+   */
+  readonly finished?: ((dest: string) => Promise<boolean>) | undefined;
 }
 
 /** Either kind of job. */
@@ -108,7 +132,7 @@ export type DownloadEvent =
       readonly id: string;
       readonly dest: string;
       readonly bytes: number;
-      /** What was checked: `size+checksum`, `size`, `content`, `link` or `exists`. */
+      /** What was checked: `size+checksum`, `size`, `content`, `link`, `exists` or `finished` (the job's `finished` said so). */
       readonly verified: string;
     }
   | {

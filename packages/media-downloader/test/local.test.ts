@@ -1,10 +1,12 @@
 import {
   accessSync,
   constants,
+  existsSync,
   lstatSync,
   mkdtempSync,
   readFileSync,
   readlinkSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -183,5 +185,62 @@ describe('data: URIs', () => {
 
     const again = await downloadAll(jobs.slice(0, 2), { root });
     expect(again).toMatchObject({ skipped: 2, downloaded: 0, bytes: 0 });
+  });
+});
+
+describe('finish and finished steps', () => {
+  it('finishes every placed file before it counts as done; a rerun skips the finished ones; a failing finish fails the job', async () => {
+    const src = tempDir('md-finish-src');
+    const root = tempDir('md-finish-out');
+    const files = ['a.png', 'b.png', 'c.png'].map((name, i) => {
+      const path = join(src, name);
+      writeFileSync(path, bytesOf(1_000 + i, i + 7));
+      return path;
+    });
+    const MARK = 'finished:';
+    const finished: string[] = [];
+    const jobs = (fail: boolean): LocalJob[] =>
+      files.map((source, i) => ({
+        id: `j${String(i)}`,
+        source,
+        dest: join(root, `${String(i)}.jpg`),
+        mode: 'hardlink' as const,
+        finish: (dest: string) => {
+          if (fail && i === 2) {
+            return Promise.reject(new Error('cannot decode c.png'));
+          }
+          finished.push(dest);
+          // rewrite by rename, as @synx/media-transform does: the link is replaced
+          writeFileSync(`${dest}.tmp`, `${MARK}${String(i)}`);
+          renameSync(`${dest}.tmp`, dest);
+          return Promise.resolve();
+        },
+        finished: (dest: string) =>
+          Promise.resolve(existsSync(dest) && readFileSync(dest, 'utf8').startsWith(MARK)),
+      }));
+    const log = eventLog();
+    const first = await downloadAll(jobs(true), { root, onEvent: log.onEvent });
+    expect(first.failed.map((f) => [f.id, f.code, f.reason])).toEqual([
+      ['j2', 'finish-failed', 'cannot decode c.png'],
+    ]);
+    expect(existsSync(join(root, '2.jpg'))).toBe(false); // removed, so a rerun places it again
+    expect(readFileSync(join(root, '0.jpg'), 'utf8')).toBe(`${MARK}0`);
+    // the originals behind the hard links are untouched
+    expect(readFileSync(files[0]!).equals(bytesOf(1_000, 7))).toBe(true);
+    const done = log
+      .of('done')
+      .map((e) => e.id)
+      .sort();
+    expect(done).toEqual(['j0', 'j1']);
+    finished.length = 0;
+    const rerun = await downloadAll(jobs(false), { root, onEvent: log.onEvent });
+    expect(rerun).toMatchObject({ files: 3, skipped: 2, failed: [] });
+    expect(finished).toEqual([join(root, '2.jpg')]);
+    expect(
+      log
+        .of('skip')
+        .map((e) => `${e.id}:${e.verified}`)
+        .sort(),
+    ).toEqual(['j0:finished', 'j1:finished']);
   });
 });

@@ -64,6 +64,12 @@ export interface WriteInput {
   readonly items: AsyncIterable<ExportItem>;
   /** The splits written, in order; undefined when the export is not split. */
   readonly splits: readonly SplitName[] | undefined;
+  /**
+   * True when synx saves the original images into the format's `mediaDir` in this export;
+   * false for a labels-only export (a format may say so in its files, e.g. a comment in YOLO's
+   * `data.yaml`); undefined when the caller does not say.
+   */
+  readonly mediaSaved?: boolean | undefined;
 }
 
 /**
@@ -181,6 +187,13 @@ export interface FormatDescription<MessageId extends string = string> {
   readonly owns: readonly string[];
   /** Media kinds whose annotations the writer receives (default: images only; `*` = all). */
   readonly mediaKinds?: readonly (MediaKind | '*')[];
+  /**
+   * The one image encoding the format's consumers open, e.g. `jpeg` for Pascal VOC (torchvision
+   * and the devkit open `JPEGImages/<id>.jpg`). synx then names every image `<stem>.jpg` and,
+   * with `--save-original-files`, transcodes images stored in another encoding (the manifest
+   * counts them). Default: images keep their own encoding and name.
+   */
+  readonly imageEncoding?: 'jpeg' | undefined;
   /**
    * True when the writer writes each item's source data as received (raw DM v1 JSON, `Item.raw`
    * — which an API export keeps only for such a format) and re-encodes no geometry. Otherwise synx fits geometry to its image before the writer sees

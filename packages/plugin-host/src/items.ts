@@ -20,7 +20,7 @@ export interface NamedItem {
 /** How {@link ExportItemNamer} names and splits items. */
 export interface ItemNamingOptions {
   /** The format's description: its media kinds (default `['image']`) and title. */
-  readonly description: Pick<FormatDescription, 'mediaKinds'>;
+  readonly description: Pick<FormatDescription, 'mediaKinds' | 'imageEncoding'>;
   /** The format's title, for the filter's reason. */
   readonly formatTitle: string;
   /** The split of an item (undefined: the export is not split). */
@@ -31,8 +31,9 @@ export interface ItemNamingOptions {
  * Turns items, in source order, into what a writer receives — the one place that decides it,
  * for the export, its plan and the format testkit:
  * - **names**: each image gets a unique output file name (its original name, else the item's
- *   stem with its extension; a later clash becomes `<stem>__<item id><ext>`, compared
- *   case-insensitively) and each item a unique stem;
+ *   stem with its extension; `<stem>.jpg` when the format's `imageEncoding` is `jpeg`; a later
+ *   clash becomes `<stem>__<item id><ext>`, compared case-insensitively) and each item a unique
+ *   stem;
  * - **split**: the item's split, from the export's split strategy;
  * - **media filter**: media of kinds the format does not hold are listed, with the reason, for
  *   the export to count their annotations as dropped.
@@ -46,8 +47,10 @@ export class ExportItemNamer {
   readonly #kindList: string;
   readonly #title: string;
   readonly #splitOf: ((item: Item) => SplitName | undefined) | undefined;
+  readonly #jpeg: boolean;
 
   constructor(options: ItemNamingOptions) {
+    this.#jpeg = options.description.imageEncoding === 'jpeg';
     const kinds = options.description.mediaKinds ?? ['image'];
     this.#kinds = kinds.includes('*')
       ? 'all'
@@ -68,8 +71,9 @@ export class ExportItemNamer {
     const imageMedia = item.media.filter((m) => m.kind === 'image');
     const multi = imageMedia.length > 1;
     for (const m of imageMedia) {
+      const preferred = preferredImageName(item, m, multi);
       const fileName = this.#images.allocate(
-        preferredImageName(item, m, multi),
+        this.#jpeg ? `${splitStem(preferred).stem}.jpg` : preferred,
         `${item.id}${multi ? `_${m.id}` : ''}`,
       );
       images.push({ media: m, fileName, stem: splitStem(fileName).stem });

@@ -92,6 +92,22 @@ describe('ExportItemNamer', () => {
   });
 });
 
+describe('ExportItemNamer with imageEncoding jpeg', () => {
+  it('names every image <stem>.jpg, and a PNG and a JPEG of one stem apart', () => {
+    const namer = new ExportItemNamer({
+      description: { imageEncoding: 'jpeg' },
+      formatTitle: 'Pascal VOC',
+    });
+    const names = [
+      item('1', 'a', [image('image_1', 'scan.png')]),
+      item('2', 'b', [image('image_1', 'scan.jpg')]),
+      item('3', 'c', [image('image_1', 'photo.JPEG')]),
+      item('4', 'd', [image('image_1')], { origin_file_extension: '.webp' }),
+    ].map((i) => namer.name(i).exportItem.images.map((m) => m.fileName));
+    expect(names).toEqual([['scan.jpg'], ['scan__2.jpg'], ['photo.jpg'], ['d.jpg']]);
+  });
+});
+
 describe('toExportItems', () => {
   it('streams the items named in order, as one namer would', async () => {
     const items = [

@@ -94,6 +94,12 @@ ${exitCodesHelp()}`;
       description: 'With --from and --save-original-files: how files are placed (default copy).',
       dependsOn: ['save-original-files'],
     }),
+    'media-orientation': Flags.string({
+      options: ['apply', 'keep'],
+      description:
+        'With --save-original-files: apply (default) saves EXIF-rotated images turned upright with the tag removed, so every loader sees what was annotated; keep saves them byte for byte.',
+      dependsOn: ['save-original-files'],
+    }),
     'media-concurrency': Flags.integer({
       min: 1,
       max: 256,

@@ -168,6 +168,7 @@ export async function exportRequest(
       ? {
           media: {
             mode: (str('media-mode') ?? 'copy') as 'copy' | 'hardlink' | 'symlink',
+            orientation: (str('media-orientation') ?? 'apply') as 'apply' | 'keep',
             ...(mediaConcurrency === undefined
               ? {}
               : { downloader: { concurrency: mediaConcurrency } }),

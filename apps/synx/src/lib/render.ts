@@ -291,7 +291,7 @@ export function renderSummary(s: ExportSummary, relOutput: string): string {
   const codeWidth = Math.max(0, ...classes.slice(0, REPORT_CLASSES).map((c) => c.code.length));
   for (const c of classes.slice(0, REPORT_CLASSES)) {
     lines.push(
-      `    ${String(c.id ?? c.index).padStart(4)}  ${c.code.padEnd(codeWidth)}  ${n(c.annotations).padStart(9)}${c.name !== c.code ? `  (${c.name})` : ''}`,
+      `    ${String(c.id ?? c.index).padStart(4)}  ${c.code.padEnd(codeWidth)}  ${n(c.annotations).padStart(9)} annotations · ${plural(c.objects, 'object')} on ${plural(c.images, 'image')}${c.name !== c.code ? `  (${c.name})` : ''}`,
     );
   }
   if (classes.length > REPORT_CLASSES) {
@@ -307,8 +307,11 @@ export function renderSummary(s: ExportSummary, relOutput: string): string {
     lines.push(...renderSplit(s.split));
   }
   if (s.counts.orientedImages > 0) {
+    const upright = s.media?.transformed.orientation === 'apply';
     lines.push(
-      `  note         ${n(s.counts.orientedImages)} EXIF-rotated image(s): sizes and coordinates are as displayed`,
+      upright
+        ? `  note         ${n(s.counts.orientedImages)} EXIF-rotated image(s): saved turned upright (tag removed), so every loader sees what was annotated`
+        : `  note         ${n(s.counts.orientedImages)} EXIF-rotated image(s): sizes and coordinates are as displayed; loaders that ignore EXIF (PIL, torchvision) see ${s.media === undefined ? 'the originals' : 'the saved files'} rotated${s.media === undefined ? '' : ' (--media-orientation apply turns them upright)'}`,
     );
   }
   if (s.counts.unsizedImages > 0) {
@@ -328,6 +331,19 @@ export function renderSummary(s: ExportSummary, relOutput: string): string {
     lines.push(
       `  media        ${n(m.files)} files: ${n(m.mode === 'download' ? m.downloaded : m.mode === 'copy' ? m.copied : m.linked + m.copied)} ${how}${m.resumed > 0 ? ` (${n(m.resumed)} resumed)` : ''}, ${n(m.skipped)} already there, ${n(m.failedCount)} missing · ${bytes(m.bytes)} in ${duration(m.durationMs)}${m.retries + m.refreshes > 0 ? ` · ${n(m.retries)} retries, ${n(m.refreshes)} expired URLs refreshed` : ''}`,
     );
+    const t = m.transformed;
+    const transcoded = Object.entries(t.transcoded);
+    if (t.oriented + transcoded.length + t.earlier > 0) {
+      lines.push(
+        `    rewritten  ${[
+          t.oriented > 0 ? `${n(t.oriented)} turned upright (EXIF orientation applied)` : '',
+          ...transcoded.map(([from, c]) => `${n(c)} ${from.toUpperCase()} transcoded to JPEG`),
+          t.earlier > 0 ? `${n(t.earlier)} rewritten by an earlier run` : '',
+        ]
+          .filter((x) => x !== '')
+          .join(', ')}`,
+      );
+    }
     for (const f of m.failed.slice(0, 10)) {
       lines.push(`    missing ${f.file} (item ${f.itemId}): ${f.reason}`);
     }
@@ -347,6 +363,9 @@ export function renderSummary(s: ExportSummary, relOutput: string): string {
     `  time         ${duration(s.durationMs)}${s.durationMs > 0 && s.counts.items > 0 ? ` (${n(Math.round((s.counts.items * 1000) / s.durationMs))} items/s)` : ''}`,
   );
   lines.push(`  manifest     ${relOutput}/synx-export.json`);
+  if (s.report !== undefined) {
+    lines.push(`  report       ${s.report.split(s.output).join(relOutput)} (open in a browser)`);
+  }
   if (s.loadHint !== undefined) {
     // The hint names the absolute folder; shown as the rest of the report names it.
     lines.push(`  load with    ${s.loadHint.split(s.output).join(relOutput)}`);

@@ -1,0 +1,36 @@
+// Public surface of @synx/report.
+export {
+  REPORT_FILE,
+  type Histogram,
+  type ReportClass,
+  type ReportData,
+  type ReportDataClass,
+  type ReportDataSplit,
+  type ReportKindCounts,
+  type ReportMediaRef,
+  type ReportOptions,
+  type ReportOutcomeGroup,
+  type ReportSplitName,
+  type ReportSummary,
+  type SampleEntry,
+  type SampleMedia,
+  type SampleShape,
+  type SplitCounts,
+  type Thumbnail,
+} from './types.js';
+export { namedSkeleton, ReportCollector } from './collector.js';
+export { renderReport } from './render.js';
+export { makeThumbnail, writeReport } from './write.js';
+export {
+  MANIFEST_FILE,
+  collectFromDataset,
+  exportLocator,
+  readExportManifest,
+  regenerateReport,
+  reportOptionsFromManifest,
+  type ExportLayout,
+  type ExportLocator,
+  type RegenerateOptions,
+  type RegenerateResult,
+  type ReportManifest,
+} from './read-back.js';
