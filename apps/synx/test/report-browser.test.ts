@@ -205,4 +205,19 @@ describe('synx report', () => {
     expect(r2.code, r2.stderr).toBe(0);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toBe(first);
   });
+
+  it('says so, and exits 10, when the files give back fewer items than the export wrote', async () => {
+    // YOLO's reader needs the images (for their sizes): labels alone read back as nothing
+    const out = join(tempDir('report-partial'), 'yolo');
+    const e = await synx(['export', '--from', DEMO, '--format', 'yolo', '--output', out]);
+    expect(e.code, e.stderr).toBe(0);
+    const exported = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(exported).not.toContain('Warning');
+    const r = await synx(['report', out]);
+    expect(r.code).toBe(10);
+    expect(r.stderr).toMatch(/read 0 of the 30 items/);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(
+      'the charts and the gallery hold 0 of the 30 items the export wrote',
+    );
+  });
 });

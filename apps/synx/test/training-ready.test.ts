@@ -134,19 +134,13 @@ describe('COCO: every annotation rasterises (ADR 0025)', () => {
 
 describe('VOC: every <filename> is a JPEG named .jpg in JPEGImages/', () => {
   const out = join(root, 'voc-demo');
+  const vocWithMedia = [
+    ...['--from', DEMO, '--format', 'voc', '--split', '0.8/0.2'],
+    ...['--save-original-files', '--output', out],
+  ];
 
   it('transcodes the demo PNG, names it .jpg, records it, and a rerun fetches nothing again', async () => {
-    await exportOk([
-      '--from',
-      DEMO,
-      '--format',
-      'voc',
-      '--split',
-      '0.8/0.2',
-      '--save-original-files',
-      '--output',
-      out,
-    ]);
+    await exportOk(vocWithMedia);
     const base = join(out, 'VOCdevkit', 'VOC2012');
     const xmls = readdirSync(join(base, 'Annotations'));
     expect(xmls.length).toBe(30);
@@ -166,20 +160,7 @@ describe('VOC: every <filename> is a JPEG named .jpg in JPEGImages/', () => {
     const bytes = readdirSync(join(base, 'JPEGImages')).map((f) =>
       readFileSync(join(base, 'JPEGImages', f)),
     );
-    const again = await synx([
-      'export',
-      '--from',
-      DEMO,
-      '--format',
-      'voc',
-      '--split',
-      '0.8/0.2',
-      '--save-original-files',
-      '--output',
-      out,
-      '--json',
-    ]);
-    expect(again.code, again.stderr).toBe(0);
+    await exportOk(vocWithMedia); // the same command again
     const rerun = readJson<{
       media: { copied: number; skipped: number; transformed: { earlier: number } };
     }>(join(out, 'synx-export.json'));

@@ -149,6 +149,14 @@ function overview(data: ReportData, summary: ReportSummary): string {
         ]),
   ];
   const facts: [string, string][] = [];
+  const exported = summary.counts?.items;
+  if (exported !== undefined && exported !== sum(c.items)) {
+    // `synx report` rebuilt the data from the files and found fewer (or more) items
+    facts.push([
+      'Warning',
+      `the charts and the gallery hold ${int(sum(c.items))} of the ${int(exported)} items the export wrote: its format’s reader could not read the rest back from the files${summary.media === null ? ' (a reader may need the original images: export with <code>--save-original-files</code>)' : ''}`,
+    ]);
+  }
   const src = summary.source;
   if (src !== undefined) {
     const where = src.path ?? src.host;

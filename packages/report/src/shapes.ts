@@ -1,3 +1,4 @@
+import { pointsExtent } from '@synx/geometry';
 import { instancesOf, type Annotation, type Instance, type Media } from '@synx/model';
 import type { SampleShape } from './types.js';
 
@@ -60,17 +61,8 @@ function extentOfPoints(points: readonly { x: number; y: number }[]): Extent | u
   if (points.length === 0) {
     return undefined;
   }
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const p of points) {
-    minX = Math.min(minX, p.x);
-    minY = Math.min(minY, p.y);
-    maxX = Math.max(maxX, p.x);
-    maxY = Math.max(maxY, p.y);
-  }
-  return { width: maxX - minX, height: maxY - minY };
+  const { width, height } = pointsExtent(points);
+  return { width, height };
 }
 
 /**

@@ -5,6 +5,7 @@ import { PLUGIN_API_VERSION, type AnyFormat, type FormatContext } from '@synx/pl
 import { parseFormatOptions, type FormatRegistry } from '@synx/plugin-host';
 import { readExportManifest, regenerateReport, type ReportManifest } from '@synx/report';
 import { debugLogger, SynxCommand } from '../lib/base.js';
+import { EXIT_INCOMPLETE } from '../lib/exit-codes.js';
 import { loadFormatRegistry } from '../lib/registry.js';
 
 /** The export's format: its plugin's own (`<package>:<id>`) when the manifest names it. */
@@ -101,6 +102,8 @@ export default class Report extends SynxCommand {
     });
     const written = manifest.counts?.items;
     if (written !== undefined && written !== result.items) {
+      // the report holds less than the export: not a success
+      process.exitCode = EXIT_INCOMPLETE;
       this.warn(
         `read ${result.items} of the ${written} items the export wrote back from the files${manifest.media === null ? ' (the format’s reader may need the originals: export with --save-original-files)' : ''}`,
       );
