@@ -293,8 +293,18 @@ export async function planExport(
     }
     const { images, emptyImages, orientedImages } = imageCounts;
     if (orientedImages > 0) {
+      const upright =
+        request.media !== undefined && (request.media.orientation ?? 'apply') === 'apply';
       notes.push(
-        `${orientedImages} image(s)${exact ? '' : ' of the sampled items'} carry an EXIF orientation: sizes and coordinates are those of the image as displayed (EXIF applied); loaders that ignore EXIF (PIL without ImageOps.exif_transpose) see them rotated`,
+        upright
+          ? `${orientedImages} image(s)${exact ? '' : ' of the sampled items'} carry an EXIF orientation: sizes and coordinates are those of the image as displayed, and the saved files are turned upright (tag removed), so every loader sees what was annotated (--media-orientation keep saves them as they are)`
+          : `${orientedImages} image(s)${exact ? '' : ' of the sampled items'} carry an EXIF orientation: sizes and coordinates are those of the image as displayed (EXIF applied); loaders that ignore EXIF (PIL without ImageOps.exif_transpose) see them rotated${request.media === undefined ? '' : ' (--media-orientation apply turns the saved files upright)'}`,
+      );
+    }
+    const encoding = description.imageEncoding;
+    if (encoding === 'jpeg' && request.media !== undefined) {
+      notes.push(
+        `${format.title} needs JPEG images named .jpg: saved images in another encoding are transcoded to JPEG`,
       );
     }
     return {

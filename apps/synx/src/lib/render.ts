@@ -210,7 +210,9 @@ export function renderPlan(plan: ExportPlan, options: { heading?: string } = {})
     const items = layoutItems(plan, l);
     lines.push(items === undefined ? `    ${l}` : `    ${l.padEnd(width)}  ${items}`);
   }
-  lines.push('    synx-export.json (manifest), synx-issues.jsonl (when there are issues)');
+  lines.push(
+    '    synx-export.json (manifest), synx-issues.jsonl (when there are issues), report.html (the visual report)',
+  );
   for (const note of plan.notes) {
     lines.push(`  note: ${note}`);
   }
