@@ -1,7 +1,7 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { readImageHeaderFromFile } from '@synx/image-header';
 import { SynxError } from '@synx/model';
-import sharp from 'sharp';
+import type { Metadata } from 'sharp';
 
 /** What a saved image must look like for the export's consumers. */
 export interface MediaTransformOptions {
@@ -103,7 +103,9 @@ export async function transformMediaFile(
   if (header !== undefined && !needsTransform(header.format, header.orientation, options)) {
     return { changed: false, format: header.format, transcoded: false };
   }
-  let meta: sharp.Metadata;
+  // loaded on first use: most saved images need nothing, and libvips is ~20 MB of memory
+  const { default: sharp } = await import('sharp');
+  let meta: Metadata;
   try {
     meta = await sharp(path).metadata();
   } catch (err) {

@@ -20,7 +20,8 @@ export {
 } from './types.js';
 export { namedSkeleton, ReportCollector } from './collector.js';
 export { renderReport } from './render.js';
-export { makeThumbnail, writeReport } from './write.js';
+export { makeThumbnail } from './thumbnail.js';
+export { writeReport } from './write.js';
 export {
   MANIFEST_FILE,
   collectFromDataset,

@@ -1,36 +1,59 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fileSystemError, isFileSystemError } from '@synx/model';
-import sharp from 'sharp';
 import { renderReport } from './render.js';
+import { makeThumbnail } from './thumbnail.js';
 import { REPORT_FILE, type ReportData, type ReportSummary, type Thumbnail } from './types.js';
 
-/** Longest side of a gallery thumbnail, in pixels. */
-const THUMBNAIL_SIDE = 480;
+/** Thumbnails of `paths`, in order, made by a child process (see thumbnail-process.ts). */
+async function thumbnailsApart(paths: readonly string[]): Promise<(Thumbnail | null)[]> {
+  const script = fileURLToPath(new URL('./thumbnail-process.js', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        if (code !== 0) {
+          throw new Error(`the thumbnail process exited with ${String(code)}`);
+        }
+        const parsed = JSON.parse(Buffer.concat(out).toString('utf8')) as (Thumbnail | null)[];
+        if (!Array.isArray(parsed) || parsed.length !== paths.length) {
+          throw new Error('the thumbnail process gave no answer for every image');
+        }
+        resolve(parsed);
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+    child.stdin.end(JSON.stringify(paths));
+  });
+}
 
 /**
- * A JPEG thumbnail of an image file as a `data:` URI, with the original's size as displayed
- * (EXIF orientation applied); undefined when the file is missing or not an image sharp reads.
+ * Thumbnails of the sample images: in a child process (libvips stays out of the caller's
+ * memory), else — when no child can be started, or from TypeScript sources in tests — here.
  */
-export async function makeThumbnail(path: string): Promise<Thumbnail | undefined> {
-  try {
-    const image = sharp(path, { failOn: 'none' }).rotate();
-    // The size as displayed: EXIF orientation applied, as annotation coordinates are.
-    const { width, height } = (await image.metadata()).autoOrient;
-    const data = await image
-      .resize({
-        width: THUMBNAIL_SIDE,
-        height: THUMBNAIL_SIDE,
-        fit: 'inside',
-        withoutEnlargement: true,
-      })
-      .flatten({ background: '#ffffff' })
-      .jpeg({ quality: 80, mozjpeg: false })
-      .toBuffer();
-    return { href: `data:image/jpeg;base64,${data.toString('base64')}`, width, height };
-  } catch {
-    return undefined;
+async function thumbnailsOf(paths: readonly string[]): Promise<(Thumbnail | undefined)[]> {
+  if (paths.length === 0) {
+    return [];
   }
+  if (existsSync(fileURLToPath(new URL('./thumbnail-process.js', import.meta.url)))) {
+    try {
+      return (await thumbnailsApart(paths)).map((t) => t ?? undefined);
+    } catch {
+      // made here instead
+    }
+  }
+  const out: (Thumbnail | undefined)[] = [];
+  for (const path of paths) {
+    out.push(await makeThumbnail(path));
+  }
+  return out;
 }
 
 /**
@@ -60,12 +83,14 @@ export async function writeReport(
       }
     }
   }
-  for (const file of [...files].sort()) {
-    const thumb = await makeThumbnail(join(outputDir, ...file.split('/')));
+  const sorted = [...files].sort();
+  const made = await thumbnailsOf(sorted.map((file) => join(outputDir, ...file.split('/'))));
+  sorted.forEach((file, i) => {
+    const thumb = made[i];
     if (thumb !== undefined) {
       thumbnails.set(file, thumb);
     }
-  }
+  });
   const html = renderReport(data, summary, thumbnails);
   const path = join(outputDir, REPORT_FILE);
   const tmp = `${path}.partial`;
