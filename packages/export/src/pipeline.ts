@@ -209,18 +209,20 @@ async function* handed(
 /**
  * The images of an item for the report's gallery: the saved original (with
  * `--save-original-files`), else a folder source's own file, by a path relative to the output
- * folder; nothing for API images that were not saved.
+ * folder; nothing for API images that were not saved. The path is worked out only when read: the
+ * collector reads it for the few items it keeps as samples, not for every item.
  */
 function reportMedia(p: PipelineContext, e: ExportItem): ReportMediaRef[] {
   const { description, output } = p.session;
   const dir = p.saver === undefined ? undefined : description.mediaDir?.(e.split);
-  return e.images.map((image) => {
-    let file: string | undefined;
-    if (dir !== undefined) {
-      file = posix.join(dir.split(sep).join('/'), image.fileName);
-    } else if (image.media.file?.path !== undefined) {
-      file = relative(output, image.media.file.path).split(sep).join('/');
-    }
-    return { media: image.media, file };
-  });
+  return e.images.map((image) => ({
+    media: image.media,
+    get file(): string | undefined {
+      if (dir !== undefined) {
+        return posix.join(dir.split(sep).join('/'), image.fileName);
+      }
+      const path = image.media.file?.path;
+      return path === undefined ? undefined : relative(output, path).split(sep).join('/');
+    },
+  }));
 }
