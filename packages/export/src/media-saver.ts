@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path';
 import type { Issue, Item, Media, RetryPolicy } from '@synx/model';
 import type { LocalMode, MediaDownloader } from '@synx/media-downloader';
-import type { ExportImage, FormatDescription, SplitName } from '@synx/plugin-api';
+import type { ExportImage, ExportItem, FormatDescription, SplitName } from '@synx/plugin-api';
 import {
   isTransformed,
   transformMediaFile,
@@ -30,7 +30,7 @@ export class MediaSaver {
   readonly #downloader: MediaDownloader;
   readonly #source: Source;
   readonly #output: string;
-  readonly #mediaDir: (split: SplitName | undefined) => string;
+  readonly #mediaDir: (split: SplitName | undefined, item: ExportItem) => string | undefined;
   readonly #mode: LocalMode;
   readonly #signal: AbortSignal;
   readonly #missing: MissingMedia[] = [];
@@ -48,7 +48,7 @@ export class MediaSaver {
     downloader: MediaDownloader,
     source: Source,
     output: string,
-    mediaDir: (split: SplitName | undefined) => string,
+    mediaDir: (split: SplitName | undefined, item: ExportItem) => string | undefined,
     mode: LocalMode,
     signal: AbortSignal,
     transform: MediaTransformOptions,
@@ -154,12 +154,12 @@ export class MediaSaver {
    * comes from the saved file. A failed download is reported with the media (and the size read
    * from the header).
    */
-  async saveFirst(
-    item: Item,
-    images: readonly ExportImage[],
-    split: SplitName | undefined,
-  ): Promise<void> {
-    const dir = this.#mediaDir(split);
+  async saveFirst(e: ExportItem): Promise<void> {
+    const { item, images } = e;
+    const dir = this.#mediaDir(e.split, e);
+    if (dir === undefined) {
+      return; // the format saves no image of this item (its writer says why)
+    }
     for (const image of images) {
       if (image.media.width !== undefined) {
         continue;
@@ -173,12 +173,12 @@ export class MediaSaver {
   }
 
   /** Queues the item's images not saved yet; waits while the download queue is full. */
-  async queue(
-    item: Item,
-    images: readonly ExportImage[],
-    split: SplitName | undefined,
-  ): Promise<void> {
-    const dir = this.#mediaDir(split);
+  async queue(e: ExportItem): Promise<void> {
+    const { item, images } = e;
+    const dir = this.#mediaDir(e.split, e);
+    if (dir === undefined) {
+      return; // the format saves no image of this item (its writer says why)
+    }
     for (const image of images) {
       if (this.#savedFirst.delete(image.media)) {
         continue;

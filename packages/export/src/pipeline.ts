@@ -13,6 +13,7 @@ import type { SizeCache } from './size-cache.js';
 import { sizeImages } from './sources/media.js';
 import type { SplitStrategy } from './splits.js';
 import { countImage } from './stats.js';
+import type { TextReader } from './texts.js';
 
 /** What the stages of one export share. */
 export interface PipelineContext {
@@ -29,6 +30,8 @@ export interface PipelineContext {
   readonly progress: ((progress: ExportProgress) => void) | undefined;
   /** Counts and samples for `report.html`, fed every item handed to the writer. */
   readonly report?: ReportCollector | undefined;
+  /** Reads text media for a format that declares `texts`. */
+  readonly texts?: TextReader | undefined;
 }
 
 /** An item read, named and split, with the issues met so far, waiting for its image sizes. */
@@ -73,10 +76,25 @@ export async function observeAll(
  */
 export function exportItems(p: PipelineContext): AsyncGenerator<ExportItem> {
   const remote = p.session.source.info.kind === 'synapse-api';
-  const ready = remote
+  const sized = remote
     ? mapOrdered(prepared(p), Math.max(256, p.concurrency * 4), sizer(p), p.signal)
     : prepared(p);
+  const texts = p.texts;
+  const ready =
+    texts === undefined ? sized : mapOrdered(sized, remote ? 32 : 1, withTexts(texts), p.signal);
   return handed(p, ready);
+}
+
+/** Stage 2b, for a format that declares `texts`: the content of each text media. */
+function withTexts(reader: TextReader): (prepared: Prepared) => Promise<Prepared> {
+  return async (prep) => {
+    const named = prep.named;
+    if (named === undefined) {
+      return prep;
+    }
+    const exportItem = await reader.read(named.exportItem, prep.issues);
+    return { named: { ...named, exportItem }, issues: prep.issues };
+  };
 }
 
 async function* prepared(p: PipelineContext): AsyncGenerator<Prepared> {
@@ -113,8 +131,8 @@ function sizer(p: PipelineContext): (prepared: Prepared) => Promise<Prepared> {
     if (!e.images.some((i) => i.media.width === undefined)) {
       return prep;
     }
-    await p.saver?.saveFirst(item, e.images, e.split);
-    const dir = mediaDir?.(e.split);
+    await p.saver?.saveFirst(e);
+    const dir = mediaDir?.(e.split, e);
     await sizeImages(item.media, item.id, prep.issues, {
       signal: p.signal,
       retry: p.retry,
@@ -190,7 +208,7 @@ async function* handed(
     }
     recorder.countClasses(item, withheld);
     p.report?.add(item, e.split, reportMedia(p, e));
-    await p.saver?.queue(item, e.images, e.split);
+    await p.saver?.queue(e);
     const now = Date.now();
     // Every 100 ms, and every 100 items (a log line "at least every 500 items" stays true).
     if (p.progress !== undefined && (now - lastProgress > 100 || stats.counts.items % 100 === 0)) {
@@ -214,7 +232,7 @@ async function* handed(
  */
 function reportMedia(p: PipelineContext, e: ExportItem): ReportMediaRef[] {
   const { description, output } = p.session;
-  const dir = p.saver === undefined ? undefined : description.mediaDir?.(e.split);
+  const dir = p.saver === undefined ? undefined : description.mediaDir?.(e.split, e);
   return e.images.map((image) => ({
     media: image.media,
     get file(): string | undefined {

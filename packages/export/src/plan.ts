@@ -307,6 +307,10 @@ export async function planExport(
         `${format.title} needs JPEG images named .jpg: saved images in another encoding are transcoded to JPEG`,
       );
     }
+    // What the format says of these options (e.g. which annotation is the class of an image).
+    for (const note of description.notes ?? []) {
+      notes.push(`${format.title}: ${note}`);
+    }
     return {
       source: source.info,
       project: source.project,

@@ -20,6 +20,7 @@ import { removeTree } from './remove-tree.js';
 import type { ExportRequest, ExportSummary } from './request.js';
 import { openExportSession } from './session.js';
 import { SizeCache } from './size-cache.js';
+import { TextReader } from './texts.js';
 
 const noopLogger: Logger = { debug: () => undefined };
 
@@ -71,6 +72,10 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
   const remote = source.info.kind === 'synapse-api';
   // Sizes read over HTTP by an earlier run into this folder: a rerun asks for none of them again.
   const sizeCache = remote ? await SizeCache.load(output) : undefined;
+  const texts =
+    description.texts === true
+      ? new TextReader({ source, output, signal, retry: policy })
+      : undefined;
   const handOver = new HandOver(format, request.formatPackage, output);
   let written: Written = { files: 0, outputs: [] };
   let media: MediaSummary | undefined;
@@ -130,6 +135,7 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
       concurrency: Math.max(1, request.concurrency ?? 64),
       progress,
       report: reportCollector,
+      texts,
     });
     written = await handOver.write(
       items,
@@ -149,6 +155,11 @@ export async function runExport(request: ExportRequest): Promise<ExportSummary> 
     failure = err;
   } finally {
     session.close();
+  }
+  try {
+    await texts?.close();
+  } catch (err) {
+    failure ??= err;
   }
   if (saver !== undefined) {
     const tm = Date.now();

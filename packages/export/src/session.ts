@@ -56,7 +56,7 @@ export async function openExportSession(request: ExportRequest): Promise<ExportS
   const source = await openSource(request, { raw: description.verbatim === true });
   let resolved: ReturnType<typeof resolveClasses>;
   try {
-    resolved = resolveClasses(source, request.classMap);
+    resolved = resolveClasses(source, request.classMap, description.classTools);
   } catch (err) {
     source.close();
     throw err;
@@ -118,6 +118,7 @@ export async function openSource(
 export function resolveClasses(
   source: Source,
   classMap: ClassMap | undefined,
+  classTools?: readonly string[],
 ): {
   classes: ClassMap;
   isKnownClass: ((code: string, tool: string) => boolean) | undefined;
@@ -127,13 +128,13 @@ export function resolveClasses(
     return {
       classes: classMap,
       isKnownClass: (code, tool) =>
-        INSTANCE_TOOLS.includes(tool)
+        (classTools ?? INSTANCE_TOOLS).includes(tool)
           ? classMap.has(code)
           : project === undefined || project.has(code),
     };
   }
   return {
-    classes: source.classes.objectClasses(),
+    classes: source.classes.forTools(classTools),
     isKnownClass:
       source.classes.origin === 'project' ? (code) => source.classes.has(code) : undefined,
   };

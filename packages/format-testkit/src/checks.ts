@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pointsExtent, rotatedBoxHull, type Box } from '@synx/geometry';
-import { instancesOf, type Annotation, type Item, type Media } from '@synx/model';
+import { instancesOf, type Annotation, type ClassMap, type Item, type Media } from '@synx/model';
 import type {
   AnnotationFeature,
   AnnotationOutcome,
@@ -32,6 +32,7 @@ import {
 } from './host.js';
 import {
   exportItemsOf,
+  withTexts,
   filesUnder,
   placeMedia,
   readBack,
@@ -243,7 +244,8 @@ export async function checkDescription(
 ): Promise<void> {
   const d = format.describe(await parseFormatOptions(format, config.options ?? {}));
   const findings: string[] = [];
-  for (const feature of FEATURES) {
+  const text = d.mediaKinds?.some((k) => k === 'text' || k === '*') === true;
+  for (const feature of text ? [...FEATURES, 'named-entity' as const] : FEATURES) {
     if (d.kinds[feature] === undefined) {
       findings.push(`describe().kinds has no treatment for "${feature}"`);
     }
@@ -270,8 +272,11 @@ export function checkAccounting(format: SomeFormat, data: FixtureData, run: Writ
     }
   }
   const all = new Set<object>();
+  // The media the format holds (`describe().mediaKinds`, default images): what the host hands it.
+  const kinds = run.mediaKinds ?? ['image'];
+  const held = (m: Media): boolean => kinds.includes('*') || kinds.includes(m.kind);
   for (const item of data.items) {
-    for (const m of item.media.filter((x) => x.kind === 'image')) {
+    for (const m of item.media.filter(held)) {
       for (const a of m.annotations) {
         all.add(a);
         const times = seen.get(a) ?? 0;
@@ -957,6 +962,7 @@ interface ChildRun {
 function runChild(
   mod: FormatModule,
   data: FixtureData,
+  classes: ClassMap,
   raw: Readonly<Record<string, unknown>>,
   root: string,
   k: number,
@@ -980,9 +986,9 @@ function runChild(
       moduleUrl: mod.url,
       exportName: mod.export,
       rawOptions: raw,
-      classes: data.classes.objectClasses().toJSON(),
+      classes: classes.toJSON(),
       keypointNames: data.keypointNames,
-      exportItems: exportItemsOf(data),
+      exportItems: exportItemsOf(data).map(withTexts),
       outDir: out,
       resultPath,
     }),
@@ -1023,7 +1029,13 @@ export async function checkChildProcesses(
   config: CheckConfig = {},
 ): Promise<void> {
   const raw = config.options ?? {};
-  const runs = [await runChild(mod, data, raw, root, 0), await runChild(mod, data, raw, root, 1)];
+  const classes = data.classes.forTools(
+    format.describe(await parseFormatOptions(format, raw)).classTools,
+  );
+  const runs = [
+    await runChild(mod, data, classes, raw, root, 0),
+    await runChild(mod, data, classes, raw, root, 1),
+  ];
   const findings: string[] = [];
   for (const r of runs) {
     if (!r.result.ok) {

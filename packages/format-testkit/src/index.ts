@@ -21,17 +21,19 @@ import {
   type ClassMap,
   type Issue,
   type Item,
+  type MediaKind,
 } from '@synx/model';
 import {
   messageText,
   type AnnotationOutcome,
   type AnyFormat,
   type ExportItem,
+  type ExportText,
   type FormatContext,
   type WriteInput,
 } from '@synx/plugin-api';
 import { ExportItemNamer, parseFormatOptions } from './host.js';
-import { mediaSpecForFile, openSynapseFolder } from '@synx/synapse-folder';
+import { decodeText, mediaSpecForFile, openSynapseFolder } from '@synx/synapse-folder';
 import { readImageHeaderFromFileSync } from '@synx/image-header';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -51,7 +53,7 @@ import {
 } from './checks.js';
 
 /** Datasets the suite can write: a small one with every annotation kind, and the real fixtures. */
-export type ConformanceFixture = 'rich' | 'coco128' | 'voc';
+export type ConformanceFixture = 'rich' | 'coco128' | 'voc' | 'text' | 'classification';
 
 /** A loaded fixture: items (small enough to hold), the class map and keypoint names. */
 export interface FixtureData {
@@ -239,6 +241,14 @@ export async function loadFixture(fixture: ConformanceFixture, dir: string): Pro
   if (fixture === 'rich') {
     return richFixture(dir);
   }
+  if (fixture === 'text') {
+    const { textFixture } = await import('./fixtures/text.js');
+    return textFixture(dir);
+  }
+  if (fixture === 'classification') {
+    const { classificationFixture } = await import('./fixtures/classification.js');
+    return classificationFixture(dir);
+  }
   if (fixture === 'coco128') {
     await writeFolderFromCoco({
       coco: realFixture('coco128', 'instances_train2017_subset.json'),
@@ -334,6 +344,8 @@ export function recordingContext(
 /** What a direct run of a format's writer produced. */
 export interface WriterRun {
   readonly dir: string;
+  /** The media kinds the format holds (`describe().mediaKinds`), as handed to it. */
+  readonly mediaKinds?: readonly (MediaKind | '*')[] | undefined;
   readonly outcomes: RecordedOutcome[];
   readonly issues: Issue[];
   readonly exportItems: ExportItem[];
@@ -361,7 +373,10 @@ export async function runWriter(
     ...(options.outcomes === undefined ? {} : { outcomes: options.outcomes }),
   });
   const splits = options.splits;
-  const exportItems = exportItemsOf(data, splits);
+  const description = format.describe(parsed);
+  const exportItems = exportItemsOf(data, splits).map((e) =>
+    description.texts === true ? withTexts(e) : e,
+  );
   async function* gen(): AsyncGenerator<ExportItem> {
     for (const e of exportItems) {
       await Promise.resolve(); // hand items over asynchronously, as a real source does
@@ -370,13 +385,34 @@ export async function runWriter(
   }
   const input: WriteInput = {
     title: 'conformance fixture',
-    classes: data.classes.objectClasses(),
+    classes: data.classes.forTools(description.classTools),
     keypointNames: data.keypointNames,
     items: options.feed === undefined ? gen() : options.feed(exportItems),
     splits,
   };
   await format.write?.(input, { dir }, parsed, ctx);
-  return { dir, outcomes, issues, exportItems };
+  return { dir, outcomes, issues, exportItems, mediaKinds: description.mediaKinds };
+}
+
+/**
+ * The item with the content of its text media, as synx hands it to a format that declares
+ * `texts`: each text media's file (`file.path`) read and decoded as the export decodes it.
+ */
+export function withTexts(e: ExportItem): ExportItem {
+  if (!e.item.media.some((m) => m.kind === 'text')) {
+    return e;
+  }
+  const texts: ExportText[] = e.item.media
+    .filter((m) => m.kind === 'text')
+    .map((media) => {
+      const path = media.file?.path;
+      if (path === undefined) {
+        return { media, text: undefined };
+      }
+      const decoded = decodeText(readFileSync(path));
+      return { media, text: decoded.text, encoding: decoded.encoding, fileName: media.file?.name };
+    });
+  return { ...e, texts };
 }
 
 /**
@@ -401,7 +437,7 @@ export async function placeMedia(
 ): Promise<void> {
   const description = format.describe(await parseFormatOptions(format, rawOptions));
   for (const e of run.exportItems) {
-    const folder = description.mediaDir?.(e.split);
+    const folder = description.mediaDir?.(e.split, e);
     if (folder === undefined) {
       continue;
     }
@@ -484,8 +520,14 @@ export interface ConformanceOptions {
    * Default: from the `packageJson` manifest. Without either, those checks are skipped.
    */
   readonly module?: { readonly url: URL | string; readonly export?: string };
-  /** Fixtures to write. Default all three. */
+  /** Fixtures to write. Default the three image ones (`rich`, `coco128`, `voc`). */
   readonly fixtures?: readonly ConformanceFixture[];
+  /**
+   * The fixture of the checks that need one dataset (splits, abort, quiet, child processes,
+   * detect). Default `rich`; a text format gives `text`, a classification format
+   * `classification`.
+   */
+  readonly shared?: ConformanceFixture;
   /**
    * How to compare objects read back: `instances` (objects by class and box, the default) or
    * `annotations` (boxes one by one, for formats that do not keep groups), or `none` (the
@@ -548,7 +590,7 @@ export function describeFormatConformance(
     // One copy of the rich fixture and one complete run for the checks below.
     let shared: Promise<FixtureData> | undefined;
     const richData = (): Promise<FixtureData> =>
-      (shared ??= loadFixture('rich', join(root, 'shared-src')));
+      (shared ??= loadFixture(config.shared ?? 'rich', join(root, 'shared-src')));
     let complete: Promise<WriterRun> | undefined;
     const richRun = async (): Promise<WriterRun> =>
       (complete ??= runWriter(f, raw, await richData(), join(root, 'complete-out')));
@@ -652,6 +694,9 @@ export function describeFormatConformance(
     }
   });
 }
+
+export { textFixture } from './fixtures/text.js';
+export { classificationFixture } from './fixtures/classification.js';
 
 export {
   capturePrinted,

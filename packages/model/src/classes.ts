@@ -75,12 +75,20 @@ export class ClassMap {
    * information) is taken whole.
    */
   objectClasses(): ClassMap {
+    return this.forTools(INSTANCE_TOOLS);
+  }
+
+  /**
+   * Classes configured for any of these DM tools (a format's `classTools`: `['classification']`
+   * for an image-classification format), in configured order; the instance tools' classes when
+   * `tools` is undefined. A user class map (no tool information) is taken whole.
+   */
+  forTools(tools: readonly string[] | undefined): ClassMap {
+    const wanted = tools ?? INSTANCE_TOOLS;
     if (this.entries.every((e) => e.tools.length === 0)) {
       return this;
     }
-    return this.subset(
-      (e) => e.tools.length === 0 || e.tools.some((t) => INSTANCE_TOOLS.includes(t)),
-    );
+    return this.subset((e) => e.tools.length === 0 || e.tools.some((t) => wanted.includes(t)));
   }
 
   /** Codes of keypoint classes in configured order (DM keypoint tool). */

@@ -39,6 +39,28 @@ export interface ExportImage {
   readonly stem: string;
 }
 
+/**
+ * The content of one text media (`text_1`, …) of an exported item, read by synx for a format
+ * whose description sets {@link FormatDescription.texts}: from the data unit's text file (a
+ * folder's own file, or downloaded like media and cached in the output folder), size-limited,
+ * decoded as `encoding` says (a byte-order mark, else strict UTF-8, else a detected legacy
+ * encoding). Offsets into `text` are JavaScript string (UTF-16) indices; a format that counts
+ * code points converts (see the NER formats).
+ */
+export interface ExportText {
+  readonly media: Media;
+  /**
+   * The decoded text; undefined when synx could not read it (missing file, too large, failed
+   * download). synx has then reported an error issue naming the item, the media and why; the
+   * writer drops the media's annotations with the kit's `noText` message.
+   */
+  readonly text: string | undefined;
+  /** The encoding the text was decoded from (`utf-8`, `utf-16le`, `windows-1252`, …). */
+  readonly encoding?: string | undefined;
+  /** The file the text came from, relative to nothing (a name, for messages). */
+  readonly fileName?: string | undefined;
+}
+
 /** An item as a writer receives it: the canonical item, its split and its image outputs. */
 export interface ExportItem {
   readonly item: Item;
@@ -48,6 +70,11 @@ export interface ExportItem {
   readonly images: readonly ExportImage[];
   /** A unique per-item stem (for per-item files such as raw JSON). */
   readonly stem: string;
+  /**
+   * The item's text media with their content, in media order, when the format's description
+   * sets `texts` (otherwise absent).
+   */
+  readonly texts?: readonly ExportText[] | undefined;
 }
 
 /** What a writer is given. */
@@ -176,8 +203,31 @@ export interface FormatDescription<MessageId extends string = string> {
   >;
   /** True when the format writes one output per split. */
   readonly splits: boolean;
-  /** Folder for media of a split, relative to the output folder; undefined = the format has none. */
-  mediaDir?(split: SplitName | undefined): string;
+  /**
+   * Folder for media of a split, relative to the output folder; a format without it has no
+   * media folder. Given the item as well, it may place each item's images apart — ImageFolder
+   * puts them under `<split>/<class>/` — and return undefined for an item whose images are not
+   * saved at all (its writer accounts why, e.g. an image without a class). Without an item it
+   * names the split's media folder in general (for messages and the plan).
+   */
+  mediaDir?(split: SplitName | undefined, item?: ExportItem): string | undefined;
+  /**
+   * True when the writer needs the content of the text media it holds: synx reads each one and
+   * hands it in {@link ExportItem.texts}. Declare `mediaKinds: ['text']` with it.
+   */
+  readonly texts?: boolean;
+  /**
+   * The DM tools whose classes form the class map the writer numbers (`WriteInput.classes`).
+   * Default: the instance tools (boxes, polygons, polylines, masks, groups, 3D, named
+   * entities). An image-classification format says `['classification']`.
+   */
+  readonly classTools?: readonly string[];
+  /**
+   * What the plan should say of these options beyond the treatments, one sentence each, e.g.
+   * `the class of each image is its classification annotation's class` — the rules a user
+   * must know before running (shown in the plan and in `synx formats show`).
+   */
+  readonly notes?: readonly string[];
   /** The output tree, one line per path, for the plan. */
   layout(splits: readonly SplitName[] | undefined): string[];
   /**

@@ -9,6 +9,7 @@ export {
   type DatasetLocation,
   type ExportImage,
   type ExportItem,
+  type ExportText,
   type Format,
   type FormatContext,
   type FormatDescription,

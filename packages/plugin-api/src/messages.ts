@@ -15,6 +15,10 @@ export const KIT_MESSAGES = {
   invalidGeometry: 'invalid geometry: {{detail}}',
   /** A kind the format declares no treatment for. */
   unsupported: '{{format}} cannot hold {{kind}} annotations',
+  /** An annotation of a text whose content synx could not read (reported at the source). */
+  noText: 'the text of {{media}} could not be read, so its spans cannot be placed',
+  /** An image whose item has no class, for a format of one class per image. */
+  noImageClass: 'the image has no class ({{rule}})',
   /** A part of an object the format's encoder neither kept, converted nor dropped. */
   unaccounted: 'left out by the format without a reason (a bug in the format)',
 } as const;
@@ -29,6 +33,7 @@ export type KitMessageId = keyof typeof KIT_MESSAGES;
 export const REPORTED_AT_SOURCE: ReadonlySet<string> = new Set<KitMessageId>([
   'unknownClass',
   'uninterpretable',
+  'noText',
 ]);
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;

@@ -105,7 +105,7 @@ export function reportOptionsFromManifest(manifest: ReportManifest): ReportOptio
 /** Where a format puts media and files: the parts of its `describe(options)` the report uses. */
 export interface ExportLayout {
   /** Folder of a split's media, relative to the export folder (`describe().mediaDir`). */
-  readonly mediaDir?: ((split: string | undefined) => string) | undefined;
+  readonly mediaDir?: ((split: string | undefined) => string | undefined) | undefined;
   /** The output tree, one line per path (`describe().layout(splits)`). */
   readonly layout?: ((splits: readonly string[] | undefined) => string[]) | undefined;
 }
@@ -267,7 +267,7 @@ export async function exportLocator(
       }
       const folders =
         split !== undefined || names.length === 0
-          ? [layout.mediaDir(split)]
+          ? [layout.mediaDir(split) ?? '']
           : [...new Set(names.map((s) => layout.mediaDir?.(s) ?? ''))];
       for (const folder of folders) {
         const rel = inside(dir, join(folder, name));

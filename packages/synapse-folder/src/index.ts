@@ -22,3 +22,4 @@ export {
   mediaSpecForFile,
   safeFileName,
 } from './names.js';
+export { decodeText, MAX_TEXT_BYTES, type DecodedText } from './text.js';
