@@ -1,0 +1,49 @@
+import type {
+  AnnotationFeature,
+  FormatDescription,
+  KindTreatment,
+  KitMessageId,
+} from '@synx/plugin-api';
+import type { NerMessageId } from './messages.js';
+
+type Kinds = FormatDescription<NerMessageId>['kinds'];
+
+const NOT_ENTITY: readonly AnnotationFeature[] = [
+  'bbox',
+  'rotated-bbox',
+  'polygon',
+  'polyline',
+  'keypoint',
+  'ungrouped-keypoint',
+  'mask',
+  'classification',
+  'group',
+  'video-segment',
+  'cuboid',
+  'point-segmentation',
+  'prompt',
+  'answer',
+];
+
+/** The treatments of the NER formats: entities kept, relations as `relations` says. */
+export function nerKinds(
+  entityNote: string,
+  relations: KindTreatment<NerMessageId | KitMessageId>,
+): Kinds {
+  const kinds: Partial<Record<AnnotationFeature, KindTreatment<NerMessageId | KitMessageId>>> = {
+    'named-entity': { action: 'keep', note: entityNote },
+    relation: relations,
+    other: { action: 'drop', messageId: 'uninterpretable' },
+  };
+  for (const f of NOT_ENTITY) {
+    kinds[f] = { action: 'drop', messageId: 'notEntity' };
+  }
+  return kinds;
+}
+
+/** Split files named by {@link splitFile}: every split's, for `owns`. */
+export const OWNED_SPLITS: readonly string[] = ['data', 'train', 'val', 'test', 'validation'];
+
+/** The first file written, for load hints: the first split's, else `data`. */
+export const firstSplit = (splits: readonly string[] | undefined): string | undefined =>
+  splits !== undefined && splits.length > 0 ? splits[0] : undefined;
