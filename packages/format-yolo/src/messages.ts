@@ -1,3 +1,5 @@
+import { IMAGEFOLDER_MESSAGES } from '@synx/format-imagefolder';
+
 /** The largest mask extent traced (pixels): the tracer's grids take ~5 bytes per pixel. */
 export const MAX_TRACE_PIXELS = 1 << 25;
 
@@ -7,6 +9,8 @@ export const MAX_TRACE_PIXELS = 1 << 25;
  * outside its image is accounted with the `…Clamped` twin of its message.
  */
 export const YOLO_MESSAGES = {
+  /** `classify`: the image-folder tree's reasons (shared with `@synx/format-imagefolder`). */
+  ...IMAGEFOLDER_MESSAGES,
   sizeUnknown: 'the image size is unknown, and YOLO coordinates are relative to it',
   ungroupedKeypoint: 'a keypoint outside an annotation group belongs to no instance',
   keypointsNeedPoseAndGroup:

@@ -1,12 +1,19 @@
+import { ClassFromSchema } from '@synx/format-imagefolder';
 import { z } from 'zod';
 
 /** Options of the YOLO format (`--yolo-task`, `--option key=value`). */
 export const YoloOptionsSchema = z.object({
   /** The label kind, chosen for the whole export (never inferred per object). */
   task: z
-    .enum(['detect', 'segment', 'pose', 'obb'])
+    .enum(['detect', 'segment', 'pose', 'obb', 'classify'])
     .default('detect')
-    .describe('The label kind for the whole export (never inferred per object).'),
+    .describe(
+      'The label kind for the whole export (never inferred per object); classify writes the ultralytics classification tree (<split>/<class>/<image>).',
+    ),
+  /** `classify`: where the class of each image comes from (`classification` or `attribute:<name>`). */
+  classFrom: ClassFromSchema.describe(
+    'classify: the class of each image, "classification" (the class of its classification annotations) or "attribute:<name>" (that attribute of its classification annotations).',
+  ),
   /** `segment`: an object that only has a box becomes its 4 corners (`polygon`) or is skipped. */
   boxes: z
     .enum(['polygon', 'skip'])
@@ -32,3 +39,5 @@ export const YoloOptionsSchema = z.object({
 });
 export type YoloOptions = z.infer<typeof YoloOptionsSchema>;
 export type YoloTask = YoloOptions['task'];
+/** The tasks that write label files (all but `classify`). */
+export type YoloLabelTask = Exclude<YoloTask, 'classify'>;

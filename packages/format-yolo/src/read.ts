@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { detectImageFolder, readImageFolder } from '@synx/format-imagefolder';
 import { readImageHeaderFromFileSync } from '@synx/image-header';
 import { classMapFromList, SynxError, type Annotation, type Dataset, type Item } from '@synx/model';
 import type { DatasetLocation, FormatContext } from '@synx/plugin-api';
 import { parse } from 'yaml';
-import type { YoloTask } from './options.js';
+import type { YoloLabelTask, YoloOptions } from './options.js';
 
 interface DataYaml {
   names?: Record<string, string> | string[];
@@ -17,13 +18,24 @@ interface DataYaml {
 
 const IMAGE_EXT = ['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '.gif'];
 
-/** Reads a YOLO dataset (data.yaml + labels/, sizes from the images) back into canonical items. */
-export async function readYolo(at: DatasetLocation, ctx: FormatContext): Promise<Dataset> {
+/**
+ * Reads a YOLO dataset (data.yaml + labels/, sizes from the images) back into canonical items;
+ * a classify tree (`<split>/<class>/<image>`, no data.yaml) is read as `@synx/format-imagefolder`
+ * reads it: one classification per image.
+ */
+export async function readYolo(
+  at: DatasetLocation,
+  ctx: FormatContext,
+  options?: Pick<YoloOptions, 'task'>,
+): Promise<Dataset> {
   const yamlPath = join(at.dir, 'data.yaml');
   let text: string;
   try {
     text = await readFile(yamlPath, 'utf8');
   } catch {
+    if (options?.task === 'classify' || (await detectImageFolder(at)) > 0) {
+      return readImageFolder(at, ctx);
+    }
     throw new SynxError('SYNX_INVALID_INPUT', `${at.dir} has no data.yaml`);
   }
   const doc = (parse(text) ?? {}) as DataYaml;
@@ -33,9 +45,10 @@ export async function readYolo(at: DatasetLocation, ctx: FormatContext): Promise
         .sort(([a], [b]) => Number(a) - Number(b))
         .map(([, v]) => v);
   const classes = classMapFromList(names.map((name, id) => ({ name, id })));
-  const declared = /# synx: task=(detect|segment|pose|obb)/.exec(text)?.[1] as YoloTask | undefined;
+  const declared = /# synx: task=(detect|segment|pose|obb)/.exec(text)?.[1] as
+    YoloLabelTask | undefined;
   const kpt = doc.kpt_shape;
-  const task: YoloTask | undefined = declared ?? (kpt !== undefined ? 'pose' : undefined);
+  const task: YoloLabelTask | undefined = declared ?? (kpt !== undefined ? 'pose' : undefined);
   const dirs = [
     ...new Set([doc.train, doc.val, doc.test].filter((d): d is string => typeof d === 'string')),
   ];
@@ -185,12 +198,17 @@ export async function readYolo(at: DatasetLocation, ctx: FormatContext): Promise
   };
 }
 
-/** 90 when the folder holds a data.yaml with names and a labels/ folder, else 0. */
+/**
+ * 90 when the folder holds a data.yaml with names and a labels/ folder; 60 for a classify tree
+ * (synx's `classes.txt` beside class folders: `@synx/format-imagefolder` claims it more surely);
+ * else 0.
+ */
 export async function detectYolo(at: DatasetLocation): Promise<number> {
+  let text: string;
   try {
-    const text = await readFile(join(at.dir, 'data.yaml'), 'utf8');
-    return /^names:/m.test(text) && existsSync(join(at.dir, 'labels')) ? 90 : 0;
+    text = await readFile(join(at.dir, 'data.yaml'), 'utf8');
   } catch {
-    return 0;
+    return (await detectImageFolder(at)) > 0 ? 60 : 0;
   }
+  return /^names:/m.test(text) && existsSync(join(at.dir, 'labels')) ? 90 : 0;
 }

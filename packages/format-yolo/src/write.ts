@@ -14,8 +14,14 @@ import {
   type WriteInput,
   type WriteResult,
 } from '@synx/plugin-api';
+import { parseClassRule, writeImageClasses } from '@synx/format-imagefolder';
 import { dataYaml } from './data-yaml.js';
-import { describeYolo, UNSUPPORTED_KINDS } from './describe.js';
+import {
+  classifySplitsProblem,
+  describeClassify,
+  describeYolo,
+  UNSUPPORTED_KINDS,
+} from './describe.js';
 import { encodeObject } from './encode.js';
 import { Normaliser } from './geometry.js';
 import type { YoloMessageId } from './messages.js';
@@ -147,6 +153,9 @@ export async function writeYolo(
   options: YoloOptions,
   ctx: FormatContext<YoloMessageId>,
 ): Promise<WriteResult> {
+  if (options.task === 'classify') {
+    return writeClassify(input, dir, options, ctx);
+  }
   const keypointNames = input.keypointNames;
   if (options.task === 'pose' && keypointNames.length === 0) {
     throw new SynxError(
@@ -189,4 +198,34 @@ export async function writeYolo(
   );
   outputs.push({ path: 'data.yaml' });
   return { files: labels.files + 1, outputs };
+}
+
+/**
+ * `classify`: the ultralytics classification tree (`train/<class>/<image>`, `val/…`, `test/…`),
+ * written by `@synx/format-imagefolder`'s writer (`classes.txt`, `labels.csv`, `counts.csv`;
+ * synx saves the images into the class folders). Warns when ultralytics would lack a split.
+ */
+async function writeClassify(
+  input: WriteInput,
+  dir: string,
+  options: YoloOptions,
+  ctx: FormatContext<YoloMessageId>,
+): Promise<WriteResult> {
+  const problem = classifySplitsProblem(input.splits);
+  if (problem !== undefined) {
+    ctx.report({ code: 'SYNX_YOLO_CLASSIFY_SPLITS', severity: 'warning', message: problem });
+  }
+  const { files, outputs } = await writeImageClasses(
+    input,
+    dir,
+    {
+      rule: parseClassRule(options.classFrom),
+      format: 'YOLO classify',
+      description: describeClassify(options),
+      issuePrefix: 'SYNX_YOLO_CLASSIFY',
+      consumer: 'ultralytics (an ImageFolder per split)',
+    },
+    ctx,
+  );
+  return { files, outputs };
 }
