@@ -58,30 +58,46 @@ function createdOf(id: number): string {
     .replace('.000Z', 'Z');
 }
 
-/** The projects, ground-truth datasets and versions the fake lists (beyond its one dataset). */
+/**
+ * The projects, ground-truth datasets and versions the fake lists: one project per dataset
+ * (folder) it serves, and the synthetic, empty ones.
+ */
 export class FakeCatalog {
-  /** Every project, id ascending: the dataset's project and the synthetic, empty ones. */
+  /** Every project, id ascending: the datasets' projects and the synthetic, empty ones. */
   readonly projects: readonly FakeProjectRecord[];
   readonly gtDatasets: readonly FakeGtDataset[];
   readonly gtVersions: readonly FakeGtVersion[];
   readonly #projects = new Map<number, FakeProjectRecord>();
+  /** The dataset whose items a (live) ground-truth version holds. */
+  readonly #versionData = new Map<number, FakeDataset>();
 
-  constructor(dataset: FakeDataset, extraProjects = 0) {
-    const p = dataset.project;
+  /**
+   * @param datasets the served datasets (the first is the main one: ground-truth dataset 1 with
+   *   versions 1 and 2 is its; each other dataset gets one more ground-truth dataset with one
+   *   version holding all its items).
+   */
+  constructor(datasets: FakeDataset | readonly FakeDataset[], extraProjects = 0) {
+    const served: readonly FakeDataset[] = Array.isArray(datasets)
+      ? (datasets as readonly FakeDataset[])
+      : [datasets as FakeDataset];
     const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-    const real: FakeProjectRecord = {
-      id: dataset.projectId,
-      title: str(p['title']) ?? 'project',
-      category: str(p['category']) ?? 'image',
-      task_count: dataset.units.length,
-      created: str(p['created']) ?? createdOf(dataset.projectId),
-      is_archived: p['is_archived'] === true,
-      description: str(p['description']) ?? null,
-    };
+    const reals = served.map((dataset): FakeProjectRecord => {
+      const p = dataset.project;
+      return {
+        id: dataset.projectId,
+        title: str(p['title']) ?? 'project',
+        category: str(p['category']) ?? 'image',
+        task_count: dataset.units.length,
+        created: str(p['created']) ?? createdOf(dataset.projectId),
+        is_archived: p['is_archived'] === true,
+        description: str(p['description']) ?? null,
+      };
+    });
+    const realIds = new Set(reals.map((r) => r.id));
     const extras: FakeProjectRecord[] = [];
     const perTheme = new Map<string, number>();
     for (let id = 1; extras.length < Math.max(0, Math.floor(extraProjects)); id++) {
-      if (id === dataset.projectId) {
+      if (realIds.has(id)) {
         continue;
       }
       const h = hash32(`project:${id}`, 11);
@@ -99,37 +115,46 @@ export class FakeCatalog {
         description: (h >>> 12) % 3 === 0 ? null : `${theme.toLowerCase()}, batch ${n}`,
       });
     }
-    this.projects = [real, ...extras].sort((a, b) => a.id - b.id);
+    this.projects = [...reals, ...extras].sort((a, b) => a.id - b.id);
     for (const r of this.projects) {
       this.#projects.set(r.id, r);
     }
-    const gtDatasets: FakeGtDataset[] = [
-      {
-        id: 1,
+    const gtDatasets: FakeGtDataset[] = [];
+    const gtVersions: FakeGtVersion[] = [];
+    served.forEach((dataset, k) => {
+      const real = reals[k];
+      if (real === undefined) {
+        return;
+      }
+      const id = gtDatasets.length + 1;
+      gtDatasets.push({
+        id,
         name: `${real.title} ground truth`,
         description: 'curated from completed assignments',
         project_id: real.id,
         created: '2025-01-15T10:00:00Z',
-      },
-    ];
-    const gtVersions: FakeGtVersion[] = [
-      {
-        id: 1,
+      });
+      const live: FakeGtVersion = {
+        id: gtVersions.length + 1,
         version: 'v1',
         created: '2025-01-15T10:00:00Z',
-        ground_truth_dataset_id: 1,
+        ground_truth_dataset_id: id,
         description: `${dataset.units.length} items`,
         is_archived: false,
-      },
-      {
-        id: 2,
-        version: 'v2',
-        created: '2025-02-03T14:30:00Z',
-        ground_truth_dataset_id: 1,
-        description: 'empty draft',
-        is_archived: true,
-      },
-    ];
+      };
+      gtVersions.push(live);
+      this.#versionData.set(live.id, dataset);
+      if (k === 0) {
+        gtVersions.push({
+          id: gtVersions.length + 1,
+          version: 'v2',
+          created: '2025-02-03T14:30:00Z',
+          ground_truth_dataset_id: id,
+          description: 'empty draft',
+          is_archived: true,
+        });
+      }
+    });
     for (const e of extras.slice(0, 2)) {
       const id = gtDatasets.length + 1;
       gtDatasets.push({
@@ -162,6 +187,11 @@ export class FakeCatalog {
 
   gtVersion(id: number): FakeGtVersion | undefined {
     return this.gtVersions.find((v) => v.id === id);
+  }
+
+  /** The dataset whose items a ground-truth version holds; undefined for the empty versions. */
+  gtVersionData(id: number): FakeDataset | undefined {
+    return this.#versionData.get(id);
   }
 }
 

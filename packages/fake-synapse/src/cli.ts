@@ -1,15 +1,16 @@
 import { parseArgs } from 'node:util';
 import { startFakeSynapse } from './server.js';
 
-const USAGE = `usage: fake-synapse --from DIR [--port N] [--token T] [--tenant CODE] [--seed S]
-                    [--latency MS] [--rate-limit P] [--retry-after S] [--server-error P] [--burst N]
-                    [--drop P] [--truncate P] [--expire P] [--url-ttl MS] [--assignments-per-task N]
-                    [--extra-projects N]
+const USAGE = `usage: fake-synapse --from DIR [--from DIR …] [--port N] [--token T] [--tenant CODE]
+                    [--seed S] [--latency MS] [--rate-limit P] [--retry-after S] [--server-error P]
+                    [--burst N] [--drop P] [--truncate P] [--expire P] [--url-ttl MS]
+                    [--assignments-per-task N] [--extra-projects N]
 
 Serves a Synapse raw export folder (json/, origin_files/, project.json) as a Synapse backend on
-127.0.0.1 and prints its base URL. --extra-projects N lists N more (empty) projects with seeded
-titles and two more (empty) ground-truth datasets. Rates P are probabilities per request (0..1), seeded.
-Control: GET /__fake/log, POST /__fake/faults (JSON), POST /__fake/reset-log.`;
+127.0.0.1 and prints its base URL. Give --from several times to serve several folders, each as its
+own project (its id from its project.json). --extra-projects N lists N more (empty) projects with
+seeded titles and two more (empty) ground-truth datasets. Rates P are probabilities per request
+(0..1), seeded. Control: GET /__fake/log, POST /__fake/faults (JSON), POST /__fake/reset-log.`;
 
 /** Runs the `fake-synapse` command. Returns the process exit code. */
 export async function main(
@@ -17,12 +18,12 @@ export async function main(
   out: (line: string) => void,
   err: (line: string) => void,
 ): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | string[] | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
       options: {
-        from: { type: 'string' },
+        from: { type: 'string', multiple: true },
         port: { type: 'string' },
         token: { type: 'string' },
         tenant: { type: 'string' },
@@ -49,8 +50,9 @@ export async function main(
     out(USAGE);
     return 0;
   }
-  const from = values['from'];
-  if (typeof from !== 'string') {
+  const fromValues = values['from'];
+  const from = Array.isArray(fromValues) ? fromValues : [];
+  if (from.length === 0) {
     err(`--from is required\n${USAGE}`);
     return 2;
   }
@@ -89,7 +91,7 @@ export async function main(
     const apt = num('assignments-per-task');
     const extra = num('extra-projects');
     const fake = await startFakeSynapse({
-      from,
+      from: from.length === 1 ? (from[0] ?? '') : from,
       ...(typeof values['token'] === 'string' ? { token: values['token'] } : {}),
       ...(typeof values['tenant'] === 'string' ? { tenant: values['tenant'] } : {}),
       ...(port === undefined ? {} : { port }),

@@ -29,6 +29,7 @@ export interface FakeSidecar {
 
 /** One data unit served by the fake: ids of its task, assignments and GT event. */
 export interface FakeUnit {
+  /** 1-based number of the unit among every unit the fake serves (its data unit id). */
   readonly index: number;
   readonly stem: string;
   readonly entry: FolderEntry;
@@ -92,6 +93,12 @@ export class FakeDataset {
       projectId?: number;
       assignmentsPerTask?: number;
       gtSplit?: readonly [number, number, number];
+      /**
+       * Units already served by other datasets of the same fake: this dataset's data units are
+       * numbered from `firstIndex + 1`, so ids of tasks, assignments and GT events never collide.
+       * Default 0.
+       */
+      firstIndex?: number;
     } = {},
   ): Promise<FakeDataset> {
     const folder = await openSynapseFolder(root);
@@ -114,8 +121,9 @@ export class FakeDataset {
     };
     const apt = Math.max(1, options.assignmentsPerTask ?? 1);
     const [train, val] = options.gtSplit ?? [0.8, 0.1, 0.1];
+    const first = Math.max(0, Math.floor(options.firstIndex ?? 0));
     const units = folder.entries.map((entry, i): FakeUnit => {
-      const index = i + 1;
+      const index = first + i + 1;
       const u = hash32(entry.stem, 7) / 2 ** 32;
       const category =
         sidecar.gtCategories?.[entry.stem] ??

@@ -10,8 +10,14 @@ import { FaultEngine, type FaultConfig, type FaultDecision, type RouteName } fro
 
 /** Options of {@link startFakeSynapse}. */
 export interface FakeSynapseOptions {
-  /** A Synapse raw export folder (`json/`, `origin_files/`, optional `project.json`). */
-  readonly from: string;
+  /**
+   * A Synapse raw export folder (`json/`, `origin_files/`, optional `project.json`), or several:
+   * each is served as its own project (its id from its `project.json`; a folder without one gets
+   * `projectId` when it is the first, else the next id above those taken) with its own data
+   * units, tasks, assignments and ground-truth dataset. Ids of data units, tasks, assignments and
+   * GT events are numbered across the folders in order, so they never collide.
+   */
+  readonly from: string | readonly string[];
   /** The access token the fake accepts (in all three header forms). Default `fake-synapse-token`. */
   readonly token?: string;
   /** When set, the `Authorization: Token` form must also send `Synapse-Tenant`. */
@@ -30,7 +36,7 @@ export interface FakeSynapseOptions {
   readonly faults?: FaultConfig;
   /** Lifetime of signed media URLs. Default 10 minutes. */
   readonly urlTtlMs?: number;
-  /** Project id when the folder has no `project.json` with an id. Default 1. */
+  /** Project id when the (first) folder has no `project.json` with an id. Default 1. */
   readonly projectId?: number;
   /** Assignments per task (each with the same data). Default 1. */
   readonly assignmentsPerTask?: number;
@@ -69,8 +75,12 @@ export interface FakeSynapse {
   readonly url: string;
   readonly port: number;
   readonly token: string;
+  /** The project of the first folder. */
   readonly projectId: number;
+  /** The data of the first folder. */
   readonly dataset: FakeDataset;
+  /** The data of every folder served, in the order given (`dataset` first). */
+  readonly datasets: readonly FakeDataset[];
   /** The projects and ground-truth datasets and versions listed. */
   readonly catalog: FakeCatalog;
   /** Every request served, oldest first (bounded by `logLimit`). */
@@ -92,6 +102,9 @@ const CONTENT_TYPES: Record<string, string> = {
   '.tif': 'image/tiff',
   '.tiff': 'image/tiff',
   '.mp4': 'video/mp4',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
 };
 
 interface Reply {
@@ -197,14 +210,58 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
     throw new SynxError('SYNX_CONFIG', `the fake backend only binds to loopback, not ${hostname}`);
   }
   const token = options.token ?? 'fake-synapse-token';
-  const dataset = await FakeDataset.load(options.from, {
-    ...(options.projectId === undefined ? {} : { projectId: options.projectId }),
-    ...(options.assignmentsPerTask === undefined
-      ? {}
-      : { assignmentsPerTask: options.assignmentsPerTask }),
-    ...(options.gtSplit === undefined ? {} : { gtSplit: options.gtSplit }),
-  });
-  const catalog = new FakeCatalog(dataset, options.extraProjects ?? 0);
+  const folders: readonly string[] =
+    typeof options.from === 'string' ? [options.from] : options.from;
+  const datasets: FakeDataset[] = [];
+  const byProject = new Map<number, FakeDataset>();
+  let served = 0;
+  for (const from of folders) {
+    const fallback =
+      datasets.length === 0
+        ? options.projectId
+        : Math.max(options.projectId ?? 1, ...byProject.keys()) + 1;
+    const ds = await FakeDataset.load(from, {
+      ...(fallback === undefined ? {} : { projectId: fallback }),
+      ...(options.assignmentsPerTask === undefined
+        ? {}
+        : { assignmentsPerTask: options.assignmentsPerTask }),
+      ...(options.gtSplit === undefined ? {} : { gtSplit: options.gtSplit }),
+      firstIndex: served,
+    });
+    const taken = byProject.get(ds.projectId);
+    if (taken !== undefined) {
+      throw new SynxError(
+        'SYNX_CONFIG',
+        `${from} and ${taken.root} are both project ${ds.projectId}: give each folder its own id in project.json`,
+      );
+    }
+    datasets.push(ds);
+    byProject.set(ds.projectId, ds);
+    served += ds.units.length;
+  }
+  const dataset = datasets[0];
+  if (dataset === undefined) {
+    throw new SynxError('SYNX_CONFIG', 'the fake backend needs at least one folder to serve');
+  }
+  /** The dataset of each unit (units are numbered across datasets, so a lookup finds one). */
+  const owner = new Map<FakeUnit, FakeDataset>();
+  for (const ds of datasets) {
+    for (const u of ds.units) {
+      owner.set(u, ds);
+    }
+  }
+  const dsOf = (unit: FakeUnit): FakeDataset => owner.get(unit) ?? dataset;
+  const find = (get: (ds: FakeDataset) => FakeUnit | undefined): FakeUnit | undefined => {
+    for (const ds of datasets) {
+      const u = get(ds);
+      if (u !== undefined) {
+        return u;
+      }
+    }
+    return undefined;
+  };
+  const unitByDataUnit = (id: number): FakeUnit | undefined => find((ds) => ds.unitByDataUnit(id));
+  const catalog = new FakeCatalog(datasets, options.extraProjects ?? 0);
   const faults = new FaultEngine(options.faults ?? {}, options.seed ?? 1);
   const secret = randomBytes(32);
   const ttl = (): number => faults.spec('media').urlTtlMs ?? options.urlTtlMs ?? 600_000;
@@ -231,12 +288,12 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
     if (url === undefined) {
       return undefined;
     }
-    const facts = await dataset.mediaFacts(unit);
+    const facts = await dsOf(unit).mediaFacts(unit);
     return {
       url,
       file_name_original: unit.fileName,
       is_primary: true,
-      file_type: dataset.specName(unit).replace(/_\d+$/, ''),
+      file_type: dsOf(unit).specName(unit).replace(/_\d+$/, ''),
       ...(facts === undefined ? {} : { size: facts.size, checksum: facts.sha1 }),
     };
   };
@@ -246,7 +303,7 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
     return JSON.stringify({
       id: unit.dataUnitId,
       meta: unit.meta,
-      files: file === undefined ? {} : { [dataset.specName(unit)]: file },
+      files: file === undefined ? {} : { [dsOf(unit).specName(unit)]: file },
     });
   };
 
@@ -258,23 +315,23 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
     const file = await fileObject(unit);
     const head = JSON.stringify({
       id: assignmentId,
-      project: dataset.projectId,
+      project: dsOf(unit).projectId,
       task: { id: unit.taskId },
       status: unit.status,
       tags: unit.tags,
       user: 1,
       file: file ?? null,
-      files: file === undefined ? {} : { [dataset.specName(unit)]: file },
+      files: file === undefined ? {} : { [dsOf(unit).specName(unit)]: file },
     });
     const du = await dataUnitJson(unit, file);
-    const data = withData ? `,"data":${await dataset.dataText(unit)}` : '';
+    const data = withData ? `,"data":${await dsOf(unit).dataText(unit)}` : '';
     return `${head.slice(0, -1)},"data_unit":${du}${data}}`;
   };
 
   const taskJson = async (unit: FakeUnit, expand: string[]): Promise<string> => {
     const head = JSON.stringify({
       id: unit.taskId,
-      project: dataset.projectId,
+      project: dsOf(unit).projectId,
       status: unit.status,
       tags: unit.tags,
       assignment: expand.includes('assignment')
@@ -282,20 +339,24 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
         : unit.assignmentIds[0],
     });
     const du = expand.includes('data_unit') ? await dataUnitJson(unit) : String(unit.dataUnitId);
-    return `${head.slice(0, -1)},"data_unit":${du},"data":${await dataset.dataText(unit)}}`;
+    return `${head.slice(0, -1)},"data_unit":${du},"data":${await dsOf(unit).dataText(unit)}}`;
   };
 
-  const gtEventJson = async (unit: FakeUnit, withData: boolean): Promise<string> => {
+  const gtEventJson = async (
+    unit: FakeUnit,
+    versionId: number,
+    withData: boolean,
+  ): Promise<string> => {
     const file = await fileObject(unit);
     const head = JSON.stringify({
       id: unit.gtEventId,
-      project: dataset.projectId,
+      project: dsOf(unit).projectId,
       category: unit.gtCategory,
-      ground_truth_dataset_version: 1,
-      files: file === undefined ? {} : { [dataset.specName(unit)]: file },
+      ground_truth_dataset_version: versionId,
+      files: file === undefined ? {} : { [dsOf(unit).specName(unit)]: file },
     });
     const du = await dataUnitJson(unit, file);
-    const data = withData ? `,"data":${await dataset.dataText(unit)}` : '';
+    const data = withData ? `,"data":${await dsOf(unit).dataText(unit)}` : '';
     return `${head.slice(0, -1)},"data_unit":${du}${data}}`;
   };
 
@@ -376,7 +437,8 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
       return json(400, { project: ['This field is required.'] });
     }
     const id = Number(project);
-    if (id !== dataset.projectId) {
+    const ds = byProject.get(id);
+    if (ds === undefined) {
       return catalog.project(id) === undefined
         ? json(400, {
             project: ['Select a valid choice. That choice is not one of the available choices.'],
@@ -386,9 +448,9 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
     const status = url.searchParams.get('status');
     const tags = url.searchParams.getAll('tags');
     if (status === null && tags.length === 0) {
-      return dataset.units;
+      return ds.units;
     }
-    return dataset.units.filter(
+    return ds.units.filter(
       (u) => (status === null || u.status === status) && tags.every((t) => u.tags.includes(t)),
     );
   };
@@ -475,8 +537,9 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
         );
       case 'projects': {
         const id = idFrom('/projects/');
-        if (id === dataset.projectId) {
-          return json(200, dataset.project);
+        const ds = id === undefined ? undefined : byProject.get(id);
+        if (ds !== undefined) {
+          return json(200, ds.project);
         }
         const extra = id === undefined ? undefined : catalog.project(id);
         return extra === undefined
@@ -498,11 +561,10 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
         if (record === undefined) {
           return v2Error(404, 'NOT_FOUND', 'Not found.');
         }
+        const ds = byProject.get(record.id);
         return json(
           200,
-          id === dataset.projectId
-            ? { ...dataset.project, ...record }
-            : { ...record, configuration: {} },
+          ds !== undefined ? { ...ds.project, ...record } : { ...record, configuration: {} },
         );
       }
       case 'v2-gt-datasets': {
@@ -535,7 +597,7 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
       case 'assignments': {
         if (p !== '/sdk/assignments/') {
           const id = idFrom('/assignments/');
-          const unit = id === undefined ? undefined : dataset.unitByAssignment(id);
+          const unit = id === undefined ? undefined : find((ds) => ds.unitByAssignment(id));
           if (unit === undefined || id === undefined) {
             return json(404, { detail: 'Not found.' });
           }
@@ -545,6 +607,7 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
         if ('status' in units) {
           return units;
         }
+        // Every dataset of one fake has the same number of assignments per task.
         const apt = dataset.assignmentsPerTask;
         const withData = expandOf(url).includes('data');
         return page(url, units.length * apt, (k) => {
@@ -558,7 +621,7 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
       case 'tasks': {
         if (p !== '/sdk/tasks/') {
           const id = idFrom('/tasks/');
-          const unit = id === undefined ? undefined : dataset.unitByTask(id);
+          const unit = id === undefined ? undefined : find((ds) => ds.unitByTask(id));
           return unit === undefined
             ? json(404, { detail: 'Not found.' })
             : rawJson(200, await taskJson(unit, ['data_unit']));
@@ -579,11 +642,12 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
           return json(400, { ground_truth_dataset_versions: ['This field is required.'] });
         }
         const known = /^\d+$/.test(version) ? catalog.gtVersion(Number(version)) : undefined;
-        if (known !== undefined && known.id !== 1) {
+        const holds = known === undefined ? undefined : catalog.gtVersionData(known.id);
+        if (known !== undefined && holds === undefined) {
           // The other versions hold no events.
           return page(url, 0, () => Promise.resolve('null'));
         }
-        if (known === undefined) {
+        if (known === undefined || holds === undefined) {
           return json(400, {
             ground_truth_dataset_versions: [
               `Select a valid choice. ${version} is not one of the available choices.`,
@@ -592,13 +656,13 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
         }
         const category = url.searchParams.get('category');
         const units =
-          category === null
-            ? dataset.units
-            : dataset.units.filter((u) => u.gtCategory === category);
+          category === null ? holds.units : holds.units.filter((u) => u.gtCategory === category);
         const withData = expandOf(url).includes('data');
         return page(url, units.length, (k) => {
           const unit = units[k];
-          return unit === undefined ? Promise.resolve('null') : gtEventJson(unit, withData);
+          return unit === undefined
+            ? Promise.resolve('null')
+            : gtEventJson(unit, known.id, withData);
         });
       }
       case 'gt-versions': {
@@ -620,7 +684,7 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
       }
       case 'data-units': {
         const id = idFrom('/data_units/');
-        const unit = id === undefined ? undefined : dataset.unitByDataUnit(id);
+        const unit = id === undefined ? undefined : unitByDataUnit(id);
         return unit === undefined
           ? json(404, { detail: 'Not found.' })
           : rawJson(200, await dataUnitJson(unit));
@@ -649,7 +713,7 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
 
   const media = async (req: http.IncomingMessage, url: URL): Promise<Reply | FileReply> => {
     const m = /^\/media\/(\d+)\/([^/]+)$/.exec(url.pathname);
-    const unit = m?.[1] === undefined ? undefined : dataset.unitByDataUnit(Number(m[1]));
+    const unit = m?.[1] === undefined ? undefined : unitByDataUnit(Number(m[1]));
     if (m === null || unit?.entry.mediaPath === undefined) {
       return s3Error(404, 'NoSuchKey', 'The specified key does not exist.');
     }
@@ -670,7 +734,7 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
     if (Date.now() > expires) {
       return s3Error(403, 'AccessDenied', 'Request has expired');
     }
-    const facts = await dataset.mediaFacts(unit);
+    const facts = await dsOf(unit).mediaFacts(unit);
     const size = facts?.size ?? 0;
     const headers: Record<string, string> = {
       'accept-ranges': 'bytes',
@@ -908,13 +972,14 @@ export async function startFakeSynapse(options: FakeSynapseOptions): Promise<Fak
     token,
     projectId: dataset.projectId,
     dataset,
+    datasets,
     catalog,
     log,
     setFaults(f: FaultConfig): void {
       faults.set(f);
     },
     mediaUrl(dataUnitId: number): string {
-      const unit = dataset.unitByDataUnit(dataUnitId);
+      const unit = unitByDataUnit(dataUnitId);
       const u = unit === undefined ? undefined : mediaUrl(unit);
       if (u === undefined) {
         throw new SynxError('SYNX_NOT_FOUND', `data unit ${dataUnitId} has no media`);
