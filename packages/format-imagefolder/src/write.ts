@@ -232,7 +232,7 @@ export async function writeImageClasses(
     [...present].map(([s, m]) => [s, [...m.values()].reduce((x, y) => x + y, 0)]),
   );
   const outputs: OutputFile[] = [
-    { path: 'classes.txt', annotations: all.length },
+    { path: 'classes.txt' },
     { path: 'labels.csv', images: rows, annotations: rows },
     { path: 'counts.csv' },
   ];
