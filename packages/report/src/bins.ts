@@ -25,6 +25,11 @@ export const COUNT_BINS: readonly number[] = [
   0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 30, 50, 100, 200, 500, 1000,
 ];
 
+/** Lower edges of entity lengths in characters. */
+export const CHAR_BINS: readonly number[] = [
+  0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300, 500, 1000,
+];
+
 /** The bin of `value` among lower edges `lower` (binary search; clamped to the first and last). */
 export function binOf(lower: readonly number[], value: number): number {
   let lo = 0;

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { instancesOf, type Item } from '@synx/model';
+import { instancesOf, type Annotation, type Item, type Media } from '@synx/model';
 import {
   AREA_BINS,
   ASPECT_BINS,
   binOf,
+  CHAR_BINS,
   COUNT_BINS,
   HistogramCounter,
   IMAGE_BINS,
@@ -15,8 +16,10 @@ import type {
   ReportDataClass,
   ReportMediaRef,
   ReportOptions,
+  SampleEntity,
   SampleEntry,
   SampleMedia,
+  SampleText,
 } from './types.js';
 
 /** Codes found in the data beyond the class map that get a column of their own. */
@@ -26,6 +29,58 @@ const MAX_EXACT_SIZES = 64;
 /** Images of one sample item drawn at most. */
 const MAX_SAMPLE_MEDIA = 4;
 const DEFAULT_SAMPLES = 12;
+/** Entities of one sample text listed at most, and characters of each entity shown. */
+const MAX_SAMPLE_ENTITIES = 40;
+const MAX_ENTITY_CHARS = 80;
+
+/** Unicode code points of a string (what a "character" is to Python, spaCy and HF offsets). */
+function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) {
+    n++;
+  }
+  return n;
+}
+
+/** The first `max` code points of `text`, and whether it was cut. */
+function head(text: string, max: number): { text: string; cut: boolean } {
+  if (text.length <= max) {
+    return { text, cut: false };
+  }
+  let out = '';
+  let n = 0;
+  for (const ch of text) {
+    if (n === max) {
+      return { text: out, cut: true };
+    }
+    out += ch;
+    n++;
+  }
+  return { text, cut: false };
+}
+
+/**
+ * Where a named entity starts, for reading order: `[line, offset]` from its first range, either
+ * `{ start: '/p[N]', startOffset }` (line N) or `{ start: number }` (line 0); `[∞, ∞]` if neither.
+ */
+function entityStart(a: Annotation): [number, number] {
+  if (a.kind !== 'named-entity') {
+    return [Infinity, Infinity];
+  }
+  const r = a.ranges[0];
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) {
+    return [Infinity, Infinity];
+  }
+  const start = r['start'];
+  if (typeof start === 'number') {
+    return [0, start];
+  }
+  const line = typeof start === 'string' ? /^\/p\[(\d+)\]$/.exec(start) : null;
+  const offset = r['startOffset'];
+  return line === null || typeof offset !== 'number'
+    ? [Infinity, Infinity]
+    : [Number(line[1]), offset];
+}
 
 /** The class columns: the class map, then codes found in the data (bounded). */
 class ClassSlots {
@@ -124,6 +179,15 @@ export class ReportCollector {
   readonly #sizes = new Map<string, number>();
   #sizesOther = 0;
   readonly #perImage = new HistogramCounter(COUNT_BINS);
+  readonly #texts: number[];
+  readonly #emptyTexts: number[];
+  readonly #entities: number[];
+  readonly #relations: number[];
+  readonly #classEntities: number[][] = [];
+  readonly #classTexts: number[][] = [];
+  #entityOverflow = 0;
+  readonly #entityLength = new HistogramCounter(CHAR_BINS);
+  readonly #perText = new HistogramCounter(COUNT_BINS);
   readonly #samples: Candidate[][];
 
   constructor(options: ReportOptions) {
@@ -144,6 +208,10 @@ export class ReportCollector {
     this.#empty = zeros();
     this.#unsized = zeros();
     this.#objects = zeros();
+    this.#texts = zeros();
+    this.#emptyTexts = zeros();
+    this.#entities = zeros();
+    this.#relations = zeros();
     this.#samples = Array.from({ length: columns }, () => []);
   }
 
@@ -163,10 +231,54 @@ export class ReportCollector {
     }
   }
 
+  #countKind(kind: string, col: number): void {
+    let row = this.#kinds.get(kind);
+    if (row === undefined) {
+      row = Array.from({ length: this.#names.length + 1 }, () => 0);
+      this.#kinds.set(kind, row);
+    }
+    row[col] = (row[col] ?? 0) + 1;
+  }
+
+  /** Counts the text media of an item: texts, named entities per class, relations. */
+  #addTexts(texts: readonly Media[], col: number): void {
+    for (const m of texts) {
+      this.#texts[col] = (this.#texts[col] ?? 0) + 1;
+      let entities = 0;
+      const inText = new Set<number>();
+      for (const a of m.annotations) {
+        this.#countKind(a.kind, col);
+        if (a.kind === 'named-entity') {
+          entities++;
+          const s = this.#slots.slotOf(a.classCode);
+          if (s === -2) {
+            this.#entityOverflow++;
+          }
+          this.#bump(this.#classEntities, s, col);
+          if (s >= 0) {
+            inText.add(s);
+          }
+          this.#entityLength.add(codePoints(a.content));
+        } else if (a.kind === 'relation') {
+          this.#relations[col] = (this.#relations[col] ?? 0) + 1;
+        }
+      }
+      this.#entities[col] = (this.#entities[col] ?? 0) + entities;
+      if (entities === 0) {
+        this.#emptyTexts[col] = (this.#emptyTexts[col] ?? 0) + 1;
+      }
+      this.#perText.add(entities);
+      for (const s of inText) {
+        this.#bump(this.#classTexts, s, col);
+      }
+    }
+  }
+
   /**
    * Counts one item as written. `split` is its split (undefined when the export is not split,
    * or the split is not known); `media` are its images as written, with the saved original of
-   * each when there is one. When `media` is empty, the item's image media are counted.
+   * each when there is one. When `media` is empty, the item's image media are counted. The
+   * item's text media (kind `text`) are always counted, from the item.
    */
   add(item: Item, split: string | undefined, media: readonly ReportMediaRef[]): void {
     const known = split === undefined ? -1 : this.#names.indexOf(split);
@@ -188,12 +300,7 @@ export class ReportCollector {
       }
       let counted = 0;
       for (const a of m.annotations) {
-        let row = this.#kinds.get(a.kind);
-        if (row === undefined) {
-          row = Array.from({ length: this.#names.length + 1 }, () => 0);
-          this.#kinds.set(a.kind, row);
-        }
-        row[col] = (row[col] ?? 0) + 1;
+        this.#countKind(a.kind, col);
         if (a.kind !== 'group') {
           counted++;
         }
@@ -267,13 +374,16 @@ export class ReportCollector {
         this.#bump(this.#classImages, s, col);
       }
     }
-    this.#sample(item, col, refs, labels, slotOf);
+    const texts = item.media.filter((m) => m.kind === 'text');
+    this.#addTexts(texts, col);
+    this.#sample(item, col, refs, texts, labels, slotOf);
   }
 
   #sample(
     item: Item,
     col: number,
     refs: readonly ReportMediaRef[],
+    texts: readonly Media[],
     labels: Set<number>,
     slotOf: (code: string | null) => number,
   ): void {
@@ -304,6 +414,7 @@ export class ReportCollector {
       hash,
       labels: [...labels].sort((a, b) => a - b),
       media,
+      texts: texts.slice(0, MAX_SAMPLE_MEDIA).map((m) => sampleText(m, slotOf)),
     };
     // Sorted insertion into at most k entries.
     let at = heap.length;
@@ -388,9 +499,39 @@ export class ReportCollector {
       imageSizes: sizes,
       imageSizesOther: this.#sizesOther,
       annotationsPerImage: this.#perImage.toJSON(),
+      text: {
+        texts: pick(this.#texts),
+        emptyTexts: pick(this.#emptyTexts),
+        entities: pick(this.#entities),
+        relations: pick(this.#relations),
+        classEntities: table(this.#classEntities),
+        classTexts: table(this.#classTexts),
+        otherClassEntities: this.#entityOverflow,
+        entityLength: this.#entityLength.toJSON(),
+        entitiesPerText: this.#perText.toJSON(),
+      },
       samples: columns.map((c) => (this.#samples[c] ?? []).map((s) => s.entry)),
     };
   }
+}
+
+/** A sample text: its entities in reading order (bounded, each cut to a bounded length). */
+function sampleText(m: Media, slotOf: (code: string | null) => number): SampleText {
+  const all = m.annotations
+    .map((a, i) => ({ a, i, at: entityStart(a) }))
+    .filter(({ a }) => a.kind === 'named-entity')
+    .sort((x, y) => x.at[0] - y.at[0] || x.at[1] - y.at[1] || x.i - y.i);
+  const entities: SampleEntity[] = all.slice(0, MAX_SAMPLE_ENTITIES).map(({ a }) => {
+    const { text, cut } = head(a.kind === 'named-entity' ? a.content : '', MAX_ENTITY_CHARS);
+    return { c: slotOf(a.classCode), id: a.id, text, cut };
+  });
+  return {
+    mediaId: m.id,
+    name: m.file?.name ?? null,
+    entities,
+    entityCount: all.length,
+    relations: m.annotations.filter((a) => a.kind === 'relation').length,
+  };
 }
 
 /** COCO's person keypoints, in COCO's order. */

@@ -12,9 +12,12 @@ export {
   type ReportOutcomeGroup,
   type ReportSplitName,
   type ReportSummary,
+  type ReportTextData,
+  type SampleEntity,
   type SampleEntry,
   type SampleMedia,
   type SampleShape,
+  type SampleText,
   type SplitCounts,
   type Thumbnail,
 } from './types.js';

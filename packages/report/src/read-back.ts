@@ -282,7 +282,8 @@ export async function exportLocator(
 
 /**
  * Feeds every item of a dataset read back from an export to a {@link ReportCollector}: its
- * split and saved originals from `locator`, its image media as read.
+ * split and saved originals from `locator`, its image media as read (its text media are counted
+ * from the item: a NER reader gives them with their named entities).
  *
  * @param split When the dataset is one split of the export (read from a per-split folder).
  * @example

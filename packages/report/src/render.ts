@@ -60,6 +60,14 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 footer{color:var(--muted);font-size:12px;text-align:center;padding:24px}
 `;
 
+/** Styles of the text parts (only in the page of an export with texts). */
+const TEXT_CSS = `figure.text .ents{padding:10px 12px;line-height:2;min-height:64px;background:#f9fafb;border-bottom:1px solid var(--line)}
+.ent{display:inline-block;margin:0 6px 2px 0;white-space:nowrap;max-width:100%;overflow:hidden;text-overflow:ellipsis}
+.ent mark{color:var(--fg);border-bottom:2px solid;border-radius:3px;padding:1px 4px}
+.ent b{font-size:10px;font-weight:700;margin-left:3px;letter-spacing:.02em}
+.ents .more{color:var(--muted);font-size:12px}
+`;
+
 function sum(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
@@ -85,6 +93,16 @@ function table(
   return `<div class="tablewrap"><table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
+/**
+ * What the export holds: texts (text media) and images. An export without texts renders the
+ * image sections whatever its counts (as before texts were counted); a text export without
+ * images leaves them out.
+ */
+function holds(data: ReportData): { readonly texts: boolean; readonly images: boolean } {
+  const texts = sum(data.text.texts) > 0;
+  return { texts, images: !texts || sum(data.counts.images) > 0 };
+}
+
 function splitSeries(data: ReportData): Series[] {
   return data.splits.map((s, i) => ({ label: s.label, color: splitColor(s.name, i) }));
 }
@@ -103,13 +121,19 @@ function header(data: ReportData, summary: ReportSummary): string {
       : `${esc(format.title ?? format.id)} <code>${esc(format.id)}</code>`,
     `<span class="badge ${known}">${esc(status)}</span>`,
   ].filter((s) => s !== undefined);
+  const has = holds(data);
   const nav = [
     ['overview', 'Overview'],
     ['splits', 'Splits'],
     ['classes', 'Classes'],
     ...(data.splits.length > 1 ? [['balance', 'Class balance']] : []),
-    ['boxes', 'Object sizes'],
-    ['images', 'Images'],
+    ...(has.texts ? [['texts', 'Texts']] : []),
+    ...(has.images
+      ? [
+          ['boxes', 'Object sizes'],
+          ['images', 'Images'],
+        ]
+      : []),
     ['outcomes', 'Converted and dropped'],
     ['issues', 'Issues'],
     ['gallery', 'Gallery'],
@@ -126,14 +150,31 @@ function overview(data: ReportData, summary: ReportSummary): string {
   const written = total(ann?.written);
   const converted = total(ann?.converted);
   const dropped = total(ann?.dropped);
-  const classesUsed = data.classObjects.filter((r) => sum(r) > 0).length;
+  const has = holds(data);
+  const classesUsed = data.classes.filter(
+    (_, i) =>
+      (has.images && sum(data.classObjects[i] ?? []) > 0) ||
+      (has.texts && sum(data.text.classEntities[i] ?? []) > 0),
+  ).length;
+  const used = has.texts
+    ? has.images
+      ? 'classes with objects or entities / in class map'
+      : 'classes with entities / in class map'
+    : 'classes with objects / in class map';
   const cards = [
     card(int(sum(c.items)), 'items'),
-    card(int(sum(c.images)), 'images'),
-    card(int(sum(c.objects)), 'objects (instances)'),
+    ...(has.images
+      ? [card(int(sum(c.images)), 'images'), card(int(sum(c.objects)), 'objects (instances)')]
+      : []),
+    ...(has.texts
+      ? [
+          card(int(sum(data.text.texts)), 'texts'),
+          card(int(sum(data.text.entities)), 'named entities'),
+        ]
+      : []),
     card(
       `${int(classesUsed)}<small style="font-size:13px;color:var(--muted)"> / ${int(data.classes.filter((k) => k.index !== null).length)}</small>`,
-      'classes with objects / in class map',
+      used,
     ),
     ...(inCount === undefined ? [] : [card(int(inCount), 'annotations in')]),
     ...(written === undefined ? [] : [card(int(written), 'written as they are')]),
@@ -178,6 +219,8 @@ function overview(data: ReportData, summary: ReportSummary): string {
       'Media',
       `${int(m.files ?? 0)} original file(s) saved${m.mode === undefined ? '' : ` (${esc(m.mode)})`}${(m.failedCount ?? 0) > 0 ? ` · <b>${int(m.failedCount ?? 0)} missing</b>` : ''}`,
     ]);
+  } else if (!has.images) {
+    facts.push(['Media', 'originals not saved (the gallery lists the entities of sample texts)']);
   } else {
     facts.push([
       'Media',
@@ -208,6 +251,8 @@ function overview(data: ReportData, summary: ReportSummary): string {
 
 function splits(data: ReportData, summary: ReportSummary): string {
   const c = data.counts;
+  const t = data.text;
+  const has = holds(data);
   const series = splitSeries(data);
   const totalItems = sum(c.items);
   const ratios = data.ratios;
@@ -217,9 +262,10 @@ function splits(data: ReportData, summary: ReportSummary): string {
     int(c.items[i] ?? 0),
     totalItems === 0 ? '' : pct((c.items[i] ?? 0) / totalItems),
     ratios?.[i] === undefined || s.name === '' ? '' : pct(ratios[i]),
-    int(c.images[i] ?? 0),
-    int(c.emptyImages[i] ?? 0),
-    int(c.objects[i] ?? 0),
+    ...(has.images
+      ? [int(c.images[i] ?? 0), int(c.emptyImages[i] ?? 0), int(c.objects[i] ?? 0)]
+      : []),
+    ...(has.texts ? [int(t.texts[i] ?? 0), int(t.entities[i] ?? 0), int(t.relations[i] ?? 0)] : []),
     int(Object.values(c.annotations).reduce((a, row) => a + (row[i] ?? 0), 0)),
   ]);
   const notes: string[] = [];
@@ -254,21 +300,42 @@ function splits(data: ReportData, summary: ReportSummary): string {
       title,
       { labelWidth: 80, width: 330 },
     )}</div>`;
+  const head = [
+    'split',
+    'items',
+    'share',
+    'target',
+    ...(has.images ? ['images', 'empty images', 'objects'] : []),
+    ...(has.texts ? ['texts', 'entities', 'relations'] : []),
+    'annotations',
+  ];
+  const charts = [
+    chart(c.items, 'Items per split'),
+    ...(has.images
+      ? [chart(c.images, 'Images per split'), chart(c.objects, 'Objects per split')]
+      : []),
+    ...(has.texts
+      ? [chart(t.texts, 'Texts per split'), chart(t.entities, 'Entities per split')]
+      : []),
+  ];
   return `<section id="splits"><h2>Splits</h2>${notes.map((n) => `<p class="note">${n}</p>`).join('')}${table(
-    ['split', 'items', 'share', 'target', 'images', 'empty images', 'objects', 'annotations'],
+    head,
     rows,
-    [false, true, true, true, true, true, true, true],
-  )}<div class="row">${chart(c.items, 'Items per split')}${chart(c.images, 'Images per split')}${chart(c.objects, 'Objects per split')}</div></section>`;
+    head.map((_, i) => i > 0),
+  )}<div class="row">${charts.join('')}</div></section>`;
 }
 
 function classes(data: ReportData): string {
   const series = splitSeries(data);
+  const has = holds(data);
+  const entities = data.text.classEntities;
+  const texts = data.text.classTexts;
   const order = data.classes
     .map((k, i) => ({ k, i }))
     .filter(
       ({ i }) =>
-        sum(data.classObjects[i] ?? []) + sum(data.classLabels[i] ?? []) > 0 ||
-        data.classes[i]?.index !== null,
+        sum(data.classObjects[i] ?? []) + sum(data.classLabels[i] ?? []) + sum(entities[i] ?? []) >
+          0 || data.classes[i]?.index !== null,
     );
   const withObjects = order.filter(
     ({ i }) => data.classes[i]?.index !== null || sum(data.classObjects[i] ?? []) > 0,
@@ -288,14 +355,20 @@ function classes(data: ReportData): string {
     { labelWidth: 150, width: 520 },
   );
   const many = data.splits.length > 1;
+  const perSplit = (name: string): string[] => [
+    name,
+    ...(many ? data.splits.map((s) => `${name} · ${s.label}`) : []),
+  ];
   const head = [
     'class',
     'code',
-    'objects',
-    ...(many ? data.splits.map((s) => `objects · ${s.label}`) : []),
-    'images',
-    ...(many ? data.splits.map((s) => `images · ${s.label}`) : []),
-    'image labels',
+    ...(has.images ? [...perSplit('objects'), ...perSplit('images')] : []),
+    ...(has.texts ? [...perSplit('entities'), ...perSplit('texts')] : []),
+    ...(has.images ? ['image labels'] : []),
+  ];
+  const cells = (row: readonly number[]): string[] => [
+    int(sum(row)),
+    ...(many ? row.map((n) => int(n)) : []),
   ];
   const rows = order.map(({ k, i }) => {
     const objects = data.classObjects[i] ?? [];
@@ -304,18 +377,24 @@ function classes(data: ReportData): string {
     return [
       `<span class="legend" style="margin:0;display:inline"><i style="background:${classColor(i)}"></i></span>${esc(k.name)}${k.index === null ? ' <span class="badge unknown">not in class map</span>' : ''}`,
       `<code>${esc(k.code)}</code>`,
-      int(sum(objects)),
-      ...(many ? objects.map((n) => int(n)) : []),
-      int(sum(images)),
-      ...(many ? images.map((n) => int(n)) : []),
-      int(sum(labels)),
+      ...(has.images ? [...cells(objects), ...cells(images)] : []),
+      ...(has.texts
+        ? [
+            ...cells(entities[i] ?? data.splits.map(() => 0)),
+            ...cells(texts[i] ?? data.splits.map(() => 0)),
+          ]
+        : []),
+      ...(has.images ? [int(sum(labels))] : []),
     ];
   });
   const numeric = head.map((_, i) => i >= 2);
   const other =
-    data.otherClassObjects > 0
+    (data.otherClassObjects > 0
       ? `<p class="note">${int(data.otherClassObjects)} object(s) of further classes not in the class map are not listed.</p>`
-      : '';
+      : '') +
+    (data.text.otherClassEntities > 0
+      ? `<p class="note">${int(data.text.otherClassEntities)} entit${data.text.otherClassEntities === 1 ? 'y' : 'ies'} of further classes not in the class map are not listed.</p>`
+      : '');
   const labelsChart =
     labelRows.length === 0
       ? ''
@@ -325,6 +404,9 @@ function classes(data: ReportData): string {
           'Image labels per class',
           { labelWidth: 170 },
         )}</div>`;
+  if (!has.images) {
+    return `<section id="classes"><h2>Classes</h2><p class="note">Named entities and the texts with at least one entity of each class; the charts are under <a href="#texts">Texts</a>.</p>${other}${table(head, rows, numeric)}</section>`;
+  }
   return `<section id="classes"><h2>Classes</h2>${many ? legend(series) : ''}<div class="row"><div class="panel"><h3>Objects per class</h3>${objectsChart}</div><div class="panel"><h3>Images with the class</h3>${imagesChart}</div></div>${labelsChart}${other}${table(head, rows, numeric)}</section>`;
 }
 
@@ -339,15 +421,24 @@ function balance(data: ReportData, summary: ReportSummary): string {
     .map((k, slot) => ({
       label: k.name,
       values: columns.map(
-        ({ i }) => (data.classObjects[slot]?.[i] ?? 0) + (data.classLabels[slot]?.[i] ?? 0),
+        ({ i }) =>
+          (data.classObjects[slot]?.[i] ?? 0) +
+          (data.classLabels[slot]?.[i] ?? 0) +
+          (data.text.classEntities[slot]?.[i] ?? 0),
       ),
     }))
     .filter((r) => sum(r.values) > 0);
   const worst = summary.split?.maxDeviation;
+  const has = holds(data);
+  const what = has.texts
+    ? has.images
+      ? 'objects, image labels and entities'
+      : 'named entities'
+    : 'objects (and image labels)';
   const note =
     ratios === null
-      ? 'Each class’s share of its objects (and image labels) per split. The split has no target ratios.'
-      : `Each class’s share of its objects (and image labels) per split; dashed lines mark the target ratios ${ratios.map((r) => pct(r)).join(' / ')}. The number is the class’s largest deviation from its target, in percentage points.`;
+      ? `Each class’s share of its ${what} per split. The split has no target ratios.`
+      : `Each class’s share of its ${what} per split; dashed lines mark the target ratios ${ratios.map((r) => pct(r)).join(' / ')}. The number is the class’s largest deviation from its target, in percentage points.`;
   const worstNote =
     worst === undefined
       ? ''
@@ -442,6 +533,59 @@ function images(data: ReportData): string {
       ? `<p class="note">${int(unsized)} image(s) of unknown size are not in the size chart.</p>`
       : '';
   return `<section id="images"><h2>Images</h2>${note}<div class="row"><div class="panel"><h3>Image sizes</h3>${grid === '' ? '<p class="note">No image with a known size.</p>' : grid}</div><div class="panel"><h3>Most common sizes</h3>${table(['width × height', 'images', 'share'], sizeRows, [false, true, true])}</div><div class="panel"><h3>Annotations per image</h3>${perImage}</div></div></section>`;
+}
+
+/** The Texts section: texts, entities and relations per split and class, entity lengths. */
+function texts(data: ReportData): string {
+  const t = data.text;
+  const series = splitSeries(data);
+  const rows = data.splits.map((s, i) => {
+    const n = t.texts[i] ?? 0;
+    const e = t.entities[i] ?? 0;
+    return [
+      `<span class="legend" style="margin:0;display:inline"><i style="background:${series[i]?.color ?? ''}"></i></span>${esc(s.label)}`,
+      int(n),
+      int(t.emptyTexts[i] ?? 0),
+      int(e),
+      n === 0 ? '' : (Math.round((e / n) * 10) / 10).toFixed(1),
+      int(t.relations[i] ?? 0),
+    ];
+  });
+  const classRows = data.classes
+    .map((k, i) => ({ k, i }))
+    .filter(({ k, i }) => k.index !== null || sum(t.classEntities[i] ?? []) > 0)
+    .map(({ k, i }) => ({ label: k.name, values: t.classEntities[i] ?? [] }));
+  const count = (lo: number, hi: number | undefined): string =>
+    hi === undefined ? `≥ ${lo}` : hi - lo === 1 ? String(lo) : `${lo}–${hi - 1}`;
+  const length = histogramChart(t.entityLength, 'Entity length', {
+    tick: (lo) => String(lo),
+    bin: (lo, hi) => `${count(lo, hi)} characters`,
+    xLabel: 'characters of the entity',
+    color: '#f28e2b',
+  });
+  const perText = histogramChart(t.entitiesPerText, 'Entities per text', {
+    tick: (lo) => String(lo),
+    bin: count,
+    xLabel: 'named entities in the text',
+    color: '#76b7b2',
+    minBins: Math.min(COUNT_BINS.length, 8),
+  });
+  const many = data.splits.length > 1;
+  return `<section id="texts"><h2>Texts</h2><p class="note">Text media with their named entities (<code>named-entity</code> annotations) and relations. An entity’s length is the number of characters (Unicode code points) of its annotated content.</p>${table(
+    ['split', 'texts', 'texts without entities', 'entities', 'entities per text', 'relations'],
+    rows,
+    [false, true, true, true, true, true],
+  )}${many ? legend(series) : ''}<div class="row"><div class="panel"><h3>Entities per class</h3>${barChart(
+    classRows,
+    series,
+    'Entities per class',
+    { labelWidth: 110, width: 340 },
+  )}</div><div class="panel"><h3>Entity length</h3>${length}</div><div class="panel"><h3>Entities per text</h3>${perText}</div></div></section>`;
+}
+
+/** In place of the image sections when the export has no images. */
+function noImages(): string {
+  return `<section id="images"><h2>Images</h2><p class="note">The export has no images: no image sizes, object sizes or annotations per image to show.</p></section>`;
 }
 
 function outcomes(summary: ReportSummary): string {
@@ -555,13 +699,40 @@ function figure(
     .join('');
 }
 
+/** A sample text: its entities as annotated, each marked in its class colour with its label. */
+function textFigure(data: ReportData, entry: SampleEntry): string {
+  return entry.texts
+    .map((t) => {
+      const marks = t.entities.map((e) => {
+        const color = classColor(e.c);
+        const label = e.c < 0 ? 'no class' : (data.classes[e.c]?.name ?? '');
+        return `<span class="ent" data-kind="named-entity" data-item="${esc(entry.itemId)}" data-class="${esc(label)}"><mark style="background:${color}26;border-color:${color}">${esc(e.text)}${e.cut ? '…' : ''}</mark><b style="color:${color}">${esc(label)}</b></span>`;
+      });
+      const more = t.entityCount - t.entities.length;
+      const body =
+        t.entities.length === 0
+          ? '<p class="note">No named entity.</p>'
+          : `${marks.join('')}${more > 0 ? `<span class="more">+${int(more)} more</span>` : ''}`;
+      const name = t.name ?? t.mediaId;
+      const media = entry.texts.length > 1 ? ` · ${esc(t.mediaId)}` : '';
+      return `<figure class="text"><div class="ents">${body}</div><figcaption><span class="id" title="${esc(name)}">${esc(name)}</span>item ${esc(entry.itemId)}${media} · ${int(t.entityCount)} entit${t.entityCount === 1 ? 'y' : 'ies'} · ${int(t.relations)} relation${t.relations === 1 ? '' : 's'}</figcaption></figure>`;
+    })
+    .join('');
+}
+
 function gallery(data: ReportData, thumbnails: ReadonlyMap<string, Thumbnail>): string {
+  const has = holds(data);
   const used = new Set<number>();
   for (const entries of data.samples) {
     for (const e of entries) {
       for (const m of e.media) {
         for (const s of m.shapes) {
           used.add(s.c);
+        }
+      }
+      for (const t of e.texts) {
+        for (const n of t.entities) {
+          used.add(n.c);
         }
       }
     }
@@ -580,9 +751,19 @@ function gallery(data: ReportData, thumbnails: ReadonlyMap<string, Thumbnail>): 
       s.name === '' && data.splits.length === 1
         ? ''
         : `<h3>${esc(s.label)} <span class="note" style="font-weight:400;color:var(--muted)">(${int(entries.length)} of ${int(data.counts.items[i] ?? 0)} items)</span></h3>`;
-    return `${title}${entries.length === 0 ? '<p class="note">No items.</p>' : `<div class="gallery">${entries.map((e) => figure(data, s.name, e, thumbnails)).join('')}</div>`}`;
+    return `${title}${entries.length === 0 ? '<p class="note">No items.</p>' : `<div class="gallery">${entries.map((e) => figure(data, s.name, e, thumbnails) + textFigure(data, e)).join('')}</div>`}`;
   });
-  return `<section id="gallery"><h2>Gallery</h2><p class="note">Up to ${int(data.samplesPerSplit)} items per split, chosen by a seeded hash of each item’s key (seed ${int(data.seed)}): the same export shows the same samples. Annotations are drawn over the original image at their own pixel coordinates.</p>${classLegend}${parts.join('')}</section>`;
+  const how = [
+    ...(has.images
+      ? ['Annotations are drawn over the original image at their own pixel coordinates.']
+      : []),
+    ...(has.texts
+      ? [
+          'Each sample text lists its named entities in reading order, as annotated, with their class (the text itself is in the exported files).',
+        ]
+      : []),
+  ];
+  return `<section id="gallery"><h2>Gallery</h2><p class="note">Up to ${int(data.samplesPerSplit)} items per split, chosen by a seeded hash of each item’s key (seed ${int(data.seed)}): the same export shows the same samples. ${how.join(' ')}</p>${classLegend}${parts.join('')}</section>`;
 }
 
 /**
@@ -608,8 +789,8 @@ export function renderReport(
     splits(data, summary),
     classes(data),
     balance(data, summary),
-    boxes(data),
-    images(data),
+    ...(holds(data).texts ? [texts(data)] : []),
+    ...(holds(data).images ? [boxes(data), images(data)] : [noImages()]),
     outcomes(summary),
     issues(summary),
     gallery(data, thumbnails),
@@ -623,7 +804,7 @@ export function renderReport(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
 <title>${esc(`synx report${project === undefined ? '' : ` — ${project}`}`)}</title>
-<style>${CSS}</style>
+<style>${CSS}${holds(data).texts ? TEXT_CSS : ''}</style>
 </head>
 <body>
 ${body.join('\n')}

@@ -117,6 +117,29 @@ export interface SampleMedia {
   readonly objects: number;
 }
 
+/** One named entity of a sample text: its annotated content and class. */
+export interface SampleEntity {
+  /** Class slot (index into `ReportData.classes`), −1 when the entity has no class. */
+  readonly c: number;
+  readonly id: string;
+  /** The annotated text (`content`), cut to a bounded length. */
+  readonly text: string;
+  /** True when `text` was cut. */
+  readonly cut: boolean;
+}
+
+/** One text of a sample item (the report never holds the text itself, only its entities). */
+export interface SampleText {
+  readonly mediaId: string;
+  /** The text file's name, when known. */
+  readonly name: string | null;
+  /** Entities in reading order (line, then offset), at most a bounded number. */
+  readonly entities: readonly SampleEntity[];
+  /** Every named entity of the text (also those not listed). */
+  readonly entityCount: number;
+  readonly relations: number;
+}
+
 /** One sample item of the gallery. */
 export interface SampleEntry {
   readonly itemId: string;
@@ -125,6 +148,30 @@ export interface SampleEntry {
   /** Class slots of the item's image-level labels (classifications). */
   readonly labels: readonly number[];
   readonly media: readonly SampleMedia[];
+  /** The item's text media with their entities (empty for an item without text). */
+  readonly texts: readonly SampleText[];
+}
+
+/** What the report counts of text media (kind `text`): named entities and relations. */
+export interface ReportTextData {
+  /** Per split (order of `ReportData.splits`): text media. */
+  readonly texts: readonly number[];
+  /** Per split: texts without any named entity. */
+  readonly emptyTexts: readonly number[];
+  /** Per split: named-entity annotations. */
+  readonly entities: readonly number[];
+  /** Per split: relation annotations on text media. */
+  readonly relations: readonly number[];
+  /** `[class slot][split]`: named entities of the class. */
+  readonly classEntities: readonly (readonly number[])[];
+  /** `[class slot][split]`: texts with at least one entity of the class. */
+  readonly classTexts: readonly (readonly number[])[];
+  /** Entities whose class codes did not fit in the bounded class list. */
+  readonly otherClassEntities: number;
+  /** Entity length in characters (Unicode code points of `content`). */
+  readonly entityLength: Histogram;
+  /** Named entities per text. */
+  readonly entitiesPerText: Histogram;
 }
 
 /** One column of the per-split counts: a split, or the whole export when it is not split. */
@@ -185,6 +232,8 @@ export interface ReportData {
   readonly imageSizesOther: number;
   /** Annotations per image (groups not counted). */
   readonly annotationsPerImage: Histogram;
+  /** Text media, named entities and relations (all zero for an export without texts). */
+  readonly text: ReportTextData;
   /** Samples per split (same order as `splits`), smallest hash first. */
   readonly samples: readonly (readonly SampleEntry[])[];
 }
