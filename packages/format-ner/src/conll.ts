@@ -8,7 +8,7 @@ import {
   type FormatDescription,
 } from '@synx/plugin-api';
 import { bioTags, entitiesOfTags, placeOnTokens } from './bio.js';
-import { firstSplit, nerKinds, OWNED_SPLITS } from './describe.js';
+import { firstSplit, nerKinds, OWNED_SPLITS, TOKEN_NOTES } from './describe.js';
 import { NER_MESSAGES, type NerMessageId } from './messages.js';
 import {
   invalidLine,
@@ -44,6 +44,7 @@ export function describeConll(): FormatDescription<NerMessageId> {
     splits: true,
     texts: true,
     mediaKinds: ['text'],
+    notes: TOKEN_NOTES,
     layout: (splits) =>
       (splits ?? [undefined]).flatMap((s) => [
         `${file(s)} ("TOKEN TAG" per line, IOB2; a blank line after each sentence; "${DOCSTART}" before each text${s === undefined ? '' : `; split ${s}`})`,

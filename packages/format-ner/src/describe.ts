@@ -47,3 +47,15 @@ export const OWNED_SPLITS: readonly string[] = ['data', 'train', 'val', 'test', 
 /** The first file written, for load hints: the first split's, else `data`. */
 export const firstSplit = (splits: readonly string[] | undefined): string | undefined =>
   splits !== undefined && splits.length > 0 ? splits[0] : undefined;
+
+/** What the plan says of every NER format (`FormatDescription.notes`). */
+export const NER_NOTES: readonly string[] = [
+  'entity ranges are read as Synapse stores them (/p[N] = line N of the text, UTF-16 offsets within it) or as plain offsets; an entity whose content differs from the text at its range is reported and not written',
+  'overlapping entities cannot both be written: the one starting first (the longer on a tie) is kept, each other one reported',
+];
+
+/** The notes of the token formats (CoNLL, HF): how text becomes tokens. */
+export const TOKEN_NOTES: readonly string[] = [
+  ...NER_NOTES,
+  'tokens: each line is a sentence; white space separates tokens and each punctuation mark is a token of its own; an entity that cuts a token is widened to the whole token (reported as converted)',
+];

@@ -9,7 +9,7 @@ import {
   type FormatDescription,
 } from '@synx/plugin-api';
 import { bioTags, entitiesOfTags, placeOnTokens } from './bio.js';
-import { nerKinds, OWNED_SPLITS } from './describe.js';
+import { nerKinds, OWNED_SPLITS, TOKEN_NOTES } from './describe.js';
 import { bioLabels, entityClasses } from './labels.js';
 import { NER_MESSAGES, type NerMessageId } from './messages.js';
 import {
@@ -40,6 +40,7 @@ export function describeHfNer(): FormatDescription<NerMessageId> {
     splits: true,
     texts: true,
     mediaKinds: ['text'],
+    notes: TOKEN_NOTES,
     layout: (splits) => [
       ...(splits ?? [undefined]).map(
         (s) =>

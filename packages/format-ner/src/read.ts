@@ -142,10 +142,14 @@ export async function* itemsOf(
       yield current;
     }
     const du = doc.meta?.data_unit;
+    // `train.jsonl#<data unit>`: the key names the file, so the split it was read from is
+    // known (synx report places items by it, as for `instances_train.json#3`).
+    const file = where.slice(0, Math.max(0, where.lastIndexOf(':')));
+    const unit = typeof du === 'string' ? du : id;
     current = {
       id,
       sourceKind: 'folder',
-      key: typeof du === 'string' ? du : id,
+      key: file === '' ? unit : `${file}#${unit}`,
       stem: id,
       media: [mediaOf(doc, 'text_1')],
       ...(typeof du === 'string' ? { dataUnit: { id: du, meta: {} } } : {}),

@@ -7,7 +7,7 @@ import {
   type Format,
   type FormatDescription,
 } from '@synx/plugin-api';
-import { firstSplit, nerKinds, OWNED_SPLITS } from './describe.js';
+import { firstSplit, nerKinds, OWNED_SPLITS, NER_NOTES } from './describe.js';
 import { NER_MESSAGES, type NerMessageId } from './messages.js';
 import {
   invalidLine,
@@ -38,6 +38,7 @@ export function describeSpacy(): FormatDescription<NerMessageId> {
     splits: true,
     texts: true,
     mediaKinds: ['text'],
+    notes: NER_NOTES,
     layout: (splits) =>
       (splits ?? [undefined]).map(
         (s) =>

@@ -345,6 +345,73 @@ describe('span corpus', () => {
     });
   });
 
+  it('ranges as Synapse stores them: a paragraph per line, offsets within it', async () => {
+    const text = 'Ada Lovelace\r\nmet Charles Babbage.\nIn London.';
+    await check({
+      text,
+      entities: [
+        {
+          id: 'ada',
+          cls: 'PER',
+          ranges: [{ start: '/p[1]', startOffset: 0, end: '/p[1]', endOffset: 12 }],
+        },
+        {
+          id: 'cb',
+          cls: 'PER',
+          ranges: [
+            { start: '/html/body/p[2]', startOffset: 4, end: '/html/body/p[2]', endOffset: 19 },
+          ],
+        },
+        {
+          id: 'ldn',
+          cls: 'LOC',
+          ranges: [{ start: '/p[3]', startOffset: 3, end: '/p[3]', endOffset: 9 }],
+        },
+        {
+          id: 'div',
+          cls: 'LOC',
+          ranges: [{ start: '/div[1]', startOffset: 0, end: '/div[1]', endOffset: 2 }],
+        },
+        {
+          id: 'p9',
+          cls: 'LOC',
+          ranges: [{ start: '/p[9]', startOffset: 0, end: '/p[9]', endOffset: 2 }],
+        },
+        {
+          id: 'long',
+          cls: 'LOC',
+          ranges: [{ start: '/p[3]', startOffset: 3, end: '/p[3]', endOffset: 11 }],
+        },
+      ],
+      spacy: [
+        [0, 12, 'PER'],
+        [18, 33, 'PER'],
+        [38, 44, 'LOC'],
+      ],
+      conll:
+        'Ada B-PER\nLovelace I-PER\n\nmet O\nCharles B-PER\nBabbage I-PER\n. O\n\nIn O\nLondon B-LOC\n. O\n\n',
+      hf: [
+        'Ada/B-PER',
+        'Lovelace/I-PER',
+        'met/O',
+        'Charles/B-PER',
+        'Babbage/I-PER',
+        './O',
+        'In/O',
+        'London/B-LOC',
+        './O',
+      ],
+      outcomes: {
+        ada: 'written',
+        cb: 'written',
+        ldn: 'written',
+        div: 'dropped badXPath: annotationsData.text_1[3].ranges[0].start of item doc is "/div[1]", not a paragraph path such as "/p[1]" (one paragraph per line of the text)',
+        p9: 'dropped noParagraph: annotationsData.text_1[4].ranges[0].start of item doc is /p[9], but the text has 3 line(s) (one paragraph per line)',
+        long: 'dropped outOfParagraph: annotationsData.text_1[5].ranges[0].endOffset of item doc: offset 11 lies outside paragraph /p[3] (10 UTF-16 code units)',
+      },
+    });
+  });
+
   it('ranges of a wrong shape, and no ranges', async () => {
     const text = 'Bob';
     await check({
@@ -359,10 +426,10 @@ describe('span corpus', () => {
       conll: 'Bob O\n\n',
       hf: ['Bob/O'],
       outcomes: {
-        obj: 'dropped badShape: annotationsData.text_1[0].ranges[0] of item doc holds {"from":0,"to":3}; synx reads ranges as {start, end} objects or [start, end] pairs',
-        flat: 'dropped badShape: annotationsData.text_1[1].ranges[0] of item doc holds 0; synx reads ranges as {start, end} objects or [start, end] pairs',
+        obj: 'dropped badShape: annotationsData.text_1[0].ranges[0] of item doc holds {"from":0,"to":3}; synx reads ranges as Synapse stores them ({start: "/p[N]", startOffset, end: "/p[M]", endOffset}), as {start, end} objects or as [start, end] pairs',
+        flat: 'dropped badShape: annotationsData.text_1[1].ranges[0] of item doc holds 0; synx reads ranges as Synapse stores them ({start: "/p[N]", startOffset, end: "/p[M]", endOffset}), as {start, end} objects or as [start, end] pairs',
         triple:
-          'dropped badShape: annotationsData.text_1[2].ranges[0] of item doc holds [0,3,1]; synx reads ranges as {start, end} objects or [start, end] pairs',
+          'dropped badShape: annotationsData.text_1[2].ranges[0] of item doc holds [0,3,1]; synx reads ranges as Synapse stores them ({start: "/p[N]", startOffset, end: "/p[M]", endOffset}), as {start, end} objects or as [start, end] pairs',
         none: 'dropped noRanges: annotationsData.text_1[3].ranges of item doc is empty: the entity has no span',
       },
     });
