@@ -72,7 +72,7 @@ export function classifySplitsProblem(
  * `data=`), written by `@synx/format-imagefolder`'s writer: no data.yaml, no labels/.
  */
 export function describeClassify(o: YoloOptions): FormatDescription<ImageFolderMessageId> {
-  const rule = parseClassRule(o.classFrom);
+  const rule = parseClassRule(o.classFrom ?? 'classification');
   return {
     kinds: imageClassTreatments(rule),
     splits: true,

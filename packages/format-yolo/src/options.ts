@@ -11,9 +11,12 @@ export const YoloOptionsSchema = z.object({
       'The label kind for the whole export (never inferred per object); classify writes the ultralytics classification tree (<split>/<class>/<image>).',
     ),
   /** `classify`: where the class of each image comes from (`classification` or `attribute:<name>`). */
-  classFrom: ClassFromSchema.describe(
-    'classify: the class of each image, "classification" (the class of its classification annotations) or "attribute:<name>" (that attribute of its classification annotations).',
-  ),
+  // No default: the option belongs to classify alone, so the other tasks' manifests do not list it.
+  classFrom: ClassFromSchema.unwrap()
+    .optional()
+    .describe(
+      'classify: the class of each image, "classification" (the default: the class of its classification annotations) or "attribute:<name>" (that attribute of its classification annotations).',
+    ),
   /** `segment`: an object that only has a box becomes its 4 corners (`polygon`) or is skipped. */
   boxes: z
     .enum(['polygon', 'skip'])

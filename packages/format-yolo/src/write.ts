@@ -219,7 +219,7 @@ async function writeClassify(
     input,
     dir,
     {
-      rule: parseClassRule(options.classFrom),
+      rule: parseClassRule(options.classFrom ?? 'classification'),
       format: 'YOLO classify',
       description: describeClassify(options),
       issuePrefix: 'SYNX_YOLO_CLASSIFY',
