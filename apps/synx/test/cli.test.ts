@@ -104,8 +104,12 @@ describe('help and formats', () => {
     expect(rows.every((x) => x.row === 'format')).toBe(true);
     expect(rows.map((x) => [x.id, x.package, x.type])).toEqual([
       ['coco', '@synx/format-coco', 'core'],
+      ['conll', '@synx/format-ner', 'core'],
       ['csv', '@synx/format-csv', 'core'],
+      ['hf-ner', '@synx/format-ner', 'core'],
+      ['imagefolder', '@synx/format-imagefolder', 'core'],
       ['json', '@synx/format-json', 'core'],
+      ['spacy', '@synx/format-ner', 'core'],
       ['voc', '@synx/format-voc', 'core'],
       ['yolo', '@synx/format-yolo', 'core'],
     ]);
@@ -533,7 +537,9 @@ describe('fails fast and clearly', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('missing --project (or --gt-version, or --from DIR)');
     const none = await synx(['export']);
-    expect(none.stderr).toContain('--format (one of: coco, csv, json, voc, yolo)');
+    expect(none.stderr).toContain(
+      '--format (one of: coco, conll, csv, hf-ner, imagefolder, json, spacy, voc, yolo)',
+    );
   });
 
   it('refuses reserved flags instead of ignoring them', async () => {
@@ -606,7 +612,9 @@ describe('fails fast and clearly', () => {
     const r = await synx(['export', '--from', DEMO, '--format', 'kitti']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no format "kitti" is installed');
-    expect(r.stderr).toContain('installed formats: coco, csv, json, voc, yolo');
+    expect(r.stderr).toContain(
+      'installed formats: coco, conll, csv, hf-ner, imagefolder, json, spacy, voc, yolo',
+    );
   });
 });
 

@@ -277,7 +277,7 @@ describe('format options and flags', () => {
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      'format yolo has no option "colour"; its options are task, boxes, masks, crowd, yamlPath',
+      'format yolo has no option "colour"; its options are task, classFrom, boxes, masks, crowd, yamlPath',
     );
     expect(r.stderr).toContain('`synx formats show yolo` lists its options');
     expect(existsSync(join(root, 'o'))).toBe(false);
@@ -288,7 +288,7 @@ describe('format options and flags', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain('Plugin:        @synx/format-yolo@0.1.0 (core)');
     expect(text.stdout).toMatch(
-      /task\s+detect \| segment \| pose \| obb · default detect · flag --yolo-task/,
+      /task\s+detect \| segment \| pose \| obb \| classify · default detect · flag --yolo-task/,
     );
     expect(text.stdout).toContain('--yolo-task  = --option task=<value>');
     expect(text.stdout).toMatch(/keypoint\s+drop {2}\(keypoints need --yolo-task pose\)/);

@@ -88,14 +88,16 @@ describe('npm pack of every workspace package', () => {
     expect(dtsModules(text)).toEqual(['x', 'z/deep', 'side', '@types/node']);
   });
 
-  it('packs all 21 publishable packages, plugin-api at 1.0.0', () => {
+  it('packs all 23 publishable packages, plugin-api at 1.0.0', () => {
     expect(packed.map((p) => p.name).sort()).toEqual([
       '@synx/client',
       '@synx/export',
       '@synx/fake-synapse',
       '@synx/format-coco',
       '@synx/format-csv',
+      '@synx/format-imagefolder',
       '@synx/format-json',
+      '@synx/format-ner',
       '@synx/format-testkit',
       '@synx/format-voc',
       '@synx/format-yolo',

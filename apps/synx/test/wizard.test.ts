@@ -253,6 +253,33 @@ describe('synx export, guided', () => {
   });
 });
 
+describe('synx export, guided, on a text project', () => {
+  it('offers the NER formats first, does not ask about original files, and the command reproduces it', async () => {
+    const cwd = join(root, 'text');
+    const src = join(import.meta.dirname, '..', 'demo', 'synapse-demo-text');
+    const t = wizard(['export'], cwd);
+    await answer(t, 'What do you want to export?', KEY.up, KEY.enter); // the last: a folder
+    await answer(t, 'Synapse export folder', src, KEY.enter);
+    await answer(t, 'Format:', KEY.enter);
+    await answer(t, 'Split into', KEY.enter);
+    await answer(t, 'Output folder', 'n', KEY.enter);
+    await answer(t, 'Proceed?', KEY.enter);
+    const end = await t.exit();
+    expect(end.code, end.output.slice(-3000)).toBe(0);
+    expect(end.output).toContain('spaCy NER JSONL (spacy)  — best fit');
+    // spaCy has no media folder: the question is not asked
+    expect(end.output).not.toContain('Save the original files');
+    const args = repeatArgs(end.output);
+    expect(args).toEqual(expect.arrayContaining(['--from', src, '--format', 'spacy']));
+    expect(args).not.toContain('--save-original-files');
+    const first = contents(join(cwd, 'n'));
+    expect([...first.keys()]).toContain('data.jsonl');
+    rmSync(join(cwd, 'n'), { recursive: true });
+    expect((await synx(args, { cwd, home })).code).toBe(0);
+    expectSame(contents(join(cwd, 'n')), first);
+  });
+});
+
 describe('synx export without a terminal', () => {
   it('fails at once (exit 2) naming the missing flags, and asks nothing', async () => {
     const r = await synx(['export', '--project', '42'], { home });

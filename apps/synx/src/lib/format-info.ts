@@ -61,6 +61,8 @@ export interface FormatInfo {
   readonly undeclared: readonly string[];
   readonly splits: boolean;
   readonly layout: readonly string[];
+  /** What the plan says of the default options (`describe().notes`), e.g. the class rule. */
+  readonly rules: readonly string[];
   readonly verbatim: boolean;
   readonly notes: readonly PluginDiagnostic[];
 }
@@ -172,6 +174,7 @@ export async function formatInfo(registry: FormatRegistry, name: string): Promis
     undeclared: FEATURES.filter((f) => description.kinds[f] === undefined),
     splits: description.splits,
     layout: description.layout(undefined),
+    rules: [...(description.notes ?? [])],
     verbatim: description.verbatim === true,
     notes: registry
       .diagnostics()
@@ -248,6 +251,13 @@ export function renderFormatInfo(info: FormatInfo): string {
   lines.push(`Layout (default options${info.splits ? '; one output per split' : ''}):`);
   for (const l of info.layout) {
     lines.push(`  ${l}`);
+  }
+  if (info.rules.length > 0) {
+    lines.push('');
+    lines.push('Rules (default options):');
+    for (const r of info.rules) {
+      lines.push(`  - ${r}`);
+    }
   }
   for (const d of info.notes) {
     lines.push('');

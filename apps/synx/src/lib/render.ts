@@ -147,7 +147,7 @@ export function renderPlan(plan: ExportPlan, options: { heading?: string } = {})
   }
   lines.push(
     exact
-      ? `  items        ${n(plan.items)}${plan.images === 0 ? '' : ` (${plural(plan.images, 'image')}, ${n(plan.emptyImages)} without objects${plan.orientedImages > 0 ? `, ${n(plan.orientedImages)} EXIF-rotated` : ''})`}`
+      ? `  items        ${n(plan.items)}${plan.images === 0 && Object.keys(plan.mediaKinds).some((k) => k !== 'image') ? '' : ` (${plural(plan.images, 'image')}, ${n(plan.emptyImages)} without objects${plan.orientedImages > 0 ? `, ${n(plan.orientedImages)} EXIF-rotated` : ''})`}`
       : `  items        ${n(plan.items)}; in ${n(plan.sampled.items)} sampled items: ${plural(plan.images, 'image')}, ${n(plan.emptyImages)} without objects${plan.orientedImages > 0 ? `, ${n(plan.orientedImages)} EXIF-rotated` : ''}`,
   );
   const media = Object.entries(plan.mediaKinds).filter(([k]) => k !== 'image');
@@ -272,7 +272,7 @@ export function renderSummary(s: ExportSummary, relOutput: string): string {
   const a = s.counts.annotations;
   const lines: string[] = [];
   lines.push(
-    `Exported ${plural(s.counts.items, 'item')}${s.counts.images === 0 ? '' : ` (${plural(s.counts.images, 'image')}, ${n(s.counts.emptyImages)} without objects)`} as ${s.format} to ${relOutput} in ${duration(s.durationMs)}`,
+    `Exported ${plural(s.counts.items, 'item')}${s.counts.images === 0 && s.counts.items > 0 ? '' : ` (${plural(s.counts.images, 'image')}, ${n(s.counts.emptyImages)} without objects)`} as ${s.format} to ${relOutput} in ${duration(s.durationMs)}`,
   );
   lines.push(`  source       ${describeSource(s.source, s.project)}`);
   lines.push(`  annotations  ${n(sum(a.in))} in: ${kindList(a.in)}`);
@@ -293,7 +293,7 @@ export function renderSummary(s: ExportSummary, relOutput: string): string {
   const codeWidth = Math.max(0, ...classes.slice(0, REPORT_CLASSES).map((c) => c.code.length));
   for (const c of classes.slice(0, REPORT_CLASSES)) {
     lines.push(
-      `    ${String(c.id ?? c.index).padStart(4)}  ${c.code.padEnd(codeWidth)}  ${n(c.annotations).padStart(9)} annotations${s.counts.images === 0 ? '' : ` · ${plural(c.objects, 'object')} on ${plural(c.images, 'image')}`}${c.name !== c.code ? `  (${c.name})` : ''}`,
+      `    ${String(c.id ?? c.index).padStart(4)}  ${c.code.padEnd(codeWidth)}  ${n(c.annotations).padStart(9)} annotations${s.counts.images === 0 && s.counts.items > 0 ? '' : ` · ${plural(c.objects, 'object')} on ${plural(c.images, 'image')}`}${c.name !== c.code ? `  (${c.name})` : ''}`,
     );
   }
   if (classes.length > REPORT_CLASSES) {

@@ -678,6 +678,24 @@ async function askFormatFlags(
   }
 }
 
+/** True when the chosen format (with the options so far) has a folder for original files. */
+async function savesMedia(
+  deps: WizardDeps,
+  entry: NonNullable<ReturnType<WizardDeps['registry']['entry']>>,
+  inputs: ExportInputs,
+): Promise<boolean> {
+  try {
+    const format = await deps.registry.get(entry.qualified);
+    const options = await parseFormatOptions(format, {
+      ...parseOptionPairs(inputs.option ?? []),
+      ...flagOptions(entry, inputs),
+    });
+    return format.describe(options).mediaDir !== undefined;
+  } catch {
+    return true; // options the plan will refuse anyway: ask as before
+  }
+}
+
 /** Step 4: the options not given as flags. */
 async function askOptions(
   deps: WizardDeps,
@@ -696,7 +714,10 @@ async function askOptions(
   if (entry !== undefined) {
     await askFormatFlags(deps, entry, inputs, plan, asked.formatFlags);
   }
-  if (asked.media) {
+  if (asked.media && entry !== undefined && !(await savesMedia(deps, entry, inputs))) {
+    // The format has no media folder (the NER formats): nothing to ask.
+    inputs['save-original-files'] = undefined;
+  } else if (asked.media) {
     inputs['save-original-files'] = await p.confirm({
       message: 'Save the original files (images) too?',
       default: inputs['save-original-files'] ?? false,
