@@ -26,7 +26,7 @@ import {
   MAX_FOLDER_BYTES,
   parseClassRule,
 } from '../src/index.js';
-import { classificationFixture, placeByItem } from './helpers.js';
+import { classificationFixture, placeMedia } from './helpers.js';
 
 const root = tempDir('imagefolder');
 let n = 0;
@@ -201,7 +201,7 @@ describe('writing the classification fixture', () => {
   it('reads the tree back: each image with its class', async () => {
     const data = await fixture();
     const run = await runWriter(imageFolderFormat, {}, data, fresh('read'));
-    const placed = placeByItem(imageFolderFormat, { classFrom: 'classification' }, run);
+    const placed = await placeMedia(imageFolderFormat, { classFrom: 'classification' }, run);
     expect(placed).toHaveLength(7);
     const back = await readBack(imageFolderFormat, {}, run.dir);
     expect(

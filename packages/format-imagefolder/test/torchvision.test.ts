@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runWriter, tempDir } from '@synx/format-testkit';
 import { describe, expect, it } from 'vitest';
 import { imageFolderFormat } from '../src/index.js';
-import { classificationFixture, placeByItem } from './helpers.js';
+import { classificationFixture, placeMedia } from './helpers.js';
 
 // Debian's python has torchvision; the pyenv python3 first on PATH does not.
 const PYTHON = '/usr/bin/python3';
@@ -50,7 +50,7 @@ describe.skipIf(why !== undefined)(
           join(root, `out-${String(splits?.length ?? 0)}`),
           splits === undefined ? {} : { splits },
         );
-        placeByItem(imageFolderFormat, { classFrom: 'classification' }, run);
+        await placeMedia(imageFolderFormat, { classFrom: 'classification' }, run);
         const text = execFileSync(PYTHON, ['-c', LOAD, run.dir, ...(splits ?? ['.'])], {
           encoding: 'utf8',
           env: { ...process.env, PYTHONIOENCODING: 'utf-8' },

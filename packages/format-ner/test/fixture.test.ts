@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '@synx/format-testkit';
-import { textFixture } from '../../format-testkit/src/fixtures/text.js';
+import { textFixture } from '@synx/format-testkit';
 
 describe('text fixture', () => {
   it('loads text media with their files', async () => {

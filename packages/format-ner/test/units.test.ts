@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runWriter, tempDir } from '@synx/format-testkit';
-import { textFixture } from '../../format-testkit/src/fixtures/text.js';
+import { textFixture } from '@synx/format-testkit';
 import {
   conllFormat,
   hfNerFormat,

@@ -429,13 +429,18 @@ export function exportItemsOf(data: FixtureData, splits?: readonly string[]): Ex
   return data.items.map((item) => namer.name(item).exportItem);
 }
 
-/** Puts a placeholder image of the right size where the format expects each image (what `--save-original-files` would do). */
+/**
+ * Puts a placeholder image of the right size where the format expects each image (what
+ * `--save-original-files` would do: `mediaDir(split, item)`); returns the paths placed, relative
+ * to the output folder.
+ */
 export async function placeMedia(
   format: AnyFormat,
   rawOptions: Readonly<Record<string, unknown>>,
   run: WriterRun,
-): Promise<void> {
+): Promise<string[]> {
   const description = format.describe(await parseFormatOptions(format, rawOptions));
+  const placed: string[] = [];
   for (const e of run.exportItems) {
     const folder = description.mediaDir?.(e.split, e);
     if (folder === undefined) {
@@ -447,8 +452,10 @@ export async function placeMedia(
         join(run.dir, folder, image.fileName),
         encodeJpeg({ width: image.media.width ?? 8, height: image.media.height ?? 8 }),
       );
+      placed.push(`${folder}/${image.fileName}`);
     }
   }
+  return placed;
 }
 
 /** Reads a format's output back into items. */

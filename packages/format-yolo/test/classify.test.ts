@@ -3,24 +3,15 @@ import { join } from 'node:path';
 import {
   checkAccounting,
   checkOutputHolds,
+  classificationFixture,
   probeObjectsOfItems,
   readBack,
   recordingContext,
   runWriter,
   tempDir,
-  type FixtureData,
 } from '@synx/format-testkit';
 import { describe, expect, it } from 'vitest';
 import { YoloOptionsSchema, yoloFormat } from '../src/index.js';
-
-/** The testkit's `classification` fixture (by URL until `loadFixture` names it). */
-async function classificationFixture(dir: string): Promise<FixtureData> {
-  const url = new URL('../../format-testkit/src/fixtures/classification.ts', import.meta.url);
-  const mod = (await import(/* @vite-ignore */ url.href)) as {
-    classificationFixture: (dir: string) => Promise<FixtureData>;
-  };
-  return mod.classificationFixture(dir);
-}
 
 const root = tempDir('yolo-classify');
 const options = YoloOptionsSchema.parse({ task: 'classify' });
