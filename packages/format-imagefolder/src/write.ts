@@ -1,3 +1,4 @@
+import { PathSet } from './path-set.js';
 import { readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { Annotation, Issue, Media } from '@synx/model';
@@ -86,7 +87,7 @@ export async function writeImageClasses(
   const byLower = new Map<string, string>();
   const folderOf = new Map<string, string>();
   /** Where this export files each image (to find images an earlier export left). */
-  const expected = new Set<string>();
+  const expected = new PathSet();
   let rows = 0;
 
   const refuse = (e: ExportItem, c: Exclude<ItemClass, { kind: 'class' }>): void => {
@@ -274,7 +275,7 @@ function countsCsv(
 function staleImages(
   dir: string,
   splits: readonly SplitName[] | undefined,
-  expected: ReadonlySet<string>,
+  expected: PathSet,
 ): string[] {
   const list = (d: string, want: 'dir' | 'image'): string[] => {
     try {
