@@ -5,19 +5,23 @@
 // Also the peak RSS of a re-export into the folder of an earlier export (synx removes what the
 // format owns, then writes again). Sizes: 5,000 items / ~40,000 objects, 50,000 / ~400,000 and
 // 125,000 / ~1,000,000 (--sizes 125000).
+// `--source text` runs the NER formats on a generated text folder instead (about six entities
+// per text; the floor reads each JSON and text file and writes the same files).
 // Run after `npm run build`:
 //   node bench/export-formats.mjs [--sizes 5000,50000] [--formats coco,yolo,voc,csv] [--runs 3]
+//   node bench/export-formats.mjs --source text --formats spacy,conll,hf-ner
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchFolder, median, shebangFlags, warm } from './lib.mjs';
+import { benchFolder, median, shebangFlags, textBenchFolder, warm } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '5000,50000' },
     formats: { type: 'string', default: 'coco,yolo,voc,csv' },
+    source: { type: 'string', default: 'images' },
     runs: { type: 'string', default: '3' },
   },
 });
@@ -50,7 +54,8 @@ function run(args, home) {
 
 const rows = [];
 for (const items of values.sizes.split(',').map(Number)) {
-  const { src, objects } = await benchFolder(items);
+  const { src, objects } =
+    values.source === 'text' ? await textBenchFolder(items) : await benchFolder(items);
   for (const format of values.formats.split(',')) {
     const work = mkdtempSync(join(tmpdir(), 'synx-bench-fmt-'));
     const reference = join(work, 'reference');

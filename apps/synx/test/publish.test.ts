@@ -88,7 +88,7 @@ describe('npm pack of every workspace package', () => {
     expect(dtsModules(text)).toEqual(['x', 'z/deep', 'side', '@types/node']);
   });
 
-  it('packs all 23 publishable packages, plugin-api at 1.0.0', () => {
+  it('packs all 23 publishable packages, plugin-api at 1.1.0', () => {
     expect(packed.map((p) => p.name).sort()).toEqual([
       '@synx/client',
       '@synx/export',
@@ -114,7 +114,7 @@ describe('npm pack of every workspace package', () => {
       '@synx/synapse-folder',
       'synx',
     ]);
-    expect(packed.find((p) => p.name === '@synx/plugin-api')?.version).toBe('1.0.0');
+    expect(packed.find((p) => p.name === '@synx/plugin-api')?.version).toBe('1.1.0');
   });
 
   it('every tarball holds the LICENSE, a README and the publish metadata', () => {

@@ -287,7 +287,7 @@ describe('synx from a local registry', () => {
   it('the registry serves every published package at its version', async () => {
     const r = await fetch(`${url}/@synx%2fplugin-api`);
     const doc = (await r.json()) as { 'dist-tags'?: { latest?: string } };
-    expect(doc['dist-tags']?.latest).toBe('1.0.0');
+    expect(doc['dist-tags']?.latest).toBe('1.1.0');
     for (const p of packed) {
       const v = await fetch(`${url}/${p.name.replace('/', '%2f')}/${p.version}`);
       expect(v.status, p.name).toBe(200);

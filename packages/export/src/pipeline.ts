@@ -81,7 +81,7 @@ export function exportItems(p: PipelineContext): AsyncGenerator<ExportItem> {
     : prepared(p);
   const texts = p.texts;
   const ready =
-    texts === undefined ? sized : mapOrdered(sized, remote ? 32 : 1, withTexts(texts), p.signal);
+    texts === undefined ? sized : mapOrdered(sized, remote ? 8 : 1, withTexts(texts), p.signal);
   return handed(p, ready);
 }
 

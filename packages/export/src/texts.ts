@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Issue, Item, Media, RetryPolicy } from '@synx/model';
@@ -88,8 +90,10 @@ export class TextReader {
       );
     }
     let path: string;
+    let local = false;
     if (file?.path !== undefined) {
       path = file.path;
+      local = true;
     } else if (file?.url !== undefined) {
       const got = await this.#download(item, media, e.stem);
       if ('failed' in got) {
@@ -101,22 +105,28 @@ export class TextReader {
     }
     let bytes: Buffer;
     try {
-      const size = (await stat(path)).size;
+      // A folder's own file: one small synchronous read, as the folder source reads its JSON
+      // (a promise per file costs more than the read); a downloaded one: asynchronously.
+      const size = (local ? statSync(path) : await stat(path)).size;
       if (size > MAX_TEXT_BYTES) {
         return fail(
           `${String(size)} bytes is more than the ${String(MAX_TEXT_BYTES)} bytes synx reads`,
         );
       }
-      bytes = await readFile(path);
+      bytes = local ? readFileSync(path) : await readFile(path);
     } catch (err) {
-      return fail((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+      const code = (err as NodeJS.ErrnoException).code;
+      return fail(`${code ?? (err as Error).message} reading ${path}`);
     }
     const decoded = decodeText(bytes);
-    if (decoded.by === 'detected') {
+    if (decoded.by !== 'bom' && decoded.by !== 'utf-8') {
       issues.push({
         code: 'SYNX_TEXT_ENCODING',
-        severity: 'info',
-        message: `the text of ${media.id} is not UTF-8; decoded as ${decoded.encoding} (detected)`,
+        severity: 'warning',
+        message:
+          decoded.by === 'utf-8-repaired'
+            ? `the text of ${media.id} is UTF-8 with ${String(decoded.replaced)} invalid byte sequence(s), each read as U+FFFD; check the spans after them`
+            : `the text of ${media.id} is not UTF-8; decoded as ${decoded.encoding} (detected: a guess — check its spans)`,
         itemId: item.id,
         mediaId: media.id,
         field: `files.${media.id}`,
@@ -137,7 +147,24 @@ export class TextReader {
       return { failed: 'no URL' };
     }
     const ext = file?.name === undefined ? '.txt' : splitStem(file.name).ext || '.txt';
-    const dest = join(TEXT_CACHE_DIR, safeFileName(`${stem}.${media.id}${ext}`));
+    // Named by what the file is (the item's data unit, the media, the URL without its signed
+    // query), not by its output stem: stems are handed out in item order, so they could name
+    // another item's text on a rerun after the project changed; and long names are cut.
+    let where = url;
+    try {
+      const u = new URL(url);
+      where = `${u.origin}${u.pathname}`;
+    } catch {
+      // not a URL the downloader takes either; it reports it
+    }
+    const identity = createHash('sha256')
+      .update(`${item.key}\0${media.id}\0${where}`)
+      .digest('hex')
+      .slice(0, 32);
+    const dest = join(
+      TEXT_CACHE_DIR,
+      `${safeFileName(stem).slice(0, 80)}.${identity}${safeFileName(ext)}`,
+    );
     const downloader = await (this.#downloader ??= this.#openDownloader());
     const id = `${item.id}/${media.id}`;
     const refresh = this.#source.refreshFile?.bind(this.#source);

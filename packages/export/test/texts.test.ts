@@ -146,6 +146,48 @@ describe('text media for a format that declares texts', () => {
     expect(summary.status).toBe('incomplete');
   });
 
+  it('an API source with faults (429, 5xx, cut bodies, expired URLs): the same texts as without; a text with no file is reported', async () => {
+    const clean = await startFakeSynapse({ from: src, token: TOKEN, seed: 5 });
+    const faulty = await startFakeSynapse({
+      from: src,
+      token: TOKEN,
+      seed: 6,
+      faults: {
+        routes: { media: { serverError: 0.3, truncate: 0.3, expire: 0.3, rateLimit: 0.2 } },
+      },
+    });
+    try {
+      const run = async (fake: typeof clean, out: string): Promise<string> => {
+        const summary = await runExport({
+          source: {
+            kind: 'api',
+            host: fake.url,
+            token: TOKEN,
+            target: 'assignment',
+            project: fake.projectId,
+          },
+          format: capture,
+          output: out,
+          retry: { baseDelayMs: 1, maxDelayMs: 5 },
+        });
+        // the item without a text file: reported, and the run is not complete
+        expect(summary.status).toBe('incomplete');
+        expect(readFileSync(join(out, 'synx-issues.jsonl'), 'utf8')).toMatch(
+          /"code":"SYNX_TEXT_UNREADABLE".*the data unit has no file for it/,
+        );
+        return readFileSync(join(out, 'texts.json'), 'utf8');
+      };
+      const a = await run(clean, join(root, 'api-clean'));
+      const b = await run(faulty, join(root, 'api-faulty'));
+      expect(b).toBe(a);
+      const log = (await (await fetch(`${faulty.url}/__fake/log`)).json()) as { status?: number }[];
+      expect(log.some((l) => l.status !== undefined && l.status >= 429)).toBe(true);
+    } finally {
+      await clean.close();
+      await faulty.close();
+    }
+  });
+
   it('an API source: texts downloaded into the cache once; a rerun fetches none again', async () => {
     const fake = await startFakeSynapse({ from: src, token: TOKEN, seed: 5 });
     try {

@@ -4,8 +4,22 @@ import { createHash } from 'node:crypto';
 const UNSAFE = new Set(['/', '\\', ':', '*', '?', '"', '<', '>', '|', '%']);
 /** Device names Windows reserves, with or without an extension (`CON`, `com1.txt`, `LPT¹`). */
 const RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)/i;
-/** File names the writer puts beside unsplit class folders: a class folder never takes one. */
-export const OWN_FILES: readonly string[] = ['classes.txt', 'labels.csv', 'counts.csv'];
+/**
+ * File names beside unsplit class folders — the writer's, the report, and synx's own
+ * (`synx-export.json`, `synx-issues.jsonl`, `synx-text-cache/`, …: every name starting `synx-`) —
+ * which a class folder never takes (a rerun removes them, and the class's images with them).
+ */
+export const OWN_FILES: readonly string[] = [
+  'classes.txt',
+  'labels.csv',
+  'counts.csv',
+  'report.html',
+];
+
+/** True for a name synx or the writer keeps at the output folder's root. */
+function ownName(lower: string): boolean {
+  return OWN_FILES.includes(lower) || lower.startsWith('synx-') || lower.endsWith('.partial');
+}
 /** Longest folder name in UTF-8 bytes (file systems allow 255; room left for tools' suffixes). */
 export const MAX_FOLDER_BYTES = 200;
 
@@ -58,7 +72,7 @@ export function classFolderName(code: string): string {
     out[last] = pct(lastCh);
   }
   const lower = code.toLowerCase();
-  if (first !== undefined && (RESERVED.test(code) || OWN_FILES.includes(lower))) {
+  if (first !== undefined && (RESERVED.test(code) || ownName(lower))) {
     out[0] = pct(first);
   }
   const name = out.join('');

@@ -154,10 +154,13 @@ export async function writeImageClasses(
       if (other === undefined) {
         byLower.set(lower, folder);
       } else if (other !== folder) {
+        // An error, not a warning: on a case-insensitive file system (Windows, macOS) the two
+        // classes' images land in one folder and every later class index shifts — the
+        // dataset is mislabelled there, whatever this machine's file system does.
         report(
           'FOLDER_CASE',
-          'warning',
-          `class folders "${other}" and "${folder}" differ only in letter case: on a case-insensitive file system (Windows, macOS) their images share one folder`,
+          'error',
+          `class folders "${other}" and "${folder}" differ only in letter case: on a case-insensitive file system (Windows, macOS) their images share one folder and the class indices shift; rename one class (or map it with --class-map)`,
         );
       }
     }

@@ -57,6 +57,9 @@ describe('class folder names', () => {
       ['com1', '%63om1'],
       ['console', 'console'],
       ['classes.txt', '%63lasses.txt'],
+      ['report.html', '%72eport.html'],
+      ['synx-export.json', '%73ynx-export.json'],
+      ['SYNX-issues.jsonl', '%53YNX-issues.jsonl'],
       ['猫', '猫'],
       ['形_ü shapes', '形_ü shapes'],
       ['a%2Fb', 'a%252Fb'],
@@ -379,7 +382,7 @@ describe('items the writer cannot file', () => {
       ctx,
     );
     expect(issues.map((i) => [i.code, i.severity])).toEqual([
-      ['SYNX_IMAGEFOLDER_FOLDER_CASE', 'warning'],
+      ['SYNX_IMAGEFOLDER_FOLDER_CASE', 'error'],
       ['SYNX_IMAGEFOLDER_NO_MEDIA', 'info'],
     ]);
   });

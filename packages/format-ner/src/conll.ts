@@ -80,7 +80,12 @@ export const conllWriter: NerWriterSpec = {
     let out = `${DOCSTART}\n\n`;
     for (const [i, t] of tokens.entries()) {
       out += `${t.text} ${tags[i] ?? 'O'}\n`;
-      if (tokens[i + 1]?.sentence !== t.sentence) {
+      // A sentence ends with its line, except inside an entity that runs on into the next line:
+      // CoNLL readers take each sentence alone, so a break there would make two entities.
+      const next = tokens[i + 1];
+      if (next !== undefined && next.sentence !== t.sentence && !tags[i + 1]?.startsWith('I-')) {
+        out += '\n';
+      } else if (next === undefined) {
         out += '\n';
       }
     }

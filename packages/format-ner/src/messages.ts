@@ -7,6 +7,8 @@ export const NER_MESSAGES = {
   // Kit messages as the NER formats word them.
   noClass: 'the entity has no class, so it has no label',
   unknownClass: 'class "{{class}}" is not a named-entity class of the class map',
+  textNotHanded:
+    'synx handed no content for {{media}} (a host that does not read texts: {{format}} needs synx with plugin-api 1.1 or later), so its spans cannot be placed',
   // Not a named entity (or relation) of a text.
   notEntity: '{{format}} holds named entities of text media, not {{kind}} annotations',
   noRelations: '{{format}} holds entities only, not relations',

@@ -123,8 +123,11 @@ export async function writeNer(
         const t =
           e.texts?.find((x) => x.media === media) ?? e.texts?.find((x) => x.media.id === media.id);
         if (t?.text === undefined) {
+          // `noText` when the host read the text and failed (it reported why); `notHanded` when
+          // it handed no text at all (a host older than plugin-api 1.1): reported here.
+          const id = t === undefined ? 'textNotHanded' : 'noText';
           for (const a of media.annotations) {
-            acc.dropped(e.item, media, a, 'noText', { media: media.id });
+            acc.dropped(e.item, media, a, id, { media: media.id });
           }
           continue;
         }

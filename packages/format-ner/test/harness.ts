@@ -80,6 +80,8 @@ export async function runOne(
   format: AnyFormat,
   item: Item,
   text: string | undefined,
+  /** False: the host hands no `texts` at all (a host that does not read them). */
+  handed = true,
 ): Promise<FormatRun> {
   const dir = mkdtempSync(join(tmpdir(), `synx-ner-corpus-${format.id}-`));
   try {
@@ -90,7 +92,9 @@ export async function runOne(
       split: undefined,
       images: [],
       stem: item.stem,
-      texts: media === undefined ? [] : [{ media, text, fileName: `${item.stem}.txt` }],
+      ...(handed
+        ? { texts: media === undefined ? [] : [{ media, text, fileName: `${item.stem}.txt` }] }
+        : {}),
     };
     async function* items(): AsyncGenerator<ExportItem> {
       await Promise.resolve();

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { entitiesOfTags, OffsetMap } from '../src/index.js';
+import { entitiesOfTags, OffsetMap, spacyFormat } from '../src/index.js';
 import {
   conllBody,
   hfPairs,
   runAll,
+  runOne,
   spacyLine,
   TITLES,
   textItem,
@@ -235,7 +236,7 @@ describe('span corpus', () => {
     });
   });
 
-  it('CRLF line ends: one sentence per line; an entity across a line end continues with I-', async () => {
+  it('CRLF line ends: one sentence per line; an entity across a line end keeps its lines in one sentence', async () => {
     const text = 'Alice\r\nworks at Acme\r\nCorp.\r\n';
     await check({
       text,
@@ -247,7 +248,8 @@ describe('span corpus', () => {
         [0, 5, 'PER'],
         [16, 26, 'ORG'],
       ],
-      conll: 'Alice B-PER\n\nworks O\nat O\nAcme B-ORG\n\nCorp I-ORG\n. O\n\n',
+      // no sentence break between Acme and Corp: a CoNLL reader would see two entities
+      conll: 'Alice B-PER\n\nworks O\nat O\nAcme B-ORG\nCorp I-ORG\n. O\n\n',
       hf: ['Alice/B-PER', 'works/O', 'at/O', 'Acme/B-ORG', 'Corp/I-ORG', './O'],
       outcomes: { alice: W, acme: W },
     });
@@ -583,6 +585,14 @@ describe('span corpus', () => {
         x: 'dropped noText: the text of text_1 could not be read, so its spans cannot be placed',
         r: 'dropped noText: the text of text_1 could not be read, so its spans cannot be placed',
       },
+    });
+  });
+
+  it('a host that hands no texts: every annotation dropped with textNotHanded (reported, not quiet)', async () => {
+    const item = textItem('doc', [{ id: 'x', cls: 'PER', ranges: [{ start: 0, end: 3 }] }], []);
+    const run = await runOne(spacyFormat, item, 'Ann', false);
+    expect(run.outcomes).toEqual({
+      x: 'dropped textNotHanded: synx handed no content for text_1 (a host that does not read texts: spaCy NER JSONL needs synx with plugin-api 1.1 or later), so its spans cannot be placed',
     });
   });
 });

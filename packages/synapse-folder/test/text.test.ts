@@ -44,6 +44,17 @@ describe('decodeText: how a data unit text file is read', () => {
     expect(got.by).toBe('detected');
   });
 
+  it('UTF-8 with one corrupt byte stays UTF-8 (one U+FFFD), so later offsets do not shift', () => {
+    const good = Buffer.from('Zoë Okafor met Søren in München and 東京 on Tuesday, ');
+    const bytes = Buffer.concat([good, Buffer.from([0xff]), Buffer.from(' Ana Lima.')]);
+    expect(decodeText(bytes)).toEqual({
+      text: `${good.toString('utf8')}\uFFFD Ana Lima.`,
+      encoding: 'utf-8',
+      by: 'utf-8-repaired',
+      replaced: 1,
+    });
+  });
+
   it('never throws: bytes no encoding explains decode as windows-1252', () => {
     const got = decodeText(Buffer.from([0xff, 0x00, 0x81, 0xc3]));
     expect(typeof got.text).toBe('string');
