@@ -86,3 +86,16 @@ describe('YOLO classify (the ultralytics classification tree)', () => {
     expect(d.owns).toContain('data.yaml');
   });
 });
+
+describe('classFrom belongs to the classify task', () => {
+  it('is refused with another task, accepted with classify', () => {
+    const other = YoloOptionsSchema.safeParse({ task: 'detect', classFrom: 'attribute:scene' });
+    expect(other.success).toBe(false);
+    expect(other.error?.issues[0]?.message).toMatch(
+      /classFrom is an option of --yolo-task classify only/,
+    );
+    expect(
+      YoloOptionsSchema.parse({ task: 'classify', classFrom: 'attribute:scene' }).classFrom,
+    ).toBe('attribute:scene');
+  });
+});
