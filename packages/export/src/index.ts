@@ -60,4 +60,4 @@ export {
   type SourceSample,
 } from './sources/source.js';
 export { resolveTreatment, resolveTreatments, type ResolvedTreatment } from './treatments.js';
-export { TEXT_CACHE_DIR, TextReader } from './texts.js';
+export { TEXT_CACHE_DIR } from './texts.js';

@@ -1,27 +1,16 @@
-import type { ExportItem, FormatDescription, SplitName } from '@synx/plugin-api';
+import {
+  ANNOTATION_FEATURES,
+  type ExportItem,
+  type FormatDescription,
+  type SplitName,
+} from '@synx/plugin-api';
 import { itemClassOf, parseClassRule, ruleText, type ClassRule } from './class-rule.js';
 import { classFolderName } from './folder-name.js';
 import type { ImageFolderMessageId } from './messages.js';
 import type { ImageFolderOptions } from './options.js';
 
-/** Every feature but the image class: not kept (one class per image). */
-const NOT_KEPT = [
-  'bbox',
-  'rotated-bbox',
-  'polygon',
-  'polyline',
-  'keypoint',
-  'ungrouped-keypoint',
-  'mask',
-  'group',
-  'relation',
-  'video-segment',
-  'named-entity',
-  'cuboid',
-  'point-segmentation',
-  'prompt',
-  'answer',
-] as const;
+/** Every feature but the image class (and `other`, the kit's): not kept (one class per image). */
+const NOT_KEPT = ANNOTATION_FEATURES.filter((f) => f !== 'classification' && f !== 'other');
 
 /** The treatments of a one-class-per-image layout for a class rule. */
 export function imageClassTreatments(

@@ -1,24 +1,20 @@
 import { createHash } from 'node:crypto';
+import { isHostFileName } from '@synx/plugin-api';
 
 /** Characters no folder name may hold on some file system (Windows), plus `%`, the escape. */
 const UNSAFE = new Set(['/', '\\', ':', '*', '?', '"', '<', '>', '|', '%']);
 /** Device names Windows reserves, with or without an extension (`CON`, `com1.txt`, `LPT¹`). */
 const RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)/i;
 /**
- * File names beside unsplit class folders — the writer's, the report, and synx's own
- * (`synx-export.json`, `synx-issues.jsonl`, `synx-text-cache/`, …: every name starting `synx-`) —
- * which a class folder never takes (a rerun removes them, and the class's images with them).
+ * File names the writer puts beside unsplit class folders. A class folder never takes one of
+ * them, nor one of synx's own (`isHostFileName`: `synx-…`, `report.html`, `….partial`): a rerun
+ * removes those, and the class's images with them.
  */
-export const OWN_FILES: readonly string[] = [
-  'classes.txt',
-  'labels.csv',
-  'counts.csv',
-  'report.html',
-];
+export const OWN_FILES: readonly string[] = ['classes.txt', 'labels.csv', 'counts.csv'];
 
 /** True for a name synx or the writer keeps at the output folder's root. */
 function ownName(lower: string): boolean {
-  return OWN_FILES.includes(lower) || lower.startsWith('synx-') || lower.endsWith('.partial');
+  return OWN_FILES.includes(lower) || isHostFileName(lower);
 }
 /** Longest folder name in UTF-8 bytes (file systems allow 255; room left for tools' suffixes). */
 export const MAX_FOLDER_BYTES = 200;

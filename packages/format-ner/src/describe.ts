@@ -1,29 +1,18 @@
-import type {
-  AnnotationFeature,
-  FormatDescription,
-  KindTreatment,
-  KitMessageId,
+import {
+  ANNOTATION_FEATURES,
+  type AnnotationFeature,
+  type FormatDescription,
+  type KindTreatment,
+  type KitMessageId,
 } from '@synx/plugin-api';
 import type { NerMessageId } from './messages.js';
 
 type Kinds = FormatDescription<NerMessageId>['kinds'];
 
-const NOT_ENTITY: readonly AnnotationFeature[] = [
-  'bbox',
-  'rotated-bbox',
-  'polygon',
-  'polyline',
-  'keypoint',
-  'ungrouped-keypoint',
-  'mask',
-  'classification',
-  'group',
-  'video-segment',
-  'cuboid',
-  'point-segmentation',
-  'prompt',
-  'answer',
-];
+/** Every feature but entities, relations and `other` (the kit's): not a named entity. */
+const NOT_ENTITY = ANNOTATION_FEATURES.filter(
+  (f) => f !== 'named-entity' && f !== 'relation' && f !== 'other',
+);
 
 /** The treatments of the NER formats: entities kept, relations as `relations` says. */
 export function nerKinds(

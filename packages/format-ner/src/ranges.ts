@@ -1,4 +1,4 @@
-import type { JsonValue } from '@synx/model';
+import { dmParagraphOf, type JsonValue } from '@synx/model';
 import { insidePair } from './unicode.js';
 import type { NerMessageId } from './messages.js';
 
@@ -32,9 +32,6 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-/** `/p[3]`, `/html/body/p[3]`: the 1-based paragraph an XPath ends at, else undefined. */
-const PARAGRAPH = /^(?:\/[A-Za-z][\w-]*(?:\[\d+\])?)*\/p\[(\d+)\]$/;
-
 /**
  * The offset into the whole text of a position given as a paragraph XPath and an offset within
  * that paragraph, or a problem naming the field.
@@ -46,11 +43,10 @@ function paragraphOffset(
   offset: unknown,
   side: 'start' | 'end',
 ): number | RangeProblem {
-  const m = typeof path === 'string' ? PARAGRAPH.exec(path) : null;
-  if (m === null) {
+  const n = dmParagraphOf(path);
+  if (n === undefined) {
     return { messageId: 'badXPath', sub: `.${side}`, data: { value: shapeOf(path) } };
   }
-  const n = Number(m[1]);
   if (typeof offset !== 'number' || !Number.isInteger(offset)) {
     return { messageId: 'notInteger', sub: `.${side}Offset`, data: { value: shapeOf(offset) } };
   }

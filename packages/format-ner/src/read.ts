@@ -9,6 +9,7 @@ import {
   type Item,
   type Media,
 } from '@synx/model';
+import { isHostFileName } from '@synx/plugin-api';
 import type { DocMeta } from './write.js';
 
 /** One document as read back: its text and entities in UTF-16 offsets of that text. */
@@ -68,13 +69,7 @@ export function invalidLine(path: string, n: number, why: string): SynxError {
 export async function rootFiles(dir: string, ext: string): Promise<string[]> {
   try {
     return (await readdir(dir, { withFileTypes: true }))
-      .filter(
-        (d) =>
-          d.isFile() &&
-          d.name.endsWith(ext) &&
-          !d.name.endsWith('.partial') &&
-          !d.name.startsWith('synx-'),
-      )
+      .filter((d) => d.isFile() && d.name.endsWith(ext) && !isHostFileName(d.name))
       .map((d) => d.name)
       .sort();
   } catch {

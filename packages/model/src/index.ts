@@ -74,3 +74,4 @@ export {
   type RetryState,
 } from './retry.js';
 export { hasUserInfo, redactText, redactUrl, urlSecrets } from './redact.js';
+export { dmParagraphOf } from './dm-text.js';

@@ -31,6 +31,7 @@ export {
   type WriterKitOptions,
 } from './kit.js';
 export { TextFileWriter } from './text-writer.js';
+export { ANNOTATION_FEATURES, isHostFileName } from './features.js';
 export { readFileHead } from './file-head.js';
 export {
   partialPathOf,

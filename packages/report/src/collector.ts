@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { instancesOf, type Annotation, type Item, type Media } from '@synx/model';
+import { dmParagraphOf, instancesOf, type Annotation, type Item, type Media } from '@synx/model';
 import {
   AREA_BINS,
   ASPECT_BINS,
@@ -61,7 +61,7 @@ function head(text: string, max: number): { text: string; cut: boolean } {
 
 /**
  * Where a named entity starts, for reading order: `[line, offset]` from its first range, either
- * `{ start: '/p[N]', startOffset }` (line N) or `{ start: number }` (line 0); `[∞, ∞]` if neither.
+ * `{ start: '/p[N]', startOffset }` (line N, `dmParagraphOf`) or `{ start: number }` (line 0); `[∞, ∞]` if neither.
  */
 function entityStart(a: Annotation): [number, number] {
   if (a.kind !== 'named-entity') {
@@ -75,11 +75,9 @@ function entityStart(a: Annotation): [number, number] {
   if (typeof start === 'number') {
     return [0, start];
   }
-  const line = typeof start === 'string' ? /^\/p\[(\d+)\]$/.exec(start) : null;
+  const line = dmParagraphOf(start);
   const offset = r['startOffset'];
-  return line === null || typeof offset !== 'number'
-    ? [Infinity, Infinity]
-    : [Number(line[1]), offset];
+  return line === undefined || typeof offset !== 'number' ? [Infinity, Infinity] : [line, offset];
 }
 
 /** The class columns: the class map, then codes found in the data (bounded). */

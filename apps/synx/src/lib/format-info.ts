@@ -1,9 +1,9 @@
-import { ANNOTATION_KINDS } from '@synx/model';
-import type {
-  AnnotationFeature,
-  AnyFormat,
-  FormatDescription,
-  KindTreatment,
+import {
+  ANNOTATION_FEATURES,
+  type AnnotationFeature,
+  type AnyFormat,
+  type FormatDescription,
+  type KindTreatment,
 } from '@synx/plugin-api';
 import { resolveTreatment } from '@synx/export';
 import {
@@ -68,13 +68,7 @@ export interface FormatInfo {
 }
 
 /** Every annotation feature, in the order they are shown. */
-const FEATURES: readonly AnnotationFeature[] = ANNOTATION_KINDS.flatMap((k): AnnotationFeature[] =>
-  k === 'bbox'
-    ? ['bbox', 'rotated-bbox']
-    : k === 'keypoint'
-      ? ['keypoint', 'ungrouped-keypoint']
-      : [k],
-);
+const FEATURES: readonly AnnotationFeature[] = ANNOTATION_FEATURES;
 
 /** One describe() treatment as shown: action, target and its words (from the format's messages). */
 export function treatmentOf(
