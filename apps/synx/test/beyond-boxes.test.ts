@@ -113,6 +113,25 @@ describe('image classification: ImageFolder and YOLO classify from the pets demo
     },
   );
 
+  it('the plan counts each class by its image labels and says which annotation is the class', async () => {
+    const r = await synx(['export', '--from', PETS, '--format', 'imagefolder', '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    const count = (cls: string): number => [...classes.values()].filter((c) => c === cls).length;
+    for (const [code, name] of [
+      ['cat', 'Cat'],
+      ['dog', 'Dog'],
+      ['bird', 'Bird'],
+      ['rabbit', 'Rabbit'],
+    ]) {
+      expect(r.stdout).toMatch(
+        new RegExp(`${code} \\(${name}\\)\\s+${String(count(code ?? ''))}\\n`),
+      );
+    }
+    expect(r.stdout).toContain(
+      'note: ImageFolder: the class of each image is classification.class',
+    );
+  });
+
   it.skipIf(!hasTorchvision)(
     "torchvision's ImageFolder loads each split and gives every image the class of its source annotation",
     async () => {

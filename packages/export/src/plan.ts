@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import {
+  INSTANCE_TOOLS,
   IssueCollector,
   type ClassMap,
   type IssueSummary,
@@ -166,6 +167,7 @@ export async function planExport(
     const annotationsByMedia: ExportPlan['annotationsByMedia'] = {};
     const mediaKinds: Partial<Record<MediaKind, number>> = {};
     const classCounts = new Map<string, number>();
+    const classTools = description.classTools ?? INSTANCE_TOOLS;
     const unknown = new Map<string, number>();
     const statuses = new Map<string, number>();
     const tags = new Map<string, number>();
@@ -250,14 +252,8 @@ export async function planExport(
           if (
             a.classCode !== null &&
             !grouped.has(a.id) &&
-            (a.kind === 'bbox' ||
-              a.kind === 'polygon' ||
-              a.kind === 'polyline' ||
-              a.kind === 'mask' ||
-              a.kind === 'group' ||
-              a.kind === 'cuboid' ||
-              a.kind === 'point-segmentation' ||
-              a.kind === 'named-entity')
+            // the annotations of the tools whose classes the format numbers (its classTools)
+            classTools.includes(a.tool)
           ) {
             if (classes.has(a.classCode)) {
               classCounts.set(a.classCode, (classCounts.get(a.classCode) ?? 0) + 1);
